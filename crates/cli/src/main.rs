@@ -1,0 +1,3 @@
+//! `mapsim`: the engine headless — validate, run and history from the command line.
+
+fn main() {}
