@@ -1,0 +1,10 @@
+//! `mapsim history` (not written yet).
+
+use std::ffi::OsString;
+
+use crate::Outcome;
+
+pub fn main(_args: Vec<OsString>) -> Outcome {
+    eprintln!("mapsim history: not implemented yet");
+    Outcome::Unusable
+}
