@@ -9,7 +9,9 @@
 
 pub mod build;
 pub mod diagnostic;
+pub mod intrinsic;
 pub mod model;
+pub mod path;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use model::*;

@@ -1,0 +1,1 @@
+//! ASL intrinsic functions (`States.Format(…)`, `States.Array(…)`, …): parsing and arity rules.

@@ -1,0 +1,1 @@
+//! ASL JSONPath: parsing and pure evaluation of paths, reference paths and context paths.
