@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Runs every test of mapsim, after setting up what a fresh machine lacks (scripts/setup.sh):
+#   formatting, clippy (native and wasm32), native tests (including the corpus conformance
+#   test), browser tests in headless Chromium (the app's components, the engine's wasm
+#   determinism test), the release build with its size budget, and the end-to-end tests
+#   (playwright-core + Chromium against the release build served from a sub-path).
+#
+# Every step runs even when an earlier one failed (except those that need its output), and a
+# summary at the end says what ran and what passed. Exit status: 0 when everything passed.
+#
+# Environment:
+#   MAPSIM_SHARED      the shared corpus (default: ../shared next to the repository)
+#   MAPSIM_BASE_PATH   the sub-path the end-to-end tests serve the build from (default /mapsim/)
+#   CARGO_TARGET_DIR   honoured as usual (default: target/)
+
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root" || exit 1
+started=$SECONDS
+
+echo "== mapsim: set-up"
+# shellcheck source=scripts/setup.sh
+source "$root/scripts/setup.sh" || {
+    echo "mapsim: set-up failed; no test was run." >&2
+    exit 1
+}
+
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+logs="$target_dir/test-logs"
+screenshots="$target_dir/e2e-screenshots"
+base_path="${MAPSIM_BASE_PATH:-/mapsim/}"
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# The corpus lives beside the repository, never inside it.
+if [[ -z "${MAPSIM_SHARED:-}" && -d "$root/../shared" ]]; then
+    MAPSIM_SHARED="$(cd "$root/../shared" && pwd)"
+fi
+if [[ -n "${MAPSIM_SHARED:-}" && -d "$MAPSIM_SHARED/asl-corpus" ]]; then
+    export MAPSIM_SHARED
+    corpus_note="found at $MAPSIM_SHARED"
+else
+    unset MAPSIM_SHARED
+    corpus_note="ABSENT: no ../shared/asl-corpus next to $root and MAPSIM_SHARED is not set; the conformance test cannot check the corpus"
+fi
+
+# Browser tests: wasm-bindgen-test-runner drives Chromium through ChromeDriver. It already
+# passes --headless --no-sandbox (needed as root); tests/webdriver.json adds the flags this
+# machine's closed network needs.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/tests/webdriver.json"
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
+
+names=()
+results=()
+durations=()
+
+# step NAME COMMAND...: runs COMMAND, shows and logs its output, records the outcome.
+step() {
+    local name="$1"
+    shift
+    local log="$logs/${name//[^A-Za-z0-9_-]/_}.log"
+    echo
+    echo "== mapsim: $name"
+    echo "   \$ $*"
+    local step_started=$SECONDS
+    "$@" 2>&1 | tee "$log"
+    local status=${PIPESTATUS[0]}
+    names+=("$name")
+    durations+=($((SECONDS - step_started)))
+    if [[ $status == 0 ]]; then
+        results+=(PASS)
+    else
+        results+=("FAIL (exit $status; log: ${log#"$root"/})")
+    fi
+    return "$status"
+}
+
+skip() {
+    names+=("$1")
+    durations+=(0)
+    results+=("SKIPPED ($2)")
+}
+
+step "fmt" cargo fmt --all -- --check
+step "clippy native" cargo clippy --workspace --all-targets -- -D warnings
+# For wasm32: every crate's library and binaries, plus the app's browser tests (which only
+# exist on wasm32). The crates' native test suites are linted by the native step.
+step "clippy wasm32" cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
+step "clippy wasm32 (app tests)" cargo clippy -p mapsim --tests --target wasm32-unknown-unknown -- -D warnings
+# --nocapture so the conformance test's score line reaches the log and the summary.
+step "native tests" cargo test --workspace -- --nocapture
+step "browser tests (app)" cargo test --target wasm32-unknown-unknown -p mapsim --test it
+step "browser tests (engine)" cargo test --target wasm32-unknown-unknown -p engine --tests
+
+size_note="not measured (the release build failed)"
+if step "release build" trunk build --release; then
+    wasm_raw=0 wasm_gz=0 js_raw=0 js_gz=0
+    for file in "$root"/dist/*.wasm; do
+        wasm_raw=$((wasm_raw + $(wc -c <"$file")))
+        wasm_gz=$((wasm_gz + $(gzip -9c "$file" | wc -c)))
+    done
+    for file in "$root"/dist/*.js; do
+        js_raw=$((js_raw + $(wc -c <"$file")))
+        js_gz=$((js_gz + $(gzip -9c "$file" | wc -c)))
+    done
+    total_gz=$((wasm_gz + js_gz))
+    size_note="wasm $((wasm_raw / 1024)) KB ($((wasm_gz / 1024)) KB gzipped) + JS $((js_raw / 1024)) KB ($((js_gz / 1024)) KB gzipped) = $((total_gz / 1024)) KB gzipped of a 600 KB budget"
+    step "size budget" test "$total_gz" -le $((600 * 1024))
+    step "end-to-end tests" env MAPSIM_DIST="$root/dist" MAPSIM_BASE_PATH="$base_path" \
+        MAPSIM_SCREENSHOTS="$screenshots" \
+        node --test-reporter=spec "$root/tests/e2e/run.mjs"
+else
+    skip "size budget" "no release build"
+    skip "end-to-end tests" "no release build"
+fi
+
+# --- Summary -------------------------------------------------------------------------------
+echo
+echo "================================ mapsim test summary ================================"
+failed=0
+skipped=0
+for i in "${!names[@]}"; do
+    printf '  %-28s %5ss  %s\n' "${names[$i]}" "${durations[$i]}" "${results[$i]}"
+    case "${results[$i]}" in
+        PASS) ;;
+        SKIPPED*) skipped=$((skipped + 1)) ;;
+        *) failed=$((failed + 1)) ;;
+    esac
+done
+echo
+echo "  corpus:       $corpus_note"
+score_lines="$(grep -ihE '(conformance|score)[^=]*[:=]' "$logs/native_tests.log" 2>/dev/null | grep -v '^test ' | sort -u)"
+if [[ -n "$score_lines" ]]; then
+    echo "  conformance:"
+    sed 's/^/    /' <<<"$score_lines"
+else
+    echo "  conformance:  no score line in the native test output"
+fi
+echo "  page size:    $size_note"
+n_screenshots=$(find "$screenshots" -name '*.png' 2>/dev/null | wc -l)
+echo "  screenshots:  ${screenshots#"$root"/}/ ($n_screenshots files)"
+echo "  logs:         ${logs#"$root"/}/"
+echo "  time:         $((SECONDS - started)) s"
+if [[ $failed == 0 ]]; then
+    echo "RESULT: PASS (${#names[@]} steps)"
+    exit 0
+else
+    echo "RESULT: FAIL ($failed of ${#names[@]} steps failed, $skipped skipped because of them)"
+    exit 1
+fi

@@ -1,0 +1,144 @@
+//! The ASL editor: a plain `<textarea>` with a line-number gutter that marks the lines that
+//! have diagnostics.
+//!
+//! A textarea (rather than a code-editor widget) keeps the page small and behaves like every
+//! other text field: paste, undo, selection, IME input for Japanese, screen readers. Lines
+//! never wrap, so gutter line *n* always sits beside text line *n*; the gutter follows the
+//! textarea's scroll position.
+
+use std::rc::Rc;
+
+use asl::Severity;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::state::{CaretRequest, LineMark};
+use crate::text;
+
+#[derive(Properties, PartialEq)]
+pub struct AslEditorProps {
+    /// The definition text.
+    pub text: AttrValue,
+    /// Lines with diagnostics, in line order.
+    #[prop_or_default]
+    pub marks: Rc<[LineMark]>,
+    /// When this changes, the caret moves to the requested place and the editor scrolls to it.
+    #[prop_or_default]
+    pub caret: Option<CaretRequest>,
+    /// Called with the whole new text on every input event.
+    pub on_edit: Callback<String>,
+}
+
+#[component]
+pub fn AslEditor(props: &AslEditorProps) -> Html {
+    let textarea = use_node_ref();
+    let gutter = use_node_ref();
+
+    let on_input = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |event: InputEvent| {
+            let textarea: HtmlTextAreaElement = event.target_unchecked_into();
+            on_edit.emit(textarea.value());
+        })
+    };
+
+    let on_scroll = {
+        let gutter = gutter.clone();
+        Callback::from(move |event: Event| {
+            let textarea: HtmlTextAreaElement = event.target_unchecked_into();
+            if let Some(gutter) = gutter.cast::<HtmlElement>() {
+                gutter.set_scroll_top(textarea.scroll_top());
+            }
+        })
+    };
+
+    {
+        let textarea = textarea.clone();
+        let gutter = gutter.clone();
+        let text = props.text.clone();
+        use_effect_with(props.caret, move |caret| {
+            if let (Some(caret), Some(textarea)) = (caret, textarea.cast::<HtmlTextAreaElement>()) {
+                reveal(&textarea, gutter.cast::<HtmlElement>(), &text, *caret);
+            }
+        });
+    }
+
+    let n_lines = text::line_count(&props.text);
+    let mut marks = props.marks.iter().peekable();
+    let gutter_lines = (1..=n_lines).map(|number| {
+        let number = u32::try_from(number).unwrap_or(u32::MAX);
+        // Marks are in line order, so one pass over them serves every line.
+        while marks.next_if(|mark| mark.line < number).is_some() {}
+        match marks.next_if(|mark| mark.line == number) {
+            Some(mark) => {
+                let (class, label) = match mark.severity {
+                    Severity::Error => ("gutter-line mark-error", "error"),
+                    Severity::Warning => ("gutter-line mark-warning", "warning"),
+                };
+                html! {
+                    <div
+                        class={class}
+                        data-line={number.to_string()}
+                        data-testid="gutter-mark"
+                        data-severity={label}
+                        title={mark.messages.clone()}
+                    >
+                        { number }
+                    </div>
+                }
+            }
+            None => html! { <div class="gutter-line">{ number }</div> },
+        }
+    });
+
+    html! {
+        <div class="editor">
+            <div class="editor-gutter" ref={gutter} aria-hidden="true">
+                { for gutter_lines }
+            </div>
+            <textarea
+                ref={textarea}
+                class="editor-text"
+                data-testid="asl-editor"
+                aria-label="ASL definition"
+                spellcheck="false"
+                autocomplete="off"
+                autocapitalize="off"
+                wrap="off"
+                value={props.text.clone()}
+                oninput={on_input}
+                onscroll={on_scroll}
+            />
+        </div>
+    }
+}
+
+/// Puts the caret at the requested place, focuses the editor and scrolls the line into view
+/// (a third of the way down, so the lines before it give context).
+fn reveal(
+    textarea: &HtmlTextAreaElement,
+    gutter: Option<HtmlElement>,
+    text: &str,
+    caret: CaretRequest,
+) {
+    let offset = text::utf16_offset(text, caret.line, caret.column);
+    // Focus first: some browsers reset the selection of a textarea that gains focus.
+    let _ = textarea.focus();
+    let _ = textarea.set_selection_range(offset, offset);
+
+    let Some(gutter) = gutter else {
+        return;
+    };
+    let index = caret.line.saturating_sub(1);
+    let Some(line) = gutter
+        .children()
+        .item(index)
+        .and_then(|line| line.dyn_into::<HtmlElement>().ok())
+    else {
+        return;
+    };
+    let top = (line.offset_top() - textarea.client_height() / 3).max(0);
+    textarea.set_scroll_top(top);
+    gutter.set_scroll_top(textarea.scroll_top());
+}

@@ -1,0 +1,86 @@
+//! A short outline of the definition as `asl` read it: how many states, and the settings of
+//! every Map state that decide when its run fails.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::state::Outline;
+
+#[derive(Properties, PartialEq)]
+pub struct DefinitionOutlineProps {
+    /// `None` when the text could not be read as a state machine.
+    pub outline: Option<Rc<Outline>>,
+}
+
+#[component]
+pub fn DefinitionOutline(props: &DefinitionOutlineProps) -> Html {
+    let Some(outline) = &props.outline else {
+        return html! {
+            <section class="panel outline-panel" data-testid="outline">
+                <header class="panel-header">
+                    <h2 class="panel-title">{ "Outline" }</h2>
+                </header>
+                <p class="empty-state muted">
+                    { "Fix the problems above to see the state machine's outline." }
+                </p>
+            </section>
+        };
+    };
+
+    let maps = outline.maps.iter().map(|map| {
+        let mode = if map.distributed {
+            "Distributed"
+        } else {
+            "Inline"
+        };
+        let dash = || "—".to_string();
+        html! {
+            <li class="map-card">
+                <div class="map-card-title">
+                    <span class="map-name">{ map.name.clone() }</span>
+                    <span class={classes!("chip", map.distributed.then_some("chip-accent"))}>
+                        { mode }
+                    </span>
+                    if let Some(execution_type) = map.execution_type {
+                        <span class="chip">{ execution_type }</span>
+                    }
+                </div>
+                <dl class="facts">
+                    <div><dt>{ "Child states" }</dt><dd>{ map.n_child_states }</dd></div>
+                    <div>
+                        <dt>{ "MaxConcurrency" }</dt>
+                        <dd>{ map.max_concurrency.clone().unwrap_or_else(dash) }</dd>
+                    </div>
+                    <div>
+                        <dt>{ "ToleratedFailureCount" }</dt>
+                        <dd>{ map.tolerated_failure_count.clone().unwrap_or_else(dash) }</dd>
+                    </div>
+                    <div>
+                        <dt>{ "ToleratedFailurePercentage" }</dt>
+                        <dd>{ map.tolerated_failure_percentage.clone().unwrap_or_else(dash) }</dd>
+                    </div>
+                </dl>
+            </li>
+        }
+    });
+
+    html! {
+        <section class="panel outline-panel" data-testid="outline">
+            <header class="panel-header">
+                <h2 class="panel-title">{ "Outline" }</h2>
+                <span class="muted">
+                    { format!("{} states · {} at top level", outline.n_states, outline.n_top_level_states) }
+                </span>
+            </header>
+            if let Some(comment) = &outline.comment {
+                <p class="outline-comment">{ comment.clone() }</p>
+            }
+            if outline.maps.is_empty() {
+                <p class="empty-state muted">{ "This definition has no Map state." }</p>
+            } else {
+                <ul class="map-list">{ for maps }</ul>
+            }
+        </section>
+    }
+}

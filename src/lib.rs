@@ -1,0 +1,16 @@
+//! The mapsim web app as a library: the root component, its pieces and the app state, so
+//! that the browser tests in `tests/` can mount them one by one.
+//!
+//! The app is a thin shell: it sends what the user typed to `asl` (and, later, to `engine`)
+//! and renders what they report. It never re-implements their logic.
+
+pub mod app;
+pub mod components;
+pub mod examples;
+pub mod state;
+pub mod text;
+
+// The browser entry point; everything else also compiles natively so it can be checked and
+// unit-tested without a browser.
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,356 @@
+//! The app's state and the reducer that changes it.
+//!
+//! Every edit of the definition goes through [`Action::Edit`], which runs `asl::load` on the
+//! new text and keeps what it reports ([`Analysis`]). Components receive slices of this state
+//! as props and send actions back; none of them calls `asl` or keeps its own copy of the text.
+
+use std::rc::Rc;
+
+use asl::{Diagnostic, Numeric, ProcessorMode, Severity, SourceFormat, StateKind};
+use yew::{AttrValue, Reducible};
+
+use crate::examples::{self, Example};
+
+/// What the page shows and edits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    /// The example the text came from.
+    pub example: &'static Example,
+    /// Whether the text was changed since the example was opened.
+    pub edited: bool,
+    /// The definition as the user typed it.
+    pub text: AttrValue,
+    /// What `asl` reported about `text`.
+    pub analysis: Analysis,
+    /// The latest request to move the editor's caret (clicking a diagnostic).
+    pub caret: Option<CaretRequest>,
+}
+
+/// Something the user did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The definition text changed (typing, pasting).
+    Edit(String),
+    /// Open a built-in example by id; unknown ids are ignored.
+    OpenExample(String),
+    /// Move the editor's caret to a position (from 1) and show it.
+    Reveal { line: u32, column: u32 },
+}
+
+/// A request for the editor to put its caret at `line:column`. `sequence` grows with every
+/// request, so asking twice for the same place still moves the caret the second time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaretRequest {
+    pub line: u32,
+    pub column: u32,
+    pub sequence: u32,
+}
+
+impl AppState {
+    /// The state the page opens on: the default example.
+    pub fn initial() -> Self {
+        Self::with_example(examples::default_example())
+    }
+
+    pub fn with_example(example: &'static Example) -> Self {
+        AppState {
+            example,
+            edited: false,
+            text: AttrValue::Static(example.definition),
+            analysis: Analysis::of(example.definition),
+            caret: None,
+        }
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::initial()
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match action {
+            Action::Edit(text) => {
+                if text == self.text.as_str() {
+                    return self;
+                }
+                let analysis = Analysis::of(&text);
+                Rc::new(AppState {
+                    example: self.example,
+                    edited: true,
+                    text: AttrValue::from(text),
+                    analysis,
+                    caret: self.caret,
+                })
+            }
+            Action::OpenExample(id) => match examples::example(&id) {
+                Some(example) => Rc::new(AppState::with_example(example)),
+                None => self,
+            },
+            Action::Reveal { line, column } => {
+                let sequence = self.caret.map_or(0, |caret| caret.sequence.wrapping_add(1));
+                let mut next = (*self).clone();
+                next.caret = Some(CaretRequest {
+                    line,
+                    column,
+                    sequence,
+                });
+                Rc::new(next)
+            }
+        }
+    }
+}
+
+/// What `asl::load` reported about the text, shaped for rendering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub format: Option<SourceFormat>,
+    /// In the order `asl` reported them.
+    pub diagnostics: Rc<[Diagnostic]>,
+    /// One entry per line that has diagnostics, in line order.
+    pub marks: Rc<[LineMark]>,
+    /// An outline of the definition, when it could be read at all.
+    pub outline: Option<Rc<Outline>>,
+}
+
+impl Analysis {
+    pub fn of(text: &str) -> Self {
+        let loaded = asl::load(text, &asl::LoadOptions::default());
+        let marks = line_marks(&loaded.diagnostics);
+        let outline = loaded
+            .model
+            .as_ref()
+            .map(|model| Rc::new(Outline::of(model)));
+        Analysis {
+            format: loaded.format,
+            diagnostics: loaded.diagnostics.into(),
+            marks: marks.into(),
+            outline,
+        }
+    }
+
+    pub fn n_errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn n_warnings(&self) -> usize {
+        self.diagnostics.len() - self.n_errors()
+    }
+}
+
+/// A line of the editor that has diagnostics: its worst severity and what they say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineMark {
+    pub line: u32,
+    pub severity: Severity,
+    /// The messages of the diagnostics on this line, one per line (for a tooltip).
+    pub messages: String,
+}
+
+fn line_marks(diagnostics: &[Diagnostic]) -> Vec<LineMark> {
+    let mut marks: Vec<LineMark> = Vec::new();
+    for diagnostic in diagnostics {
+        let Some(location) = diagnostic.location else {
+            continue;
+        };
+        match marks.iter_mut().find(|mark| mark.line == location.line) {
+            Some(mark) => {
+                // `Severity` orders `Error` before `Warning`: the smaller is the worse.
+                mark.severity = mark.severity.min(diagnostic.severity);
+                mark.messages.push('\n');
+                mark.messages.push_str(&diagnostic.message);
+            }
+            None => marks.push(LineMark {
+                line: location.line,
+                severity: diagnostic.severity,
+                messages: diagnostic.message.clone(),
+            }),
+        }
+    }
+    marks.sort_by_key(|mark| mark.line);
+    marks
+}
+
+/// A few facts about the definition, for the side panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    pub comment: Option<String>,
+    /// States at the top level.
+    pub n_top_level_states: usize,
+    /// States at every level, inside branches and processors too.
+    pub n_states: usize,
+    /// Every Map state, at any depth, in document order.
+    pub maps: Vec<MapOutline>,
+}
+
+/// The settings of one Map state that decide when its run fails.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapOutline {
+    pub name: String,
+    pub distributed: bool,
+    /// `STANDARD` / `EXPRESS` for a Distributed Map that says.
+    pub execution_type: Option<&'static str>,
+    pub n_child_states: usize,
+    pub max_concurrency: Option<String>,
+    pub tolerated_failure_count: Option<String>,
+    pub tolerated_failure_percentage: Option<String>,
+}
+
+impl Outline {
+    pub fn of(model: &asl::StateMachine) -> Self {
+        let mut n_states = 0;
+        let mut maps = Vec::new();
+        model.walk(&mut |state| {
+            n_states += 1;
+            if let StateKind::Map(map) = &state.kind {
+                maps.push(MapOutline {
+                    name: state.name.clone(),
+                    distributed: map.processor.mode == ProcessorMode::Distributed,
+                    execution_type: map.processor.execution_type.map(|kind| match kind {
+                        asl::ExecutionType::Standard => "STANDARD",
+                        asl::ExecutionType::Express => "EXPRESS",
+                    }),
+                    n_child_states: map.processor.machine.states.len(),
+                    max_concurrency: map.max_concurrency.as_ref().map(numeric_text),
+                    tolerated_failure_count: map.tolerated_failure_count.as_ref().map(numeric_text),
+                    tolerated_failure_percentage: map
+                        .tolerated_failure_percentage
+                        .as_ref()
+                        .map(numeric_text),
+                });
+            }
+        });
+        Outline {
+            comment: model.comment.clone(),
+            n_top_level_states: model.states.len(),
+            n_states,
+            maps,
+        }
+    }
+}
+
+/// How a numeric field reads in the outline: the number, or where it comes from at run time.
+fn numeric_text(value: &Numeric) -> String {
+    match value {
+        Numeric::Literal(number) => format_number(*number),
+        Numeric::Path(path) => format!("from {path}"),
+        Numeric::Jsonata(expression) => format!("{{% {expression} %}}"),
+    }
+}
+
+fn format_number(number: f64) -> String {
+    // Whole numbers without a trailing `.0`, as the user wrote them.
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        format!("{}", number as i64)
+    } else {
+        format!("{number}")
+    }
+}
+
+/// How the page names a source format.
+pub fn format_label(format: SourceFormat) -> &'static str {
+    match format {
+        SourceFormat::AslJson => "ASL · JSON",
+        SourceFormat::AslYaml => "ASL · YAML",
+        SourceFormat::TemplateJson => "CloudFormation · JSON",
+        SourceFormat::TemplateYaml => "CloudFormation · YAML",
+        SourceFormat::DescribeStateMachine => "describe-state-machine",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: AppState, action: Action) -> AppState {
+        (*Rc::new(state).reduce(action)).clone()
+    }
+
+    #[test]
+    fn the_initial_state_is_the_default_example_without_diagnostics() {
+        let state = AppState::initial();
+        assert_eq!(state.example, examples::default_example());
+        assert!(!state.edited);
+        assert_eq!(state.analysis.diagnostics.len(), 0);
+        let Some(outline) = &state.analysis.outline else {
+            panic!("the example has an outline");
+        };
+        assert!(outline.maps.iter().any(|map| map.distributed));
+    }
+
+    #[test]
+    fn editing_reanalyses_the_text_and_marks_it_edited() {
+        let state = reduce(AppState::initial(), Action::Edit("{ not json".into()));
+        assert!(state.edited);
+        assert_eq!(state.text.as_str(), "{ not json");
+        assert!(state.analysis.n_errors() >= 1);
+        assert!(state.analysis.outline.is_none());
+    }
+
+    #[test]
+    fn opening_an_example_replaces_the_text_and_unknown_ids_change_nothing() {
+        let edited = reduce(AppState::initial(), Action::Edit("{}".into()));
+        let reopened = reduce(
+            edited.clone(),
+            Action::OpenExample(examples::default_example().id.into()),
+        );
+        assert_eq!(reopened, AppState::initial());
+        assert_eq!(
+            reduce(edited.clone(), Action::OpenExample("nope".into())),
+            edited
+        );
+    }
+
+    #[test]
+    fn revealing_the_same_place_twice_makes_two_distinct_requests() {
+        let first = reduce(AppState::initial(), Action::Reveal { line: 3, column: 1 });
+        let second = reduce(first.clone(), Action::Reveal { line: 3, column: 1 });
+        assert_eq!(first.caret.map(|c| c.line), Some(3));
+        assert_ne!(first.caret, second.caret);
+    }
+
+    #[test]
+    fn line_marks_keep_the_worst_severity_and_every_message() {
+        let at = |line| asl::Location {
+            line,
+            column: 1,
+            start: 0,
+            end: 0,
+        };
+        let mut warning = Diagnostic::warning("w", "", "first");
+        warning.location = Some(at(4));
+        let mut error = Diagnostic::error("e", "", "second");
+        error.location = Some(at(4));
+        let mut other = Diagnostic::warning("w", "", "third");
+        other.location = Some(at(2));
+        let unlocated = Diagnostic::error("e", "", "nowhere");
+        let marks = line_marks(&[warning, error, other, unlocated]);
+        assert_eq!(
+            marks,
+            vec![
+                LineMark {
+                    line: 2,
+                    severity: Severity::Warning,
+                    messages: "third".into()
+                },
+                LineMark {
+                    line: 4,
+                    severity: Severity::Error,
+                    messages: "first\nsecond".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_read_as_written() {
+        let cases = [(5.0, "5"), (2.5, "2.5"), (0.0, "0"), (10000.0, "10000")];
+        for (number, expected) in cases {
+            assert_eq!(format_number(number), expected);
+        }
+    }
+}
