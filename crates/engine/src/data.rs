@@ -1,0 +1,550 @@
+//! JSONPath data flow: values passed between states, payload templates, and the context object.
+//!
+//! A value in flight is a [`Data`]: either a shared JSON value or a reference to a Distributed
+//! Map item that has not been turned into JSON yet. Most child workflows never look inside their
+//! item (a Task that passes its input through returns it unchanged), so a million items cost no
+//! allocation until a Choice, a path or a template actually needs the JSON.
+//!
+//! Templates (`Parameters`, `ItemSelector`, `ResultSelector`, JSONPath `Assign`) are compiled
+//! once into [`Template`]s with pre-parsed paths and intrinsic calls; evaluating one needs the
+//! [`Roots`]: the input (`$`), the context object (`$$`, built only when a template uses it) and
+//! the variables (`$name`).
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use asl::intrinsic::{self, Call};
+use asl::path::{EvalError, Path, Root};
+use serde_json::{Map as JsonObject, Value};
+
+/// A JSON value in flight.
+#[derive(Debug, Clone)]
+pub enum Data {
+    Json(Rc<Value>),
+    /// Item `index` of Map Run `run`, exactly as the item source holds it.
+    Item {
+        run: u32,
+        index: u32,
+    },
+}
+
+impl Data {
+    pub fn json(value: Value) -> Data {
+        Data::Json(Rc::new(value))
+    }
+
+    pub fn empty_object() -> Data {
+        Data::json(Value::Object(JsonObject::new()))
+    }
+}
+
+/// Turns [`Data::Item`] references into JSON.
+pub trait ItemSource {
+    fn item_value(&self, run: u32, index: u32) -> Value;
+    /// Serialized size of the item in bytes (without building it when possible).
+    fn item_size(&self, run: u32, index: u32) -> usize;
+}
+
+/// Serialized length of a value, without building the string.
+pub fn json_size(value: &Value) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    // Writing to a counter cannot fail; an error would only under-count.
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.0
+}
+
+/// Variables visible to a state: its own scope and, read-only, the enclosing ones (an Inline Map
+/// iteration or Parallel branch reads the variables of the workflow around it).
+#[derive(Debug, Clone, Default)]
+pub struct Variables {
+    pub values: BTreeMap<String, Value>,
+    pub parent: Option<Rc<Variables>>,
+}
+
+impl Variables {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self.values.get(name) {
+            Some(v) => Some(v),
+            None => self.parent.as_ref().and_then(|p| p.get(name)),
+        }
+    }
+}
+
+/// Builds the context object on demand.
+pub trait ContextSource {
+    fn context_object(&self) -> Value;
+}
+
+/// What paths in a template can refer to.
+pub struct Roots<'a> {
+    pub input: &'a Value,
+    pub context: &'a dyn ContextSource,
+    pub variables: Option<&'a Variables>,
+    /// The context object, built on first use.
+    pub context_cache: OnceCell<Value>,
+    /// Seeded randomness for `States.UUID` / `States.MathRandom`.
+    pub random: Option<&'a std::cell::RefCell<crate::rng::Stream>>,
+}
+
+impl<'a> Roots<'a> {
+    pub fn new(
+        input: &'a Value,
+        context: &'a dyn ContextSource,
+        variables: Option<&'a Variables>,
+    ) -> Roots<'a> {
+        Roots {
+            input,
+            context,
+            variables,
+            context_cache: OnceCell::new(),
+            random: None,
+        }
+    }
+
+    pub fn context(&self) -> &Value {
+        self.context_cache
+            .get_or_init(|| self.context.context_object())
+    }
+
+    /// The value a path's root names, or an error message when it is an unknown variable.
+    pub fn root_value(&self, path: &Path) -> Result<&Value, String> {
+        match path.root() {
+            Root::Input => Ok(self.input),
+            Root::Context => Ok(self.context()),
+            Root::Variable(name) => self
+                .variables
+                .and_then(|v| v.get(name))
+                .ok_or_else(|| format!("The variable '${name}' is not defined")),
+        }
+    }
+
+    /// Evaluates a path over its root.
+    pub fn select(&self, path: &Path) -> Result<Value, PathFailure> {
+        let root = self.root_value(path).map_err(PathFailure::Variable)?;
+        path.evaluate(root).map_err(PathFailure::Eval)
+    }
+}
+
+/// Why a path in data flow failed.
+#[derive(Debug, Clone)]
+pub enum PathFailure {
+    Variable(String),
+    Eval(EvalError),
+}
+
+/// A data-flow failure: the error name and the cause text (without the "An error occurred
+/// while executing the state …" prefix, which the engine adds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub error: crate::errors::ErrorId,
+    pub cause: String,
+}
+
+impl Failure {
+    pub fn runtime(cause: impl Into<String>) -> Failure {
+        Failure {
+            error: crate::errors::names::RUNTIME,
+            cause: cause.into(),
+        }
+    }
+}
+
+/// A compiled payload template.
+#[derive(Debug, Clone)]
+pub enum Template {
+    /// A value with no `.$` keys anywhere: returned as is.
+    Literal(Rc<Value>),
+    Object(Vec<(String, Template)>),
+    Array(Vec<Template>),
+    /// `"key.$": "$.path"` (the key has lost its `.$`).
+    Path(Path),
+    /// `"key.$": "States.…(…)"`.
+    Call(Box<Call>),
+}
+
+/// A template that could not be compiled (the validator reports these too; the engine refuses
+/// to run a definition that has them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateError {
+    pub key: String,
+    pub message: String,
+}
+
+impl Template {
+    pub fn compile(value: &Value) -> Result<Template, TemplateError> {
+        if !has_dynamic_keys(value) {
+            return Ok(Template::Literal(Rc::new(value.clone())));
+        }
+        match value {
+            Value::Object(map) => {
+                let mut fields = Vec::with_capacity(map.len());
+                for (key, v) in map {
+                    if let Some(name) = key.strip_suffix(".$") {
+                        let Value::String(text) = v else {
+                            return Err(TemplateError {
+                                key: key.clone(),
+                                message: format!(
+                                    "the value of `{key}` must be a path or an intrinsic function string"
+                                ),
+                            });
+                        };
+                        let compiled = if intrinsic::looks_like_call(text) {
+                            intrinsic::parse(text)
+                                .map(|c| Template::Call(Box::new(c)))
+                                .map_err(|e| TemplateError {
+                                    key: key.clone(),
+                                    message: e.to_string(),
+                                })?
+                        } else {
+                            Path::parse(text)
+                                .map(Template::Path)
+                                .map_err(|e| TemplateError {
+                                    key: key.clone(),
+                                    message: e.to_string(),
+                                })?
+                        };
+                        fields.push((name.to_string(), compiled));
+                    } else {
+                        fields.push((key.clone(), Template::compile(v)?));
+                    }
+                }
+                Ok(Template::Object(fields))
+            }
+            Value::Array(items) => Ok(Template::Array(
+                items
+                    .iter()
+                    .map(Template::compile)
+                    .collect::<Result<_, _>>()?,
+            )),
+            other => Ok(Template::Literal(Rc::new(other.clone()))),
+        }
+    }
+
+    /// Whether evaluating the template reads the context object.
+    pub fn uses_context(&self) -> bool {
+        match self {
+            Template::Literal(_) => false,
+            Template::Object(fields) => fields.iter().any(|(_, t)| t.uses_context()),
+            Template::Array(items) => items.iter().any(Template::uses_context),
+            Template::Path(p) => *p.root() == Root::Context,
+            Template::Call(call) => call_uses_context(call),
+        }
+    }
+
+    pub fn evaluate(&self, roots: &Roots<'_>) -> Result<Value, Failure> {
+        self.evaluate_field(roots, "")
+    }
+
+    fn evaluate_field(&self, roots: &Roots<'_>, key: &str) -> Result<Value, Failure> {
+        match self {
+            Template::Literal(v) => Ok((**v).clone()),
+            Template::Object(fields) => {
+                let mut map = JsonObject::new();
+                for (name, template) in fields {
+                    let value = template.evaluate_field(roots, name)?;
+                    map.insert(name.clone(), value);
+                }
+                Ok(Value::Object(map))
+            }
+            Template::Array(items) => Ok(Value::Array(
+                items
+                    .iter()
+                    .map(|t| t.evaluate_field(roots, key))
+                    .collect::<Result<_, _>>()?,
+            )),
+            Template::Path(path) => roots.select(path).map_err(|failure| match failure {
+                PathFailure::Variable(message) => Failure::runtime(message),
+                PathFailure::Eval(EvalError::Unsupported(what)) => {
+                    Failure::runtime(format!("{what} is not supported by mapsim (in '{key}.$')"))
+                }
+                PathFailure::Eval(_) => {
+                    let shown = match path.root() {
+                        Root::Context => roots.context(),
+                        _ => roots.input,
+                    };
+                    Failure::runtime(format!(
+                        "The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
+                        path.text(),
+                        compact(shown)
+                    ))
+                }
+            }),
+            Template::Call(call) => crate::intrinsics::evaluate(call, roots).map_err(|message| {
+                Failure::runtime(format!(
+                    "The value for the field '{key}.$' must be a valid intrinsic function: {message}"
+                ))
+            }),
+        }
+    }
+}
+
+fn call_uses_context(call: &Call) -> bool {
+    call.args.iter().any(|a| match a {
+        intrinsic::Arg::Path(p) => *p.root() == Root::Context,
+        intrinsic::Arg::Call(c) => call_uses_context(c),
+        intrinsic::Arg::Literal(_) => false,
+    })
+}
+
+fn has_dynamic_keys(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.ends_with(".$") || has_dynamic_keys(v)),
+        Value::Array(items) => items.iter().any(has_dynamic_keys),
+        _ => false,
+    }
+}
+
+/// Compact JSON text of a value (for causes and history events).
+pub fn compact(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// An `InputPath` / `OutputPath` / `ItemsPath` field.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Absent or `$`: the value itself.
+    Identity,
+    /// `null`: an empty object.
+    Null,
+    Path(Path),
+}
+
+impl Selection {
+    pub fn compile(field: &Option<Option<String>>) -> Result<Selection, String> {
+        match field {
+            None => Ok(Selection::Identity),
+            Some(None) => Ok(Selection::Null),
+            Some(Some(text)) => {
+                let path = Path::parse(text).map_err(|e| e.to_string())?;
+                if path.is_identity() {
+                    Ok(Selection::Identity)
+                } else {
+                    Ok(Selection::Path(path))
+                }
+            }
+        }
+    }
+
+    pub fn is_identity(&self) -> bool {
+        matches!(self, Selection::Identity)
+    }
+
+    /// Applies the selection. `missing` words the error as Step Functions does for this field
+    /// ("No results for path" for InputPath, "Missing property in path" for OutputPath).
+    pub fn apply(&self, roots: &Roots<'_>, output_field: bool) -> Result<Value, Failure> {
+        match self {
+            Selection::Identity => Ok(roots.input.clone()),
+            Selection::Null => Ok(Value::Object(JsonObject::new())),
+            Selection::Path(path) => roots.select(path).map_err(|failure| match failure {
+                PathFailure::Variable(message) => Failure::runtime(message),
+                PathFailure::Eval(EvalError::Missing { at }) if !output_field => Failure::runtime(
+                    format!("Invalid path '{}' : No results for path: {at}", path.text()),
+                ),
+                PathFailure::Eval(e) => {
+                    Failure::runtime(format!("Invalid path '{}' : {e}", path.text()))
+                }
+            }),
+        }
+    }
+}
+
+/// A `ResultPath` field.
+#[derive(Debug, Clone)]
+pub enum ResultPath {
+    /// Absent or `$`: the result replaces the input.
+    Replace,
+    /// `null`: the result is discarded, the input passes through.
+    Discard,
+    Path(Path),
+}
+
+impl ResultPath {
+    pub fn compile(field: &Option<Option<String>>) -> Result<ResultPath, String> {
+        match field {
+            None => Ok(ResultPath::Replace),
+            Some(None) => Ok(ResultPath::Discard),
+            Some(Some(text)) => {
+                let path = Path::parse(text).map_err(|e| e.to_string())?;
+                if path.is_identity() {
+                    Ok(ResultPath::Replace)
+                } else if *path.root() != Root::Input || !path.is_reference() {
+                    Err(format!(
+                        "ResultPath '{text}' must be a reference path starting with '$'"
+                    ))
+                } else {
+                    Ok(ResultPath::Path(path))
+                }
+            }
+        }
+    }
+
+    /// Combines the state's raw input and its result.
+    pub fn apply(&self, input: &Value, result: Value) -> Result<Value, Failure> {
+        match self {
+            ResultPath::Replace => Ok(result),
+            ResultPath::Discard => Ok(input.clone()),
+            ResultPath::Path(path) => {
+                let mut output = input.clone();
+                path.assign(&mut output, result).map_err(|e| Failure {
+                    error: crate::errors::names::RESULT_PATH_MATCH_FAILURE,
+                    cause: format!(
+                        "Unable to apply ResultPath '{}' to input '{}': {e}",
+                        path.text(),
+                        compact(input)
+                    ),
+                })?;
+                Ok(output)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    struct Ctx;
+    impl ContextSource for Ctx {
+        fn context_object(&self) -> Value {
+            json!({"Execution": {"Id": "exec-1"}, "Map": {"Item": {"Index": 3}}})
+        }
+    }
+
+    fn template(value: Value) -> Template {
+        Template::compile(&value).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn evaluates_templates() {
+        let input = json!({"a": {"b": 1}, "list": [1, 2, 3], "name": "x"});
+        let mut vars = Variables::default();
+        vars.values.insert("greeting".into(), json!("hi"));
+        let roots = Roots::new(&input, &Ctx, Some(&vars));
+        let t = template(json!({
+            "lit": {"k": [1, {"n": null}]},
+            "b.$": "$.a.b",
+            "all.$": "$.list[*]",
+            "id.$": "$$.Execution.Id",
+            "index.$": "$$.Map.Item.Index",
+            "v.$": "$greeting",
+            "nested": {"f.$": "States.Format('{}-{}', $.name, $.a.b)"},
+            "arr": [{"x.$": "$.name"}]
+        }));
+        let got = t.evaluate(&roots).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            got,
+            json!({
+                "lit": {"k": [1, {"n": null}]},
+                "b": 1,
+                "all": [1, 2, 3],
+                "id": "exec-1",
+                "index": 3,
+                "v": "hi",
+                "nested": {"f": "x-1"},
+                "arr": [{"x": "x"}]
+            })
+        );
+        assert!(t.uses_context());
+        assert!(!template(json!({"a.$": "$.x"})).uses_context());
+    }
+
+    #[test]
+    fn missing_paths_fail_as_step_functions_words_it() {
+        let input = json!({"a": 1});
+        let roots = Roots::new(&input, &Ctx, None);
+        let t = template(json!({"value.$": "$.no_such_jsonpath"}));
+        let failure = t
+            .evaluate(&roots)
+            .err()
+            .unwrap_or_else(|| panic!("should fail"));
+        assert_eq!(failure.error, crate::errors::names::RUNTIME);
+        assert_eq!(
+            failure.cause,
+            "The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{\"a\":1}'"
+        );
+        let input_path = Selection::compile(&Some(Some("$.NoSuchInputPath".into())))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let failure = input_path
+            .apply(&roots, false)
+            .err()
+            .unwrap_or_else(|| panic!("fail"));
+        assert_eq!(
+            failure.cause,
+            "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']"
+        );
+        let output_path = Selection::compile(&Some(Some("$.no.such.result.path".into())))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let failure = output_path
+            .apply(&roots, true)
+            .err()
+            .unwrap_or_else(|| panic!("fail"));
+        assert_eq!(
+            failure.cause,
+            "Invalid path '$.no.such.result.path' : Missing property in path $['no']"
+        );
+    }
+
+    #[test]
+    fn result_path_rules() {
+        let input = json!({"a": 1});
+        let result = json!({"r": true});
+        let cases = [
+            (None, json!({"r": true})),
+            (Some(None), json!({"a": 1})),
+            (Some(Some("$".to_string())), json!({"r": true})),
+            (
+                Some(Some("$.out".to_string())),
+                json!({"a": 1, "out": {"r": true}}),
+            ),
+        ];
+        for (field, expected) in cases {
+            let rp = ResultPath::compile(&field).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                rp.apply(&input, result.clone()).ok(),
+                Some(expected),
+                "{field:?}"
+            );
+        }
+        let rp = ResultPath::compile(&Some(Some("$.a.b".into()))).unwrap_or_else(|e| panic!("{e}"));
+        let failure = rp
+            .apply(&input, result)
+            .err()
+            .unwrap_or_else(|| panic!("fail"));
+        assert_eq!(
+            failure.error,
+            crate::errors::names::RESULT_PATH_MATCH_FAILURE
+        );
+        assert!(ResultPath::compile(&Some(Some("$foo".into()))).is_err());
+        assert!(ResultPath::compile(&Some(Some("$.a[*]".into()))).is_err());
+    }
+
+    #[test]
+    fn literal_templates_are_not_rebuilt() {
+        assert!(matches!(
+            template(json!({"a": [1, 2]})),
+            Template::Literal(_)
+        ));
+        assert!(Template::compile(&json!({"a.$": 3})).is_err());
+        assert!(Template::compile(&json!({"a.$": "ipsum"})).is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(json_size(&json!({"index": 12})), 12);
+        assert_eq!(json_size(&json!("é")), 4);
+    }
+}

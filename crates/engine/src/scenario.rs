@@ -1,0 +1,1283 @@
+//! The scenario document: how the world behaves around the definition (PRODUCT.md's contract).
+//!
+//! ```json
+//! { "seed": 7, "items": { "count": 10000 },
+//!   "tasks": { "ProcessItem": { "latency": { "fixed_ms": 200 },
+//!       "faults": [ { "error": "Lambda.ServiceException", "probability": 0.05 } ] } },
+//!   "limits": { "lambda_concurrency": 1000 } }
+//! ```
+//!
+//! Parsing reports every problem at once, each with its JSON pointer and, since the document is
+//! text the user typed, its line and column. Unknown fields are errors that name the field (a
+//! typo such as `"probabilty"` would otherwise silently change the run).
+//!
+//! Fields beyond PRODUCT.md's core (all optional): `start_time`, `input`, `maps.<State>.items`,
+//! `defaults.latency`, per task `result`, `result_bytes` and `heartbeat_interval_ms`,
+//! `limits.payload_bytes`, `limits.throttle_latency_ms`, and `assumptions` (the toggles for
+//! behaviours the semantics sheet marks as inferred).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{Map as JsonObject, Value};
+
+use crate::clock;
+
+/// The largest `items.count` accepted: item records take about 40 bytes each, so ten million
+/// items stay near 400 MB natively. Larger counts are refused rather than risking the machine.
+pub const MAX_ITEMS: u64 = 10_000_000;
+/// The largest latency accepted (one year, the Standard execution limit).
+pub const MAX_LATENCY_MS: u64 = 31_536_000_000;
+/// The latency of a Task the scenario says nothing about.
+pub const DEFAULT_LATENCY_MS: u64 = 100;
+/// Step Functions' payload limit (256 KiB).
+pub const DEFAULT_PAYLOAD_BYTES: u64 = 262_144;
+/// Items a Distributed Map with an `ItemReader` gets when the scenario gives none.
+pub const DEFAULT_READER_ITEMS: u64 = 100;
+
+/// A parsed, checked scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub seed: u64,
+    /// Epoch milliseconds of virtual time 0.
+    pub start_epoch_ms: i64,
+    /// The execution input (default `{}`).
+    pub input: Value,
+    /// Items for every outermost Distributed Map (standing in for ItemReader / ItemsPath).
+    pub items: Option<Items>,
+    /// Per-Map-state item overrides.
+    pub maps: BTreeMap<String, MapOverride>,
+    pub default_latency: Latency,
+    pub tasks: BTreeMap<String, TaskBehaviour>,
+    pub limits: Limits,
+    pub assumptions: Assumptions,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            seed: 0,
+            start_epoch_ms: clock::DEFAULT_START_EPOCH_MS,
+            input: Value::Object(JsonObject::new()),
+            items: None,
+            maps: BTreeMap::new(),
+            default_latency: Latency::Fixed(DEFAULT_LATENCY_MS),
+            tasks: BTreeMap::new(),
+            limits: Limits::default(),
+            assumptions: Assumptions::default(),
+        }
+    }
+}
+
+/// Where a Distributed Map's items come from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Items {
+    /// `{"count": n}`: items `{"index": i}`.
+    Count(u64),
+    /// `{"values": [...]}`.
+    Values(Vec<Value>),
+}
+
+impl Items {
+    pub fn len(&self) -> u64 {
+        match self {
+            Items::Count(n) => *n,
+            Items::Values(v) => v.len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapOverride {
+    pub items: Option<Items>,
+}
+
+/// How long a Task attempt takes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Latency {
+    Fixed(u64),
+    /// Uniform integer milliseconds in `[min, max]`.
+    Uniform {
+        min_ms: u64,
+        max_ms: u64,
+    },
+    /// Lognormal with this median and 99th percentile.
+    Lognormal {
+        median_ms: f64,
+        p99_ms: f64,
+    },
+}
+
+/// The z-score of the 99th percentile of a standard normal distribution.
+const Z_99: f64 = 2.326_347_874_040_841;
+
+impl Latency {
+    /// Draws one latency in milliseconds.
+    pub fn sample(&self, stream: &mut crate::rng::Stream) -> u64 {
+        match *self {
+            Latency::Fixed(ms) => ms,
+            Latency::Uniform { min_ms, max_ms } => stream.range_inclusive(min_ms, max_ms),
+            Latency::Lognormal { median_ms, p99_ms } => {
+                let sigma = libm::log(p99_ms / median_ms) / Z_99;
+                let value = median_ms * libm::exp(sigma * stream.normal());
+                // Round to whole milliseconds and keep inside the accepted range.
+                let rounded = libm::floor(value + 0.5);
+                if rounded.is_finite() && rounded > 0.0 {
+                    (rounded as u64).min(MAX_LATENCY_MS)
+                } else {
+                    0
+                }
+            }
+        }
+    }
+
+    /// Whether sampling draws random numbers (a fixed latency does not).
+    pub fn is_random(&self) -> bool {
+        !matches!(self, Latency::Fixed(_))
+    }
+}
+
+/// What the scenario says about one Task state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskBehaviour {
+    pub latency: Option<Latency>,
+    pub faults: Vec<Fault>,
+    /// What the function/service returns on success; `None` = it echoes its input.
+    pub result: Option<Value>,
+    /// Pretend the successful result has this many bytes (to exercise the payload limit without
+    /// writing a large `result`).
+    pub result_bytes: Option<u64>,
+    /// The worker sends a heartbeat every this many ms; `None` = it never does (so a Task with
+    /// `HeartbeatSeconds` shorter than its latency fails with `States.HeartbeatTimeout`).
+    pub heartbeat_interval_ms: Option<u64>,
+}
+
+/// One fault rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fault {
+    pub error: String,
+    pub cause: Option<String>,
+    /// Fires on an attempt with this probability (drawn per attempt).
+    pub probability: Option<f64>,
+    /// Only for these items.
+    pub items: Option<ItemSelection>,
+    /// Only on these attempt numbers (0 = first try); absent = every attempt.
+    pub attempts: Option<Vec<u64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ItemSelection {
+    /// This fraction of the items, chosen by the seed (exactly `round(fraction × items)`).
+    Fraction(f64),
+    Indices(Vec<u64>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Limits {
+    /// Concurrent Lambda invocations before `Lambda.TooManyRequestsException`.
+    pub lambda_concurrency: Option<u64>,
+    pub payload_bytes: u64,
+    /// How long a throttled invocation takes to fail.
+    pub throttle_latency_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            lambda_concurrency: None,
+            payload_bytes: DEFAULT_PAYLOAD_BYTES,
+            throttle_latency_ms: 0,
+        }
+    }
+}
+
+/// Choices for behaviours no AWS source settles (ASL-SEMANTICS.md's [INF] facts). Each run's
+/// summary lists the ones it relied on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumptions {
+    /// A Distributed Map with neither tolerance field set fails on its first failed item; which
+    /// error does the Map Run report? `true` (default): `States.ExceedToleratedFailureThreshold`;
+    /// `false`: the failed child's own error and cause.
+    pub untolerated_failure_is_threshold_error: bool,
+    /// Retry waits: cap by `MaxDelaySeconds` first, then apply FULL jitter (`true`, the order
+    /// peer emulators use) or jitter first then cap (`false`).
+    pub cap_then_jitter: bool,
+    /// The error a Standard execution fails with when its history would pass 25,000 events.
+    pub history_limit_error: String,
+}
+
+impl Default for Assumptions {
+    fn default() -> Self {
+        Assumptions {
+            untolerated_failure_is_threshold_error: true,
+            cap_then_jitter: true,
+            history_limit_error: "States.Runtime".to_string(),
+        }
+    }
+}
+
+/// A problem in the scenario document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScenarioError {
+    pub message: String,
+    /// JSON pointer of the offending value (`""` for the document).
+    pub pointer: String,
+    /// 1-based line and column in the text, when known.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{l}:{c}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Parses and checks a scenario document. Reports every problem found.
+pub fn parse(text: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(vec![ScenarioError {
+                message: format!("the scenario is not valid JSON: {}", strip_position(&e)),
+                pointer: String::new(),
+                line: u32::try_from(e.line()).ok().filter(|l| *l > 0),
+                column: u32::try_from(e.column()).ok().filter(|c| *c > 0),
+            }])
+        }
+    };
+    let mut reader = Reader { errors: Vec::new() };
+    let scenario = reader.scenario(&value);
+    if reader.errors.is_empty() {
+        Ok(scenario)
+    } else {
+        let mut errors = reader.errors;
+        for error in &mut errors {
+            if let Some((line, column)) = locate(text, &error.pointer) {
+                error.line = Some(line);
+                error.column = Some(column);
+            }
+        }
+        Err(errors)
+    }
+}
+
+/// Parses a scenario given as a JSON value (no positions).
+pub fn from_value(value: &Value) -> Result<Scenario, Vec<ScenarioError>> {
+    let mut reader = Reader { errors: Vec::new() };
+    let scenario = reader.scenario(value);
+    if reader.errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(reader.errors)
+    }
+}
+
+/// Checks the scenario against a definition: every `tasks` key must name a Task state and every
+/// `maps` key a Map state. Positions are filled in from `text` when given.
+pub fn check_against(
+    scenario: &Scenario,
+    machine: &asl::StateMachine,
+    text: Option<&str>,
+) -> Vec<ScenarioError> {
+    let mut kinds: BTreeMap<&str, &'static str> = BTreeMap::new();
+    machine.walk(&mut |state| {
+        kinds.insert(state.name.as_str(), state.type_name());
+    });
+    let mut errors = Vec::new();
+    for name in scenario.tasks.keys() {
+        match kinds.get(name.as_str()) {
+            Some(&"Task") => {}
+            Some(kind) => errors.push(ScenarioError {
+                message: format!(
+                    "tasks.{name}: `{name}` is a {kind} state; only Task states take a behaviour"
+                ),
+                pointer: format!("/tasks/{}", escape_pointer(name)),
+                line: None,
+                column: None,
+            }),
+            None => errors.push(ScenarioError {
+                message: format!(
+                    "tasks.{name}: the definition has no state named `{name}`{}",
+                    suggestion(
+                        name,
+                        kinds.iter().filter(|(_, k)| **k == "Task").map(|(n, _)| *n)
+                    )
+                ),
+                pointer: format!("/tasks/{}", escape_pointer(name)),
+                line: None,
+                column: None,
+            }),
+        }
+    }
+    for name in scenario.maps.keys() {
+        match kinds.get(name.as_str()) {
+            Some(&"Map") => {}
+            _ => errors.push(ScenarioError {
+                message: format!("maps.{name}: the definition has no Map state named `{name}`"),
+                pointer: format!("/maps/{}", escape_pointer(name)),
+                line: None,
+                column: None,
+            }),
+        }
+    }
+    if let Some(text) = text {
+        for error in &mut errors {
+            if let Some((line, column)) = locate(text, &error.pointer) {
+                error.line = Some(line);
+                error.column = Some(column);
+            }
+        }
+    }
+    errors
+}
+
+fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let lower = name.to_ascii_lowercase();
+    let close: Vec<&str> = candidates
+        .filter(|c| {
+            let c = c.to_ascii_lowercase();
+            c == lower || edit_distance(&c, &lower) <= 2
+        })
+        .collect();
+    match close.first() {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut row = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let v = (prev[j] + cost).min(prev[j + 1] + 1).min(row[j] + 1);
+            row.push(v);
+        }
+        prev = row;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text.get(..i).unwrap_or(&text).to_string(),
+        None => text,
+    }
+}
+
+pub(crate) fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+struct Reader {
+    errors: Vec<ScenarioError>,
+}
+
+type Obj = JsonObject<String, Value>;
+
+impl Reader {
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(ScenarioError {
+            message: message.into(),
+            pointer: pointer.to_string(),
+            line: None,
+            column: None,
+        });
+    }
+
+    fn object<'v>(&mut self, value: &'v Value, pointer: &str, what: &str) -> Option<&'v Obj> {
+        match value {
+            Value::Object(map) => Some(map),
+            other => {
+                self.error(
+                    pointer,
+                    format!(
+                        "{what} must be an object, not {}",
+                        asl::path::type_name(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn unknown_fields(&mut self, map: &Obj, pointer: &str, what: &str, known: &[&str]) {
+        for key in map.keys() {
+            if !known.contains(&key.as_str()) {
+                self.error(
+                    &format!("{pointer}/{}", escape_pointer(key)),
+                    format!(
+                        "{what} has no field `{key}`{} (known fields: {})",
+                        suggestion(key, known.iter().copied()),
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn unsigned(&mut self, value: &Value, pointer: &str, what: &str, max: u64) -> Option<u64> {
+        let parsed = match value {
+            Value::Number(n) => n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19)
+                    .map(|f| f as u64)
+            }),
+            _ => None,
+        };
+        match parsed {
+            Some(n) if n <= max => Some(n),
+            Some(n) => {
+                self.error(pointer, format!("{what} must be at most {max}, not {n}"));
+                None
+            }
+            None => {
+                let shown = match value {
+                    Value::Number(n) => format!("{n}"),
+                    other => asl::path::type_name(other).to_string(),
+                };
+                let negative = value.as_f64().is_some_and(|f| f < 0.0);
+                self.error(
+                    pointer,
+                    if negative {
+                        format!("{what} cannot be negative ({shown})")
+                    } else {
+                        format!("{what} must be a whole number, not {shown}")
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn fraction(&mut self, value: &Value, pointer: &str, what: &str) -> Option<f64> {
+        match value.as_f64() {
+            Some(f) if (0.0..=1.0).contains(&f) => Some(f),
+            Some(f) => {
+                self.error(pointer, format!("{what} must be between 0 and 1, not {f}"));
+                None
+            }
+            None => {
+                self.error(
+                    pointer,
+                    format!(
+                        "{what} must be a number between 0 and 1, not {}",
+                        asl::path::type_name(value)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn scenario(&mut self, value: &Value) -> Scenario {
+        let mut scenario = Scenario::default();
+        let Some(map) = self.object(value, "", "the scenario") else {
+            return scenario;
+        };
+        self.unknown_fields(
+            map,
+            "",
+            "the scenario",
+            &[
+                "seed",
+                "start_time",
+                "input",
+                "items",
+                "maps",
+                "defaults",
+                "tasks",
+                "limits",
+                "assumptions",
+                "comment",
+            ],
+        );
+        if let Some(v) = map.get("seed") {
+            if let Some(seed) = self.unsigned(v, "/seed", "seed", u64::MAX) {
+                scenario.seed = seed;
+            }
+        }
+        if let Some(v) = map.get("start_time") {
+            match v.as_str().and_then(clock::parse_rfc3339) {
+                Some(ms) => scenario.start_epoch_ms = ms,
+                None => self.error(
+                    "/start_time",
+                    "start_time must be an RFC 3339 timestamp such as \"2024-01-01T00:00:00Z\"",
+                ),
+            }
+        }
+        if let Some(v) = map.get("input") {
+            scenario.input = v.clone();
+        }
+        if let Some(v) = map.get("items") {
+            scenario.items = self.items(v, "/items");
+        }
+        if let Some(v) = map.get("maps") {
+            if let Some(maps) = self.object(v, "/maps", "maps") {
+                for (name, entry) in maps {
+                    let pointer = format!("/maps/{}", escape_pointer(name));
+                    let Some(entry_map) = self.object(entry, &pointer, &format!("maps.{name}"))
+                    else {
+                        continue;
+                    };
+                    self.unknown_fields(entry_map, &pointer, &format!("maps.{name}"), &["items"]);
+                    let items = entry_map
+                        .get("items")
+                        .and_then(|v| self.items(v, &format!("{pointer}/items")));
+                    scenario.maps.insert(name.clone(), MapOverride { items });
+                }
+            }
+        }
+        if let Some(v) = map.get("defaults") {
+            if let Some(defaults) = self.object(v, "/defaults", "defaults") {
+                self.unknown_fields(defaults, "/defaults", "defaults", &["latency"]);
+                if let Some(latency) = defaults.get("latency") {
+                    if let Some(l) = self.latency(latency, "/defaults/latency") {
+                        scenario.default_latency = l;
+                    }
+                }
+            }
+        }
+        if let Some(v) = map.get("tasks") {
+            if let Some(tasks) = self.object(v, "/tasks", "tasks") {
+                for (name, entry) in tasks {
+                    let pointer = format!("/tasks/{}", escape_pointer(name));
+                    if let Some(task) = self.task(entry, &pointer, name) {
+                        scenario.tasks.insert(name.clone(), task);
+                    }
+                }
+            }
+        }
+        if let Some(v) = map.get("limits") {
+            scenario.limits = self.limits(v);
+        }
+        if let Some(v) = map.get("assumptions") {
+            scenario.assumptions = self.assumptions(v);
+        }
+        scenario
+    }
+
+    fn items(&mut self, value: &Value, pointer: &str) -> Option<Items> {
+        let map = self.object(value, pointer, "items")?;
+        self.unknown_fields(map, pointer, "items", &["count", "values"]);
+        match (map.get("count"), map.get("values")) {
+            (Some(_), Some(_)) => {
+                self.error(pointer, "items takes either `count` or `values`, not both");
+                None
+            }
+            (Some(count), None) => self
+                .unsigned(count, &format!("{pointer}/count"), "items.count", MAX_ITEMS)
+                .map(Items::Count),
+            (None, Some(Value::Array(values))) => {
+                if values.len() as u64 > MAX_ITEMS {
+                    self.error(
+                        &format!("{pointer}/values"),
+                        format!("items.values holds more than {MAX_ITEMS} items"),
+                    );
+                    return None;
+                }
+                Some(Items::Values(values.clone()))
+            }
+            (None, Some(other)) => {
+                self.error(
+                    &format!("{pointer}/values"),
+                    format!(
+                        "items.values must be an array, not {}",
+                        asl::path::type_name(other)
+                    ),
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    pointer,
+                    "items needs `count` (a number of items) or `values` (an array)",
+                );
+                None
+            }
+        }
+    }
+
+    fn latency(&mut self, value: &Value, pointer: &str) -> Option<Latency> {
+        let map = self.object(value, pointer, "latency")?;
+        self.unknown_fields(
+            map,
+            pointer,
+            "latency",
+            &["fixed_ms", "uniform", "lognormal"],
+        );
+        if map.len() != 1 {
+            if map.is_empty() {
+                self.error(
+                    pointer,
+                    "latency needs one of `fixed_ms`, `uniform {min_ms, max_ms}` or `lognormal {median_ms, p99_ms}`",
+                );
+            } else {
+                self.error(
+                    pointer,
+                    "latency takes exactly one of `fixed_ms`, `uniform`, `lognormal`",
+                );
+            }
+            return None;
+        }
+        if let Some(v) = map.get("fixed_ms") {
+            return self
+                .unsigned(
+                    v,
+                    &format!("{pointer}/fixed_ms"),
+                    "latency.fixed_ms",
+                    MAX_LATENCY_MS,
+                )
+                .map(Latency::Fixed);
+        }
+        if let Some(v) = map.get("uniform") {
+            let p = format!("{pointer}/uniform");
+            let m = self.object(v, &p, "latency.uniform")?;
+            self.unknown_fields(m, &p, "latency.uniform", &["min_ms", "max_ms"]);
+            let min = self.required_ms(m, &p, "min_ms", "latency.uniform.min_ms");
+            let max = self.required_ms(m, &p, "max_ms", "latency.uniform.max_ms");
+            let (min_ms, max_ms) = (min?, max?);
+            if max_ms < min_ms {
+                self.error(
+                    &p,
+                    format!("latency.uniform: max_ms ({max_ms}) is below min_ms ({min_ms})"),
+                );
+                return None;
+            }
+            return Some(Latency::Uniform { min_ms, max_ms });
+        }
+        if let Some(v) = map.get("lognormal") {
+            let p = format!("{pointer}/lognormal");
+            let m = self.object(v, &p, "latency.lognormal")?;
+            self.unknown_fields(m, &p, "latency.lognormal", &["median_ms", "p99_ms"]);
+            let median = self.required_ms(m, &p, "median_ms", "latency.lognormal.median_ms");
+            let p99 = self.required_ms(m, &p, "p99_ms", "latency.lognormal.p99_ms");
+            let (median_ms, p99_ms) = (median?, p99?);
+            if median_ms == 0 || p99_ms < median_ms {
+                self.error(
+                    &p,
+                    format!("latency.lognormal needs 0 < median_ms ≤ p99_ms (got {median_ms} and {p99_ms})"),
+                );
+                return None;
+            }
+            return Some(Latency::Lognormal {
+                median_ms: median_ms as f64,
+                p99_ms: p99_ms as f64,
+            });
+        }
+        None
+    }
+
+    fn required_ms(&mut self, map: &Obj, pointer: &str, key: &str, what: &str) -> Option<u64> {
+        match map.get(key) {
+            Some(v) => self.unsigned(v, &format!("{pointer}/{key}"), what, MAX_LATENCY_MS),
+            None => {
+                self.error(pointer, format!("{what} is missing"));
+                None
+            }
+        }
+    }
+
+    fn task(&mut self, value: &Value, pointer: &str, name: &str) -> Option<TaskBehaviour> {
+        let what = format!("tasks.{name}");
+        let map = self.object(value, pointer, &what)?;
+        self.unknown_fields(
+            map,
+            pointer,
+            &what,
+            &[
+                "latency",
+                "faults",
+                "result",
+                "result_bytes",
+                "heartbeat_interval_ms",
+            ],
+        );
+        let mut task = TaskBehaviour {
+            latency: None,
+            faults: Vec::new(),
+            result: map.get("result").cloned(),
+            result_bytes: None,
+            heartbeat_interval_ms: None,
+        };
+        if let Some(v) = map.get("latency") {
+            task.latency = self.latency(v, &format!("{pointer}/latency"));
+        }
+        if let Some(v) = map.get("result_bytes") {
+            task.result_bytes = self.unsigned(
+                v,
+                &format!("{pointer}/result_bytes"),
+                "result_bytes",
+                u64::from(u32::MAX),
+            );
+        }
+        if let Some(v) = map.get("heartbeat_interval_ms") {
+            task.heartbeat_interval_ms = self.unsigned(
+                v,
+                &format!("{pointer}/heartbeat_interval_ms"),
+                "heartbeat_interval_ms",
+                MAX_LATENCY_MS,
+            );
+        }
+        if let Some(v) = map.get("faults") {
+            let fp = format!("{pointer}/faults");
+            match v {
+                Value::Array(faults) => {
+                    for (i, fault) in faults.iter().enumerate() {
+                        if let Some(f) = self.fault(fault, &format!("{fp}/{i}"), &what, i) {
+                            task.faults.push(f);
+                        }
+                    }
+                }
+                other => self.error(
+                    &fp,
+                    format!(
+                        "{what}.faults must be an array, not {}",
+                        asl::path::type_name(other)
+                    ),
+                ),
+            }
+        }
+        Some(task)
+    }
+
+    fn fault(&mut self, value: &Value, pointer: &str, task: &str, index: usize) -> Option<Fault> {
+        let what = format!("{task}.faults[{index}]");
+        let map = self.object(value, pointer, &what)?;
+        self.unknown_fields(
+            map,
+            pointer,
+            &what,
+            &[
+                "error",
+                "cause",
+                "probability",
+                "items",
+                "attempts",
+                "comment",
+            ],
+        );
+        let error = match map.get("error") {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(Value::String(_)) => {
+                self.error(
+                    &format!("{pointer}/error"),
+                    format!("{what}: the error name is empty"),
+                );
+                None
+            }
+            Some(other) => {
+                self.error(
+                    &format!("{pointer}/error"),
+                    format!(
+                        "{what}: error must be a string, not {}",
+                        asl::path::type_name(other)
+                    ),
+                );
+                None
+            }
+            None => {
+                self.error(
+                    pointer,
+                    format!("{what} has no `error` name (the error the attempt throws)"),
+                );
+                None
+            }
+        };
+        let cause = match map.get("cause") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.error(
+                    &format!("{pointer}/cause"),
+                    format!(
+                        "{what}: cause must be a string, not {}",
+                        asl::path::type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        let probability = map.get("probability").and_then(|v| {
+            self.fraction(
+                v,
+                &format!("{pointer}/probability"),
+                &format!("{what}.probability"),
+            )
+        });
+        let items = match map.get("items") {
+            None => None,
+            Some(v) => {
+                let p = format!("{pointer}/items");
+                let m = self.object(v, &p, &format!("{what}.items"))?;
+                self.unknown_fields(m, &p, &format!("{what}.items"), &["fraction", "indices"]);
+                match (m.get("fraction"), m.get("indices")) {
+                    (Some(f), None) => self
+                        .fraction(
+                            f,
+                            &format!("{p}/fraction"),
+                            &format!("{what}.items.fraction"),
+                        )
+                        .map(ItemSelection::Fraction),
+                    (None, Some(Value::Array(list))) => {
+                        let mut indices = Vec::with_capacity(list.len());
+                        for (i, v) in list.iter().enumerate() {
+                            if let Some(n) = self.unsigned(
+                                v,
+                                &format!("{p}/indices/{i}"),
+                                &format!("{what}.items.indices[{i}]"),
+                                MAX_ITEMS,
+                            ) {
+                                indices.push(n);
+                            }
+                        }
+                        indices.sort_unstable();
+                        indices.dedup();
+                        Some(ItemSelection::Indices(indices))
+                    }
+                    (None, Some(other)) => {
+                        self.error(
+                            &format!("{p}/indices"),
+                            format!(
+                                "{what}.items.indices must be an array, not {}",
+                                asl::path::type_name(other)
+                            ),
+                        );
+                        None
+                    }
+                    _ => {
+                        self.error(
+                            &p,
+                            format!("{what}.items takes either `fraction` or `indices`"),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let attempts = match map.get("attempts") {
+            None => None,
+            Some(Value::Array(list)) => {
+                let mut out = Vec::with_capacity(list.len());
+                for (i, v) in list.iter().enumerate() {
+                    if let Some(n) = self.unsigned(
+                        v,
+                        &format!("{pointer}/attempts/{i}"),
+                        &format!("{what}.attempts[{i}]"),
+                        u64::from(u32::MAX),
+                    ) {
+                        out.push(n);
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                Some(out)
+            }
+            Some(other) => {
+                self.error(
+                    &format!("{pointer}/attempts"),
+                    format!(
+                        "{what}.attempts must be an array of attempt numbers, not {}",
+                        asl::path::type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        Some(Fault {
+            error: error?,
+            cause,
+            probability,
+            items,
+            attempts,
+        })
+    }
+
+    fn limits(&mut self, value: &Value) -> Limits {
+        let mut limits = Limits::default();
+        let Some(map) = self.object(value, "/limits", "limits") else {
+            return limits;
+        };
+        self.unknown_fields(
+            map,
+            "/limits",
+            "limits",
+            &["lambda_concurrency", "payload_bytes", "throttle_latency_ms"],
+        );
+        if let Some(v) = map.get("lambda_concurrency") {
+            if !v.is_null() {
+                limits.lambda_concurrency = self.unsigned(
+                    v,
+                    "/limits/lambda_concurrency",
+                    "limits.lambda_concurrency",
+                    100_000_000,
+                );
+            }
+        }
+        if let Some(v) = map.get("payload_bytes") {
+            if let Some(n) =
+                self.unsigned(v, "/limits/payload_bytes", "limits.payload_bytes", 1 << 40)
+            {
+                limits.payload_bytes = n;
+            }
+        }
+        if let Some(v) = map.get("throttle_latency_ms") {
+            if let Some(n) = self.unsigned(
+                v,
+                "/limits/throttle_latency_ms",
+                "limits.throttle_latency_ms",
+                MAX_LATENCY_MS,
+            ) {
+                limits.throttle_latency_ms = n;
+            }
+        }
+        limits
+    }
+
+    fn assumptions(&mut self, value: &Value) -> Assumptions {
+        let mut assumptions = Assumptions::default();
+        let Some(map) = self.object(value, "/assumptions", "assumptions") else {
+            return assumptions;
+        };
+        self.unknown_fields(
+            map,
+            "/assumptions",
+            "assumptions",
+            &[
+                "untolerated_failure_error",
+                "retry_delay_order",
+                "history_limit_error",
+            ],
+        );
+        match map.get("untolerated_failure_error").map(|v| v.as_str()) {
+            None => {}
+            Some(Some("threshold")) => assumptions.untolerated_failure_is_threshold_error = true,
+            Some(Some("child")) => assumptions.untolerated_failure_is_threshold_error = false,
+            Some(_) => self.error(
+                "/assumptions/untolerated_failure_error",
+                "assumptions.untolerated_failure_error must be \"threshold\" (States.ExceedToleratedFailureThreshold) or \"child\" (the failed child's error)",
+            ),
+        }
+        match map.get("retry_delay_order").map(|v| v.as_str()) {
+            None => {}
+            Some(Some("cap_then_jitter")) => assumptions.cap_then_jitter = true,
+            Some(Some("jitter_then_cap")) => assumptions.cap_then_jitter = false,
+            Some(_) => self.error(
+                "/assumptions/retry_delay_order",
+                "assumptions.retry_delay_order must be \"cap_then_jitter\" or \"jitter_then_cap\"",
+            ),
+        }
+        match map.get("history_limit_error") {
+            None => {}
+            Some(Value::String(s)) if !s.is_empty() => assumptions.history_limit_error = s.clone(),
+            Some(_) => self.error(
+                "/assumptions/history_limit_error",
+                "assumptions.history_limit_error must be a non-empty error name",
+            ),
+        }
+        assumptions
+    }
+}
+
+/// Finds the line and column (1-based, columns in characters) of the value at `pointer` in a JSON
+/// text — of its key when the pointer ends at an object member. `None` if the text is not JSON
+/// or the pointer is not found.
+pub fn locate(text: &str, pointer: &str) -> Option<(u32, u32)> {
+    let target: Vec<String> = if pointer.is_empty() {
+        Vec::new()
+    } else {
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect()
+    };
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    scanner.skip_ws();
+    let byte = scanner.find(&target, 0)?;
+    let before = text.get(..byte)?;
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((u32::try_from(line).ok()?, u32::try_from(column).ok()?))
+}
+
+struct Scanner<'b> {
+    bytes: &'b [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let start = self.pos;
+        self.pos += 1;
+        loop {
+            match self.peek()? {
+                b'\\' => self.pos += 2,
+                b'"' => {
+                    self.pos += 1;
+                    let raw = std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()?;
+                    return serde_json::from_str(raw).ok();
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// Positioned at the start of a value: returns the byte offset of `target[depth..]` inside it.
+    fn find(&mut self, target: &[String], depth: usize) -> Option<usize> {
+        if depth == target.len() {
+            return Some(self.pos);
+        }
+        if depth > 256 {
+            return None;
+        }
+        let key = target.get(depth)?;
+        match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b'}' {
+                        return None;
+                    }
+                    let key_start = self.pos;
+                    let name = self.string()?;
+                    self.skip_ws();
+                    if self.peek()? != b':' {
+                        return None;
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                    if &name == key {
+                        if depth + 1 == target.len() {
+                            return Some(key_start);
+                        }
+                        return self.find(target, depth + 1);
+                    }
+                    self.skip_value()?;
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                }
+            }
+            b'[' => {
+                let wanted: usize = key.parse().ok()?;
+                self.pos += 1;
+                let mut index = 0;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b']' {
+                        return None;
+                    }
+                    if index == wanted {
+                        return self.find(target, depth + 1);
+                    }
+                    self.skip_value()?;
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    }
+                    index += 1;
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn skip_value(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            b'{' | b'[' => {
+                // Count brackets outside strings until the container closes.
+                let mut depth = 0usize;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.string()?;
+                        }
+                        b'{' | b'[' => {
+                            depth += 1;
+                            self.pos += 1;
+                        }
+                        b'}' | b']' => {
+                            depth -= 1;
+                            self.pos += 1;
+                            if depth == 0 {
+                                return Some(());
+                            }
+                        }
+                        _ => self.pos += 1,
+                    }
+                }
+            }
+            _ => {
+                while self
+                    .peek()
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+                {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_product_example() {
+        let text = r#"{
+  "seed": 7,
+  "items": { "count": 10000 },
+  "tasks": {
+    "ProcessItem": {
+      "latency": { "fixed_ms": 200 },
+      "faults": [
+        { "error": "Lambda.ServiceException", "cause": "transient", "probability": 0.05 },
+        { "error": "DataValidationError", "items": { "fraction": 0.01 } },
+        { "error": "BusinessLogicError", "items": { "indices": [3, 17, 99] }, "attempts": [0, 1] }
+      ]
+    }
+  },
+  "limits": { "lambda_concurrency": 1000 }
+}"#;
+        let scenario = parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(scenario.seed, 7);
+        assert_eq!(scenario.items, Some(Items::Count(10_000)));
+        assert_eq!(scenario.limits.lambda_concurrency, Some(1000));
+        let task = scenario
+            .tasks
+            .get("ProcessItem")
+            .unwrap_or_else(|| panic!("task"));
+        assert_eq!(task.latency, Some(Latency::Fixed(200)));
+        assert_eq!(task.faults.len(), 3);
+        assert_eq!(task.faults[2].attempts, Some(vec![0, 1]));
+        assert_eq!(task.faults[1].items, Some(ItemSelection::Fraction(0.01)));
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_position() {
+        let text = "{\n  \"seed\": -1,\n  \"items\": { \"count\": 20000000 },\n  \"tasks\": { \"A\": {\n    \"latency\": { \"fixed_ms\": -5 },\n    \"faults\": [ { \"probability\": 1.5 }, { \"error\": \"\" } ],\n    \"probabilty\": 1\n  } },\n  \"limts\": {}\n}";
+        let errors = parse(text).err().unwrap_or_default();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let expect = [
+            "2:3: seed cannot be negative (-1)",
+            "3:14: items.count must be at most 10000000, not 20000000",
+            "5:18: latency.fixed_ms cannot be negative (-5)",
+            "6:17: tasks.A.faults[0] has no `error` name",
+            "6:19: tasks.A.faults[0].probability must be between 0 and 1, not 1.5",
+            "6:43: tasks.A.faults[1]: the error name is empty",
+            "7:5: tasks.A has no field `probabilty`",
+            "9:3: the scenario has no field `limts` (did you mean `limits`?)",
+        ];
+        for e in expect {
+            assert!(
+                shown.iter().any(|s| s.starts_with(e)),
+                "missing {e:?} in {shown:#?}"
+            );
+        }
+        assert_eq!(shown.len(), expect.len(), "{shown:#?}");
+    }
+
+    #[test]
+    fn malformed_json_has_a_position() {
+        let errors = parse("{\n  \"seed\": 7,\n}").err().unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (Some(3), Some(1)));
+    }
+
+    #[test]
+    fn latency_distributions() {
+        let ok = [
+            (r#"{"fixed_ms": 5}"#, Latency::Fixed(5)),
+            (
+                r#"{"uniform": {"min_ms": 1, "max_ms": 9}}"#,
+                Latency::Uniform {
+                    min_ms: 1,
+                    max_ms: 9,
+                },
+            ),
+            (
+                r#"{"lognormal": {"median_ms": 100, "p99_ms": 1000}}"#,
+                Latency::Lognormal {
+                    median_ms: 100.0,
+                    p99_ms: 1000.0,
+                },
+            ),
+        ];
+        for (text, expected) in ok {
+            let value: Value =
+                serde_json::from_str(&format!(r#"{{"defaults": {{"latency": {text}}}}}"#))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            let scenario = from_value(&value).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert_eq!(scenario.default_latency, expected);
+        }
+        for bad in [
+            r#"{}"#,
+            r#"{"fixed_ms": 1, "uniform": {"min_ms": 1, "max_ms": 2}}"#,
+            r#"{"uniform": {"min_ms": 5, "max_ms": 1}}"#,
+            r#"{"lognormal": {"median_ms": 100, "p99_ms": 10}}"#,
+            r#"{"lognormal": {"median_ms": 0, "p99_ms": 10}}"#,
+            r#"{"gaussian": {}}"#,
+        ] {
+            let value: Value =
+                serde_json::from_str(&format!(r#"{{"defaults": {{"latency": {bad}}}}}"#))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            assert!(from_value(&value).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lognormal_median_and_p99() {
+        let latency = Latency::Lognormal {
+            median_ms: 100.0,
+            p99_ms: 1000.0,
+        };
+        let mut stream = crate::rng::Stream::new(1, 1);
+        let mut draws: Vec<u64> = (0..100_000).map(|_| latency.sample(&mut stream)).collect();
+        draws.sort_unstable();
+        let median = draws[50_000];
+        let p99 = draws[99_000];
+        assert!((95..=105).contains(&median), "median {median}");
+        assert!((900..=1100).contains(&p99), "p99 {p99}");
+    }
+
+    #[test]
+    fn locate_finds_keys_and_values() {
+        let text = "{\"a\": {\"b\": [1, {\"c\": \"x\"}]},\n \"d\": 2}";
+        assert_eq!(locate(text, "/a/b/1/c"), Some((1, 18)));
+        assert_eq!(locate(text, "/d"), Some((2, 2)));
+        assert_eq!(locate(text, "/a/b/0"), Some((1, 14)));
+        assert_eq!(locate(text, "/zz"), None);
+        assert_eq!(locate(text, ""), Some((1, 1)));
+    }
+}
