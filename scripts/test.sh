@@ -53,6 +53,12 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 
+# ChromeDriver leaves each browser profile (tens of MB) in the temporary directory; keep them
+# in one place of ours and remove it at the end.
+browser_tmp="$target_dir/browser-tmp"
+rm -rf "$browser_tmp"
+mkdir -p "$browser_tmp"
+
 names=()
 results=()
 durations=()
@@ -92,8 +98,8 @@ step "clippy wasm32" cargo clippy --workspace --target wasm32-unknown-unknown --
 step "clippy wasm32 (app tests)" cargo clippy -p mapsim --tests --target wasm32-unknown-unknown -- -D warnings
 # --nocapture so the conformance test's score line reaches the log and the summary.
 step "native tests" cargo test --workspace -- --nocapture
-step "browser tests (app)" cargo test --target wasm32-unknown-unknown -p mapsim --test it
-step "browser tests (engine)" cargo test --target wasm32-unknown-unknown -p engine --tests
+step "browser tests (app)" env TMPDIR="$browser_tmp" cargo test --target wasm32-unknown-unknown -p mapsim --test it
+step "browser tests (engine)" env TMPDIR="$browser_tmp" cargo test --target wasm32-unknown-unknown -p engine --tests
 
 size_note="not measured (the release build failed)"
 if step "release build" trunk build --release; then
@@ -109,13 +115,15 @@ if step "release build" trunk build --release; then
     total_gz=$((wasm_gz + js_gz))
     size_note="wasm $((wasm_raw / 1024)) KB ($((wasm_gz / 1024)) KB gzipped) + JS $((js_raw / 1024)) KB ($((js_gz / 1024)) KB gzipped) = $((total_gz / 1024)) KB gzipped of a 600 KB budget"
     step "size budget" test "$total_gz" -le $((600 * 1024))
-    step "end-to-end tests" env MAPSIM_DIST="$root/dist" MAPSIM_BASE_PATH="$base_path" \
+    step "end-to-end tests" env TMPDIR="$browser_tmp" MAPSIM_DIST="$root/dist" MAPSIM_BASE_PATH="$base_path" \
         MAPSIM_SCREENSHOTS="$screenshots" \
         node --test-reporter=spec "$root/tests/e2e/run.mjs"
 else
     skip "size budget" "no release build"
     skip "end-to-end tests" "no release build"
 fi
+
+rm -rf "$browser_tmp"
 
 # --- Summary -------------------------------------------------------------------------------
 echo

@@ -16,14 +16,24 @@ pub struct Example {
 }
 
 /// Every built-in example; the first is the one the page opens on.
-pub const EXAMPLES: &[Example] = &[Example {
-    id: "order-processing",
-    title: "Order processing — Distributed Map",
-    description: "Three Lambda tasks per order with backoff-and-jitter retries, invalid orders \
-                  quarantined, and a Map Run that tolerates 5 % failed orders.",
-    definition: include_str!("../static/examples/order-processing.asl.json"),
-    scenario: include_str!("../static/examples/order-processing.scenario.json"),
-}];
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        id: "order-processing",
+        title: "Order processing — Distributed Map",
+        description: "Three Lambda tasks per order with backoff-and-jitter retries, invalid \
+                      orders quarantined, and a Map Run that tolerates 5 % failed orders.",
+        definition: include_str!("../static/examples/order-processing.asl.json"),
+        scenario: include_str!("../static/examples/order-processing.scenario.json"),
+    },
+    Example {
+        id: "throttled-lambda",
+        title: "Throttled Lambda — adaptive retry",
+        description: "A thousand Express children against a Lambda concurrency limit: throttles \
+                      retried with capped backoff and full jitter, at most 10 failed images.",
+        definition: include_str!("../static/examples/throttled-lambda.asl.json"),
+        scenario: include_str!("../static/examples/throttled-lambda.scenario.json"),
+    },
+];
 
 /// The example the page opens on.
 pub fn default_example() -> &'static Example {

@@ -182,19 +182,22 @@ test('broken JSON gives a diagnostic at its line, and the page keeps working', a
   await screenshot('typed-trailing-character');
 });
 
-test('picking the example again restores it after edits', async () => {
+test('the example picker opens each built-in example, replacing edits', async () => {
   const page = await openPage();
+  const picker = '[data-testid="example-picker"]';
   await page.fill(EDITOR, '{}');
   await page.locator(DIAGNOSTIC).first().waitFor();
-  await page.selectOption('[data-testid="example-picker"]', 'order-processing');
-  // Selecting the option that is already selected fires no change event; so pick it via the
-  // DOM event the app listens to, as a user re-choosing from the list would.
-  await page.$eval('[data-testid="example-picker"]', (select) =>
-    select.dispatchEvent(new Event('change', { bubbles: true })),
-  );
+
+  await page.selectOption(picker, 'throttled-lambda');
+  await page.waitForSelector('[data-testid="no-diagnostics"]');
+  const throttled = await readFile(join(distDir, 'examples', 'throttled-lambda.asl.json'), 'utf8');
+  assert.equal(await page.inputValue(EDITOR), throttled);
+  assert.match(await page.textContent('[data-testid="outline"]'), /ResizeImages/);
+  await screenshot('second-example');
+
+  await page.selectOption(picker, 'order-processing');
   await page.waitForSelector('[data-testid="no-diagnostics"]');
   assert.match(await page.inputValue(EDITOR), /"ProcessOrders"/);
-  await screenshot('example-restored');
 });
 
 test('every request the page made stayed under the sub-path and was answered', async () => {

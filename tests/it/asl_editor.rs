@@ -108,3 +108,17 @@ async fn moves_the_caret_to_the_requested_line_and_column() {
     // Line 3 starts at UTF-16 offset 13 ("{\n" + 10 units + "\n"); column 4 is 3 further on.
     assert_eq!(textarea.selection_start().ok().flatten(), Some(16));
 }
+
+#[wasm_bindgen_test]
+async fn scrolls_a_far_caret_into_view() {
+    let text: String = (1..=300).map(|n| format!("line {n}\n")).collect();
+    let caret = CaretRequest {
+        line: 250,
+        column: 1,
+        sequence: 0,
+    };
+    let editor = mount::<AslEditor>(props(&text, Vec::new(), Some(caret))).await;
+    let textarea = editor.textarea("[data-testid=asl-editor]");
+    assert_eq!(caret_line(&textarea), 250);
+    assert!(textarea.scroll_top() > 0, "the editor scrolled to line 250");
+}
