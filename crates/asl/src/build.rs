@@ -47,7 +47,8 @@ impl<'v> Obj<'v> {
     }
 }
 
-fn json_type_name(value: &Value) -> &'static str {
+/// How a JSON type is named in messages ("a string", "an array", …).
+pub(crate) fn json_type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -55,6 +56,33 @@ fn json_type_name(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// The `${…}` placeholder a CloudFormation intrinsic function stands for: `{"Ref": "X"}` →
+/// `${X}`, `{"Fn::GetAtt": ["A", "B"]}` → `${A.B}`, any other `Fn::` → `${Fn::Name}`.
+pub(crate) fn intrinsic_placeholder(value: &Value) -> Option<String> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    if map.len() != 1 {
+        return None;
+    }
+    let (name, argument) = map.iter().next()?;
+    match (name.as_str(), argument) {
+        ("Ref", Value::String(id)) => Some(format!("${{{id}}}")),
+        ("Fn::GetAtt", Value::String(path)) => Some(format!("${{{path}}}")),
+        ("Fn::GetAtt", Value::Array(parts)) => Some(format!(
+            "${{{}}}",
+            parts
+                .iter()
+                .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(".")
+        )),
+        ("Fn::Sub", Value::String(text)) => Some(text.clone()),
+        (other, _) if other.starts_with("Fn::") => Some(format!("${{{other}}}")),
+        _ => None,
     }
 }
 
@@ -460,9 +488,33 @@ impl Builder<'_> {
     }
 
     fn task(&mut self, obj: &Obj<'_>, context: &str) -> Task {
+        // A definition copied out of a template may name its resource with a CloudFormation
+        // intrinsic function; it only resolves inside the template.
+        if let Some(placeholder) = obj.get("Resource").and_then(intrinsic_placeholder) {
+            self.diagnostics.push(Diagnostic::warning(
+                "cloudformation-intrinsic",
+                obj.at("Resource"),
+                format!(
+                    "{context}: `Resource` is a CloudFormation intrinsic function, which only resolves inside a template; mapsim reads it as the placeholder `{placeholder}`"
+                ),
+            ));
+            return Task {
+                resource: placeholder,
+                ..self.task_fields(obj, context)
+            };
+        }
         let resource = self
             .required_string(obj, "Resource", context)
             .unwrap_or_default();
+        Task {
+            resource,
+            ..self.task_fields(obj, context)
+        }
+    }
+
+    /// Every Task field but `Resource`.
+    fn task_fields(&mut self, obj: &Obj<'_>, context: &str) -> Task {
+        let resource = String::new();
         Task {
             resource,
             timeout_seconds: self.numeric(

@@ -10,11 +10,17 @@
 pub mod build;
 pub mod diagnostic;
 pub mod intrinsic;
+pub mod jsonata;
+pub mod limits;
 pub mod model;
 pub mod path;
+mod read;
+pub mod source_map;
+pub mod validate;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use model::*;
+pub use source_map::{Embedding, SourceMap, Span};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -34,19 +40,46 @@ pub enum SourceFormat {
     DescribeStateMachine,
 }
 
+impl SourceFormat {
+    /// A short human description, e.g. for a status line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SourceFormat::AslJson => "ASL (JSON)",
+            SourceFormat::AslYaml => "ASL (YAML)",
+            SourceFormat::TemplateJson => "CloudFormation/SAM template (JSON)",
+            SourceFormat::TemplateYaml => "CloudFormation/SAM template (YAML)",
+            SourceFormat::DescribeStateMachine => "describe-state-machine output",
+        }
+    }
+}
+
 /// How to load.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// When a template holds several state machines: the logical id of the one to load.
     /// `None` picks the first.
     pub machine: Option<String>,
+    /// The workflow type of the machine (STANDARD or EXPRESS), when the caller knows it and the
+    /// text does not say (plain definitions). A template's or describe output's own type wins.
+    pub workflow_type: Option<ExecutionType>,
+    /// Skip the syntax checks of JSONPath paths, payload templates and intrinsic functions.
+    pub skip_path_checks: bool,
+    /// Skip the format checks of Task `Resource` ARNs.
+    pub skip_arn_checks: bool,
 }
 
 /// A state machine found in the input (one for plain definitions, one per resource in a template).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MachineEntry {
-    /// The template's logical id, or `"definition"` for a plain definition.
+    /// The template's logical id, the `name` of describe output, or `"definition"` for a plain
+    /// definition.
     pub name: String,
+    /// `AWS::StepFunctions::StateMachine` or `AWS::Serverless::StateMachine` for templates.
+    pub resource_type: Option<String>,
+    /// STANDARD or EXPRESS when the input says (templates default to STANDARD).
+    pub workflow_type: Option<ExecutionType>,
+    /// Where the machine is declared (a template's resource key).
+    pub location: Option<Location>,
 }
 
 /// Everything `load` found.
@@ -62,7 +95,12 @@ pub struct Loaded {
     pub definition: Option<Value>,
     /// The typed model of the selected definition, best-effort even when it has errors.
     pub model: Option<StateMachine>,
+    /// Every finding, sorted by position (unlocated ones last).
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each value of `definition` is written in the text, by JSON pointer.
+    pub source_map: SourceMap,
+    /// STANDARD or EXPRESS, when known (template, describe output, or `LoadOptions`).
+    pub workflow_type: Option<ExecutionType>,
 }
 
 impl Loaded {
@@ -78,40 +116,131 @@ impl Loaded {
             self.model.as_ref()
         }
     }
+
+    /// The location of a JSON pointer of the definition, or of its nearest existing ancestor.
+    pub fn location(&self, pointer: &str) -> Option<Location> {
+        self.source_map.location(pointer)
+    }
 }
 
 /// Reads, builds and validates a definition. Never panics.
-pub fn load(text: &str, _options: &LoadOptions) -> Loaded {
-    // Provisional reader: plain JSON only, no locations. Being replaced by the spanned reader
-    // (JSON, YAML, templates, describe output) in `read`.
-    let mut diagnostics = Vec::new();
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                "syntax",
-                "",
-                format!("not valid JSON: {e}"),
-            ));
-            return Loaded {
+pub fn load(text: &str, options: &LoadOptions) -> Loaded {
+    let read = read::read(text, options);
+    let workflow_type = read.workflow_type.or(options.workflow_type);
+    let mut diagnostics = read.diagnostics;
+    let mut model = None;
+    if let Some(definition) = &read.definition {
+        let mut found = Vec::new();
+        model = build::build(definition, &mut found);
+        validate::validate(
+            definition,
+            model.as_ref(),
+            workflow_type,
+            options,
+            &mut found,
+        );
+        // A value the reader already complained about (an out-of-range number read as null)
+        // needs no second complaint about its type.
+        let reader_errors: std::collections::HashSet<usize> = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .filter_map(|d| d.location.map(|l| l.start))
+            .collect();
+        for mut diagnostic in found {
+            diagnostic.location = read.source_map.diagnostic_location(&diagnostic.pointer);
+            let repeats_reader = diagnostic.location.is_some_and(|l| {
+                !diagnostic.pointer.is_empty() && reader_errors.contains(&l.start)
+            });
+            if !repeats_reader {
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+    Loaded {
+        format: read.format,
+        machines: read.machines,
+        selected: read.selected,
+        definition: read.definition,
+        model,
+        diagnostics: tidy(diagnostics),
+        source_map: read.source_map,
+        workflow_type,
+    }
+}
+
+/// Like [`load`], for bytes that may not be UTF-8: invalid UTF-8 is reported where it is.
+pub fn load_bytes(bytes: &[u8], options: &LoadOptions) -> Loaded {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load(text, options),
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            // The prefix is valid UTF-8 by construction; locate the bad byte in it.
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let line = prefix.matches('\n').count() as u32 + 1;
+            let column = prefix
+                .rsplit('\n')
+                .next()
+                .map_or(0, |last| last.chars().count()) as u32
+                + 1;
+            let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+            let message = if utf16 {
+                "the text is UTF-16; save it as UTF-8".to_string()
+            } else {
+                format!(
+                    "the text is not valid UTF-8 (byte 0x{:02X} at offset {})",
+                    bytes.get(error.valid_up_to()).copied().unwrap_or(0),
+                    error.valid_up_to()
+                )
+            };
+            let start = error.valid_up_to();
+            let diagnostic = Diagnostic {
+                severity: Severity::Error,
+                code: "invalid-utf8",
+                message,
+                pointer: String::new(),
+                location: Some(Location {
+                    line,
+                    column,
+                    start,
+                    end: start + error.error_len().unwrap_or(1),
+                }),
+            };
+            Loaded {
                 format: None,
                 machines: Vec::new(),
                 selected: None,
                 definition: None,
                 model: None,
-                diagnostics,
-            };
+                diagnostics: vec![diagnostic],
+                source_map: SourceMap::empty(),
+                workflow_type: options.workflow_type,
+            }
         }
-    };
-    let model = build::build(&value, &mut diagnostics);
-    Loaded {
-        format: Some(SourceFormat::AslJson),
-        machines: vec![MachineEntry {
-            name: "definition".into(),
-        }],
-        selected: Some(0),
-        definition: Some(value),
-        model,
-        diagnostics,
     }
+}
+
+/// Sorts diagnostics by position, drops exact repeats and follow-on complaints about a value the
+/// reader already reported, and caps their number.
+fn tidy(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.location
+                .map_or((u32::MAX, u32::MAX), |l| (l.line, l.column))
+        };
+        key(a).cmp(&key(b))
+    });
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.code, d.pointer.clone(), d.message.clone(), d.location)));
+    if diagnostics.len() > limits::MAX_DIAGNOSTICS {
+        let dropped = diagnostics.len() - limits::MAX_DIAGNOSTICS;
+        diagnostics.truncate(limits::MAX_DIAGNOSTICS);
+        diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            code: "too-many-diagnostics",
+            message: format!("{dropped} more diagnostics are not shown"),
+            pointer: String::new(),
+            location: None,
+        });
+    }
+    diagnostics
 }
