@@ -218,7 +218,12 @@ impl Builder<'_> {
             }
             None => {
                 let shown = number.to_string();
-                let code = if number.as_f64().is_some_and(|f| f < 0.0) {
+                // A whole number too large or negative is out of range; a fraction is not an
+                // integer at all.
+                let code = if number
+                    .as_f64()
+                    .is_some_and(|f| f < 0.0 || (f.is_finite() && f.fract() == 0.0))
+                {
                     "out-of-range"
                 } else {
                     "wrong-type"

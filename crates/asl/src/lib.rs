@@ -123,6 +123,23 @@ impl Loaded {
     }
 }
 
+/// Codes of diagnostics about a field's name rather than its value: they are located at the key.
+const KEY_CODES: &[&str] = &[
+    "unknown-field",
+    "field-not-allowed",
+    "mutually-exclusive",
+    "jsonpath-field-in-jsonata-state",
+    "jsonata-field-in-jsonpath-state",
+    "distributed-only-field",
+    "payload-template-conflict",
+    "state-name-too-long",
+    "invalid-state-name",
+    "duplicate-state-name",
+    "next-and-end",
+    "end-false",
+    "inline-execution-type",
+];
+
 /// Reads, builds and validates a definition. Never panics.
 pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     let read = read::read(text, options);
@@ -132,7 +149,7 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     if let Some(definition) = &read.definition {
         let mut found = Vec::new();
         model = build::build(definition, &mut found);
-        validate::validate(
+        let in_string = validate::validate(
             definition,
             model.as_ref(),
             workflow_type,
@@ -146,8 +163,21 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
             .filter(|d| d.is_error())
             .filter_map(|d| d.location.map(|l| l.start))
             .collect();
-        for mut diagnostic in found {
-            diagnostic.location = read.source_map.diagnostic_location(&diagnostic.pointer);
+        for (index, mut diagnostic) in found.into_iter().enumerate() {
+            diagnostic.location = read
+                .source_map
+                .diagnostic_location(&diagnostic.pointer, KEY_CODES.contains(&diagnostic.code));
+            if let Some(place) = in_string.iter().find(|p| p.diagnostic == index) {
+                if let Some(refined) = locate_in_string(
+                    text,
+                    definition,
+                    &read.source_map,
+                    &diagnostic.pointer,
+                    place.offset,
+                ) {
+                    diagnostic.location = Some(refined);
+                }
+            }
             let repeats_reader = diagnostic.location.is_some_and(|l| {
                 !diagnostic.pointer.is_empty() && reader_errors.contains(&l.start)
             });
@@ -166,6 +196,41 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
         source_map: read.source_map,
         workflow_type,
     }
+}
+
+/// The exact place of byte `offset` of the string at `pointer`, when the string is written in
+/// `text` without escapes before that point (otherwise the string's own location stands).
+fn locate_in_string(
+    text: &str,
+    definition: &Value,
+    source_map: &SourceMap,
+    pointer: &str,
+    offset: usize,
+) -> Option<Location> {
+    let Value::String(decoded) = definition.pointer(pointer)? else {
+        return None;
+    };
+    let span = source_map.span(pointer)?;
+    if !span.exact || source_map.embedding() != Embedding::Direct {
+        return None;
+    }
+    let start = span.value.start;
+    let quoted = matches!(text.as_bytes().get(start), Some(b'"' | b'\''));
+    let content = start + usize::from(quoted);
+    let prefix = decoded.get(..offset)?;
+    if text.get(content..content + offset)? != prefix || prefix.contains('\n') {
+        return None;
+    }
+    let at = content + offset;
+    let column = span.value.column + (at - start) as u32 - prefix.len() as u32
+        + prefix.chars().count() as u32;
+    let next = text[at..].chars().next().map_or(0, char::len_utf8);
+    Some(Location {
+        line: span.value.line,
+        column,
+        start: at,
+        end: (at + next).min(span.value.end.max(at)),
+    })
 }
 
 /// Like [`load`], for bytes that may not be UTF-8: invalid UTF-8 is reported where it is.

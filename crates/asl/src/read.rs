@@ -425,19 +425,27 @@ fn skip_properties(text: &str, mut at: usize) -> usize {
 }
 
 /// A literal block scalar (`|`) keeps its lines as written, minus their indentation: line `i`
-/// of the value is line `i` after the header, shifted by the indentation.
-fn literal_block_origin(text: &str, indicator: usize, decoded: &str) -> Origin {
+/// of the value is line `i` of the content, shifted by the indentation. `start` is where the
+/// reader put the scalar: its tag or `|` indicator when it has a tag, else its first character.
+fn literal_block_origin(text: &str, start: usize, decoded: &str) -> Origin {
     let mut origin = Origin::default();
-    let Some(header_end) = text[indicator.min(text.len())..].find('\n') else {
-        origin.push(0, decoded.len(), indicator, 0, false);
-        return origin;
+    let at = skip_properties(text, start).min(text.len());
+    let (content_start, indent) = if matches!(text.as_bytes().get(at), Some(b'|' | b'>')) {
+        let Some(header_end) = text[at..].find('\n') else {
+            origin.push(0, decoded.len(), at, 0, false);
+            return origin;
+        };
+        let content_start = at + header_end + 1;
+        // The indentation is that of the first line that is not blank.
+        let indent = text[content_start..]
+            .split('\n')
+            .find(|line| !line.trim().is_empty())
+            .map_or(0, |line| line.len() - line.trim_start_matches(' ').len());
+        (content_start, indent)
+    } else {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        (line_start, at - line_start)
     };
-    let content_start = indicator + header_end + 1;
-    // The indentation is that of the first line that is not blank.
-    let indent = text[content_start..]
-        .split('\n')
-        .find(|line| !line.trim().is_empty())
-        .map_or(0, |line| line.len() - line.trim_start_matches(' ').len());
     let mut raw_line_start = content_start;
     let mut out = 0;
     for line in decoded.split_inclusive('\n') {

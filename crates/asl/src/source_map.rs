@@ -113,11 +113,13 @@ impl SourceMap {
     /// Where a diagnostic about this pointer belongs: the key of an object member whose value is
     /// an object or array (`"Work": {` — the line a reader looks for), the value itself otherwise;
     /// the nearest existing ancestor when the pointer does not exist.
-    pub fn diagnostic_location(&self, pointer: &str) -> Option<Location> {
-        let (node, _) = self.walk(pointer)?;
+    /// With `about_the_key` (an unknown or misplaced field, a state's name), the key is chosen
+    /// whatever the value.
+    pub fn diagnostic_location(&self, pointer: &str, about_the_key: bool) -> Option<Location> {
+        let (node, rest) = self.walk(pointer)?;
         let n = self.nodes.get(node as usize)?;
         match n.key {
-            Some(key) if n.container => Some(key.location()),
+            Some(key) if n.container || (about_the_key && rest.is_empty()) => Some(key.location()),
             _ => Some(n.value.location()),
         }
     }
@@ -413,9 +415,21 @@ impl Origin {
         }
     }
 
-    /// Maps a derived range to a range of the user's text.
+    /// Whether every byte of the derived range maps one to one into the user's text.
+    fn is_exact(&self, start: usize, end: usize) -> bool {
+        let first = self
+            .segments
+            .partition_point(|s| s.out_start + s.out_len <= start);
+        self.segments[first.min(self.segments.len())..]
+            .iter()
+            .take_while(|s| s.out_start < end.max(start + 1))
+            .all(|s| s.exact && s.out_len == s.src_len)
+    }
+
+    /// Maps a derived range to a range of the user's text, and says whether it is exact.
     pub fn map_range(&self, start: usize, end: usize) -> (usize, usize, bool) {
-        let (src_start, exact) = self.map(start);
+        let (src_start, _) = self.map(start);
+        let exact = self.is_exact(start, end);
         let src_end = if end > start {
             let (last, _) = self.map(end - 1);
             let next = self.map(end).0;

@@ -25,21 +25,31 @@ pub use formats::{check_resource, is_timestamp, label_problem, ResourceProblem};
 /// State names longer than this are refused by Step Functions.
 pub const MAX_STATE_NAME_CHARS: usize = 80;
 
+/// A diagnostic about a place inside a string value (a JSONata or path syntax error): the index
+/// of the diagnostic and the byte offset in the string's decoded value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InString {
+    pub diagnostic: usize,
+    pub offset: usize,
+}
+
 /// Checks a definition. `model` is what `build` made of it (unused by most rules, which read the
 /// JSON); `workflow_type` is the machine's type when known (for the Express rules).
+/// Returns, for the diagnostics that point inside a string, where in the string.
 pub fn validate(
     definition: &Value,
     _model: Option<&StateMachine>,
     workflow_type: Option<ExecutionType>,
     options: &LoadOptions,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Vec<InString> {
     let mut names: HashMap<String, Vec<String>> = HashMap::new();
     graph::collect_names(definition, "", &mut names);
     let mut validator = Validator {
         options,
         diagnostics,
         names: &names,
+        in_string: Vec::new(),
     };
     let top_language = match definition.get("QueryLanguage").and_then(Value::as_str) {
         Some("JSONata") => QueryLanguage::Jsonata,
@@ -69,6 +79,7 @@ pub fn validate(
             );
         }
     }
+    validator.in_string
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +104,7 @@ struct Validator<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// Every state name, with the pointers of the states that carry it.
     names: &'a HashMap<String, Vec<String>>,
+    in_string: Vec<InString>,
 }
 
 /// A state being checked: its name, pointer and object, for messages.
@@ -118,6 +130,21 @@ impl Validator<'_> {
     fn error(&mut self, code: &'static str, pointer: String, message: String) {
         self.diagnostics
             .push(Diagnostic::error(code, pointer, message));
+    }
+
+    /// Like `error`, for a problem at byte `offset` of the string value at `pointer`.
+    fn error_in_string(
+        &mut self,
+        code: &'static str,
+        pointer: String,
+        offset: usize,
+        message: String,
+    ) {
+        self.in_string.push(InString {
+            diagnostic: self.diagnostics.len(),
+            offset,
+        });
+        self.error(code, pointer, message);
     }
 
     fn warning(&mut self, code: &'static str, pointer: String, message: String) {
@@ -633,7 +660,16 @@ impl Validator<'_> {
             };
             self.unknown_fields(object, pointer, allowed, context, false);
             for key in ["Condition", "Output", "Assign"] {
-                if let Some(value) = object.get(key) {
+                let value = object.get(key);
+                // An unwrapped `Condition` was reported by the builder already.
+                let unwrapped_condition = key == "Condition"
+                    && value
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| !(s.starts_with("{%") && s.ends_with("%}")));
+                if unwrapped_condition {
+                    continue;
+                }
+                if let Some(value) = value {
                     data::jsonata_template(self, value, &pointer_push(pointer, key), context);
                 }
             }

@@ -46,7 +46,8 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
-        pos: 0,
+        // A byte order mark is not part of the document.
+        pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
         tree: RawTree::default(),
         problems: Vec::new(),
         stack: Vec::new(),

@@ -21,6 +21,13 @@ pub(super) enum PathRule {
     Result,
 }
 
+/// The byte offset of the character at `chars` in `text` (the path parsers count characters).
+fn byte_offset(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
+}
+
 /// A short form of a long text for messages.
 fn shorten(text: &str) -> String {
     if text.chars().count() > 60 {
@@ -50,9 +57,10 @@ pub(super) fn check_path(
             } else {
                 ""
             };
-            v.error(
+            v.error_in_string(
                 "invalid-path",
                 pointer,
+                byte_offset(path, error.offset),
                 format!(
                     "{context}: `{field}` {:?} is not a valid path: {} (at character {}){hint}",
                     shorten(path),
@@ -128,9 +136,10 @@ pub(super) fn check_expression(
             } else {
                 ""
             };
-            v.error(
+            v.error_in_string(
                 code,
                 pointer,
+                byte_offset(text, error.offset),
                 format!(
                     "{context}: `{field}` {:?} is not a valid {what}: {} (at character {}){hint}",
                     shorten(text),
@@ -302,14 +311,17 @@ fn jsonata_string(v: &mut Validator<'_>, text: &str, pointer: &str, context: &st
         v.error("jsonata-wrapping", pointer.to_string(), message);
     }
     let check = jsonata::check(expression);
+    // Where the expression starts in the string.
+    let expression_start = 2 + (inner.len() - inner.trim_start().len());
     if let Some(error) = check.error {
         let at = expression[..error.offset.min(expression.len())]
             .chars()
             .count()
             + 1;
-        v.error(
+        v.error_in_string(
             "invalid-jsonata",
             pointer.to_string(),
+            expression_start + error.offset.min(expression.len()),
             format!(
                 "{context}: `{field}`: the JSONata expression {:?} is invalid: {} (at character {at} of the expression)",
                 shorten(expression),
@@ -327,10 +339,11 @@ fn jsonata_string(v: &mut Validator<'_>, text: &str, pointer: &str, context: &st
             ),
         );
     }
-    for (_, name) in check.top_level_references.iter().take(3) {
-        v.error(
+    for (offset, name) in check.top_level_references.iter().take(3) {
+        v.error_in_string(
             "jsonata-top-level-reference",
             pointer.to_string(),
+            expression_start + offset,
             format!(
                 "{context}: `{field}`: `{name}` is a field name at the top level of the expression, which Step Functions rejects (its JSONata has no implicit input): use `$states.input.{name}` or a variable"
             ),

@@ -210,12 +210,18 @@ pub(super) fn check_scope(
             }
         }
     }
+    // A reachable state that is not terminal and goes nowhere valid (no `Next`, or an unknown
+    // target) was reported already; what cannot end because of it needs no second report.
+    let dead_end = (0..names.len()).any(|i| reachable[i] && !terminal[i] && edges[i].is_empty());
+    if dead_end {
+        return;
+    }
     if !can_end[start] {
         v.error(
             "cannot-end",
             pointer_push(pointer, "StartAt"),
             format!(
-                "starting at `{}`, {what} can never reach a state that ends it (every path loops forever)",
+                "starting at `{}`, {what} can never reach a state that ends it: every path loops without an end",
                 names[start]
             ),
         );
