@@ -161,7 +161,7 @@ skipped=0
 for i in "${!names[@]}"; do
     printf '  %-28s %5ss  %s\n' "${names[$i]}" "${durations[$i]}" "${results[$i]}"
     case "${results[$i]}" in
-        PASS) ;;
+        PASS*) ;;
         SKIPPED*) skipped=$((skipped + 1)) ;;
         *) failed=$((failed + 1)) ;;
     esac
