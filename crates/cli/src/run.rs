@@ -1,10 +1,475 @@
-//! `mapsim run` (not written yet).
+//! `mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]`:
+//! simulate an execution to its end and print a summary (exit 0 SUCCEEDED, 1 not, 2 unusable).
+//!
+//! Also the shared set-up of `run`, `history` and `bench`: reading the definition and the
+//! scenario, with every problem printed as `FILE:LINE:COL: error: message`.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io::Write;
+
+use asl::{LoadOptions, Loaded};
+use engine::scenario::{self, Scenario};
+use engine::sim::{ExecutionStatus, SimOptions, Simulation};
+use serde_json::Value;
 
 use crate::Outcome;
 
-pub fn main(_args: Vec<OsString>) -> Outcome {
-    eprintln!("mapsim run: not implemented yet");
+const USAGE: &str = "\
+usage: mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]
+
+  DEFINITION       an ASL definition (JSON or YAML), a CloudFormation/SAM template, or
+                   `aws stepfunctions describe-state-machine` output
+  --scenario FILE  the scenario document (seed, items, task latencies and faults, limits).
+                   Without it: the default scenario — seed 0, the execution input {}, every
+                   Distributed Map over 100 items {\"index\": i}, every Task succeeding after
+                   100 ms, no Lambda concurrency limit.
+  --seed N         override the scenario's seed
+  --format FORMAT  text (default) or json (the summary document)
+  --machine ID     in a template holding several state machines, the logical id to run
+
+exit status: 0 the execution SUCCEEDED, 1 it did not, 2 the input could not be used
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Arguments shared by `run` and `history`.
+#[derive(Debug, Default)]
+pub struct Common {
+    pub definition: Option<OsString>,
+    pub scenario: Option<OsString>,
+    pub seed: Option<u64>,
+    pub machine: Option<String>,
+}
+
+/// A command-line argument, owned (lexopt's borrows the parser).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Long(String),
+    Short(char),
+    Value(OsString),
+}
+
+impl Arg {
+    pub fn next(parser: &mut lexopt::Parser) -> Result<Option<Arg>, String> {
+        Ok(match parser.next().map_err(|e| e.to_string())? {
+            None => None,
+            Some(lexopt::Arg::Long(l)) => Some(Arg::Long(l.to_string())),
+            Some(lexopt::Arg::Short(c)) => Some(Arg::Short(c)),
+            Some(lexopt::Arg::Value(v)) => Some(Arg::Value(v)),
+        })
+    }
+
+    pub fn unexpected(&self) -> String {
+        match self {
+            Arg::Long(l) => format!("invalid option '--{l}'"),
+            Arg::Short(c) => format!("invalid option '-{c}'"),
+            Arg::Value(v) => format!("unexpected argument {v:?}"),
+        }
+    }
+}
+
+impl Common {
+    /// Handles one argument common to `run` and `history`; `Ok(false)` if it is not one.
+    pub fn accept(&mut self, arg: &Arg, parser: &mut lexopt::Parser) -> Result<bool, String> {
+        match arg {
+            Arg::Long(l) if l == "scenario" => {
+                self.scenario = Some(parser.value().map_err(|e| e.to_string())?);
+            }
+            Arg::Long(l) if l == "seed" => {
+                let value = parser.value().map_err(|e| e.to_string())?;
+                let text = value.to_string_lossy();
+                self.seed = Some(text.parse().map_err(|_| {
+                    format!(
+                        "--seed must be a whole number from 0 to {}, not {text:?}",
+                        u64::MAX
+                    )
+                })?);
+            }
+            Arg::Long(l) if l == "machine" => {
+                self.machine = Some(
+                    parser
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+            Arg::Value(file) if self.definition.is_none() => {
+                self.definition = Some(file.clone());
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// A definition and scenario ready to simulate.
+pub struct Prepared {
+    pub definition_name: String,
+    pub loaded: Loaded,
+    pub scenario: Scenario,
+}
+
+/// Reads, validates and sets up; prints every problem (to stderr) and returns `None` when the
+/// input cannot be used.
+pub fn prepare(common: &Common) -> Option<Prepared> {
+    let Some(definition) = &common.definition else {
+        eprintln!("mapsim: no DEFINITION given");
+        return None;
+    };
+    let name = definition.to_string_lossy().into_owned();
+    let bytes = match read(definition) {
+        Ok(b) => b,
+        Err(message) => {
+            eprintln!("{name}:1:1: error: cannot read the file: {message}");
+            return None;
+        }
+    };
+    let options = LoadOptions {
+        machine: common.machine.clone(),
+        ..LoadOptions::default()
+    };
+    let loaded = asl::load_bytes(&bytes, &options);
+    if loaded.has_errors() || loaded.model.is_none() {
+        for d in &loaded.diagnostics {
+            let (line, column) = d.location.map_or((1, 1), |l| (l.line, l.column));
+            eprintln!(
+                "{name}:{line}:{column}: {}: {} [{}]",
+                d.severity.as_str(),
+                d.message.replace(['\n', '\r'], " "),
+                d.code
+            );
+        }
+        if loaded.diagnostics.is_empty() {
+            eprintln!("{name}:1:1: error: no state machine found");
+        }
+        return None;
+    }
+    let mut scenario = match &common.scenario {
+        None => default_scenario(),
+        Some(file) => {
+            let shown = file.to_string_lossy().into_owned();
+            let text = match read(file)
+                .and_then(|b| String::from_utf8(b).map_err(|_| "it is not UTF-8 text".to_string()))
+            {
+                Ok(t) => t,
+                Err(message) => {
+                    eprintln!("{shown}:1:1: error: cannot read the scenario: {message}");
+                    return None;
+                }
+            };
+            let parsed = match scenario::parse(&text) {
+                Ok(s) => s,
+                Err(errors) => {
+                    print_scenario_errors(&shown, &errors);
+                    return None;
+                }
+            };
+            if let Some(model) = loaded.model.as_ref() {
+                let errors = scenario::check_against(&parsed, model, Some(&text));
+                if !errors.is_empty() {
+                    print_scenario_errors(&shown, &errors);
+                    return None;
+                }
+            }
+            parsed
+        }
+    };
+    if let Some(seed) = common.seed {
+        scenario.seed = seed;
+    }
+    Some(Prepared {
+        definition_name: name,
+        loaded,
+        scenario,
+    })
+}
+
+fn print_scenario_errors(file: &str, errors: &[scenario::ScenarioError]) {
+    for e in errors {
+        eprintln!(
+            "{file}:{}:{}: error: {}",
+            e.line.unwrap_or(1),
+            e.column.unwrap_or(1),
+            e.message
+        );
+    }
+}
+
+/// The scenario used without `--scenario` (documented in `--help`).
+pub fn default_scenario() -> Scenario {
+    Scenario {
+        items: Some(scenario::Items::Count(100)),
+        ..Scenario::default()
+    }
+}
+
+/// Builds the simulation, printing definition problems the engine found.
+pub fn simulation(prepared: &Prepared, options: SimOptions) -> Option<Simulation> {
+    let model = prepared.loaded.model.as_ref()?;
+    match Simulation::new(model, &prepared.scenario, options) {
+        Ok(sim) => Some(sim),
+        Err(engine::sim::SetupError::Definition(errors)) => {
+            for e in errors {
+                let (line, column) = prepared
+                    .loaded
+                    .location(&e.pointer)
+                    .map_or((1, 1), |l| (l.line, l.column));
+                eprintln!(
+                    "{}:{line}:{column}: error: {}",
+                    prepared.definition_name, e.message
+                );
+            }
+            None
+        }
+        Err(engine::sim::SetupError::Scenario(errors)) => {
+            print_scenario_errors("scenario", &errors);
+            None
+        }
+    }
+}
+
+pub fn read(file: &OsString) -> Result<Vec<u8>, String> {
+    let path = std::path::Path::new(file);
+    if path.is_dir() {
+        return Err("it is a directory".to_string());
+    }
+    let limit = asl::limits::MAX_INPUT_BYTES as u64 * 4;
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if metadata.len() > limit {
+            return Err(format!(
+                "it is {} bytes long; mapsim reads at most {limit} bytes",
+                metadata.len()
+            ));
+        }
+    }
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    })
+}
+
+pub fn main(args: Vec<OsString>) -> Outcome {
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut common = Common::default();
+    let mut format = Format::Text;
+    loop {
+        let arg = match Arg::next(&mut parser) {
+            Ok(Some(arg)) => arg,
+            Ok(None) => break,
+            Err(e) => return usage_error(&e),
+        };
+        match common.accept(&arg, &mut parser) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(message) => return usage_error(&message),
+        }
+        match arg {
+            Arg::Long(l) if l == "format" => {
+                let value = match parser.value() {
+                    Ok(v) => v,
+                    Err(e) => return usage_error(&e.to_string()),
+                };
+                format = match value.to_str() {
+                    Some("text") => Format::Text,
+                    Some("json") => Format::Json,
+                    _ => {
+                        return usage_error(&format!(
+                            "--format must be text or json, not {value:?}"
+                        ))
+                    }
+                };
+            }
+            Arg::Short('h') => {
+                print!("{USAGE}");
+                return Outcome::Success;
+            }
+            Arg::Long(l) if l == "help" => {
+                print!("{USAGE}");
+                return Outcome::Success;
+            }
+            other => return usage_error(&other.unexpected()),
+        }
+    }
+    if common.definition.is_none() {
+        return usage_error("no DEFINITION given");
+    }
+    let Some(prepared) = prepare(&common) else {
+        return Outcome::Unusable;
+    };
+    let Some(mut sim) = simulation(&prepared, SimOptions::default()) else {
+        return Outcome::Unusable;
+    };
+    let status = sim.run().status;
+    let summary = sim.summary();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&summary).unwrap_or_default(),
+        Format::Text => text_summary(&prepared, &sim, &summary),
+    };
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+    if status == ExecutionStatus::Succeeded {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    }
+}
+
+fn usage_error(message: &str) -> Outcome {
+    eprintln!("mapsim run: {message}\n");
+    eprint!("{USAGE}");
     Outcome::Unusable
+}
+
+fn number(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn counts_line(label: &str, counts: &Value) -> String {
+    let get = |k: &str| counts.get(k).and_then(Value::as_u64).unwrap_or(0);
+    format!(
+        "    {label:<11} pending {}  running {}  succeeded {}  failed {}  timed out {}  aborted {}  total {}",
+        number(get("pending")),
+        number(get("running")),
+        number(get("succeeded")),
+        number(get("failed")),
+        number(get("timed_out")),
+        number(get("aborted")),
+        number(get("total"))
+    )
+}
+
+/// The readable summary.
+pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> String {
+    let mut t = String::new();
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let _ = writeln!(
+        t,
+        "mapsim run {} — seed {}, {} events",
+        prepared.definition_name,
+        prepared.scenario.seed,
+        number(sim.events_processed())
+    );
+    let duration = summary
+        .get("duration_seconds")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0);
+    let _ = writeln!(
+        t,
+        "{}  (virtual duration {} = {duration} s)",
+        s(&summary["verdict"]),
+        engine::sim::clock_text((duration * 1000.0) as u64)
+    );
+    if let Some(cause) = summary.get("cause").and_then(Value::as_str) {
+        let _ = writeln!(t, "  cause: {cause}");
+    }
+    if let Some(runs) = summary.get("map_runs").and_then(Value::as_array) {
+        for (i, run) in runs.iter().enumerate() {
+            let _ = writeln!(
+                t,
+                "\nMap Run #{} of {}: {}{}",
+                i + 1,
+                s(&run["state"]),
+                s(&run["status"]),
+                run.get("error")
+                    .and_then(Value::as_str)
+                    .map(|e| format!(" — {e}"))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(t, "{}", counts_line("items", &run["item_counts"]));
+            let _ = writeln!(t, "{}", counts_line("executions", &run["execution_counts"]));
+            let tolerance = match (
+                run.get("tolerated_failure_count").and_then(Value::as_u64),
+                run.get("tolerated_failure_percentage")
+                    .and_then(Value::as_f64),
+            ) {
+                (None, None) => "none set (the first failure fails the run)".to_string(),
+                (Some(c), None) => format!("ToleratedFailureCount {c}"),
+                (None, Some(p)) => format!("ToleratedFailurePercentage {p}"),
+                (Some(c), Some(p)) => {
+                    format!("ToleratedFailureCount {c}, ToleratedFailurePercentage {p}")
+                }
+            };
+            let _ = writeln!(
+                t,
+                "    tolerance   {tolerance}; MaxConcurrency {}",
+                run.get("max_concurrency")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0)
+            );
+            if let Some(verdict) = run.get("verdict").filter(|v| !v.is_null()) {
+                let at = verdict
+                    .get("at_seconds")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0);
+                let _ = writeln!(
+                    t,
+                    "    threshold crossed at {}: {}",
+                    engine::sim::clock_text((at * 1000.0) as u64),
+                    s(&verdict["explanation"])
+                );
+            }
+        }
+    }
+    let _ = writeln!(t, "\nStates:");
+    let _ = writeln!(
+        t,
+        "    {:<32} {:<9} {:>10} {:>10} {:>8} {:>8} {:>8}  errors",
+        "state", "type", "entered", "succeeded", "failed", "retries", "caught"
+    );
+    if let Some(Value::Object(states)) = summary.get("states") {
+        for (name, st) in states {
+            let get = |k: &str| st.get(k).and_then(Value::as_u64).unwrap_or(0);
+            let errors = st
+                .get("errors")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k} ×{}", v.as_u64().unwrap_or(0)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                t,
+                "    {:<32} {:<9} {:>10} {:>10} {:>8} {:>8} {:>8}  {errors}",
+                name,
+                s(&st["type"]),
+                number(get("entered")),
+                number(get("succeeded")),
+                number(get("failed")),
+                number(get("retries")),
+                number(get("caught"))
+            );
+        }
+    }
+    if let Some(assumptions) = summary.get("assumptions").and_then(Value::as_array) {
+        if !assumptions.is_empty() {
+            let _ = writeln!(
+                t,
+                "\nAssumptions this run relied on (no AWS source settles them):"
+            );
+            for a in assumptions {
+                let _ = writeln!(t, "  - {}", s(&a["assumption"]));
+            }
+        }
+    }
+    let _ = write!(t, "\ndigest {}", s(&summary["digest"]));
+    t
 }

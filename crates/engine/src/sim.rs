@@ -1,0 +1,1058 @@
+//! The simulator: executions, fibers, the event loop and the public stepping API.
+//!
+//! An *execution* is the parent workflow or one Distributed Map child workflow. A *fiber* is a
+//! thread of control inside an execution: the execution's root, an Inline Map iteration or a
+//! Parallel branch. Each fiber sits in one state and one *phase* of it; an event resumes a fiber
+//! at its phase. Work that AWS does in separate steps at the same instant (entering a Task, then
+//! starting it) is split into separate events at the same virtual time, so histories interleave
+//! the way recorded AWS histories do.
+//!
+//! Memory stays bounded: fibers and executions live in slabs reused as they end, a Distributed
+//! Map keeps a compact record per child (no history), and histories are recorded only for the
+//! parent and for a child being traced. A child's full history is rebuilt on demand by re-running
+//! that child alone (`replay`), which reproduces it exactly because every child draws from its own
+//! random stream and the only outside influences on it — its start time, which of its Lambda
+//! invocations were throttled, and when it was aborted — are recorded.
+
+mod api;
+mod containers;
+mod flow;
+mod maprun;
+mod queue;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::{Map as JsonObject, Value};
+
+use crate::data::{ContextSource, Data, ItemSource, Variables};
+use crate::errors::ErrorId;
+use crate::history::{self, HistoryEvent};
+use crate::program::{self, CompileError, Program, StateId};
+use crate::report::{
+    ChildStatus, ItemChange, LiveCounters, MapRunReport, Series, StateStats, TimelineEntry,
+};
+use crate::rng::Stream;
+use crate::scenario::{self, Scenario};
+
+pub use api::{clock_text, ChildDetail, ChildTrace};
+pub use maprun::{tolerance_exceeded, ChildRecord, ItemsRt, MapRun, RunSetup, RunStatus};
+use queue::{EventKind, Queue};
+
+/// AWS account id used in simulated ARNs.
+pub const ACCOUNT: &str = "123456789012";
+/// Region used in simulated ARNs.
+pub const REGION: &str = "us-east-1";
+/// The state machine's name in simulated ARNs.
+pub const MACHINE_NAME: &str = "mapsim";
+/// Step Functions' history limit for a Standard execution.
+pub const HISTORY_LIMIT: u32 = 25_000;
+/// The Express workflow duration limit.
+pub const EXPRESS_LIMIT_MS: u64 = 300_000;
+/// Inline Map concurrency limit ("In this mode, the Map state supports up to 40 concurrent
+/// iterations", AWS Step Functions Developer Guide, "Using Map state in Inline mode").
+pub const INLINE_MAP_LIMIT: usize = 40;
+/// Distributed Map concurrency when `MaxConcurrency` is 0 or absent.
+pub const DISTRIBUTED_DEFAULT_CONCURRENCY: u32 = 10_000;
+
+/// Options that do not change the run, only what is recorded about it.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Keep a log of item status changes for incremental rendering ([`Simulation::item_changes`]).
+    pub record_changes: bool,
+    /// Initial width of a time-series bucket (it doubles to keep at most
+    /// [`crate::report::MAX_BUCKETS`] buckets).
+    pub bucket_ms: u64,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            record_changes: false,
+            bucket_ms: 1000,
+        }
+    }
+}
+
+/// Why a simulation could not be set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupError {
+    /// The definition cannot be run (a path that does not parse, an unknown `Next`, …).
+    Definition(Vec<CompileError>),
+    /// The scenario names states the definition does not have, or is otherwise unusable.
+    Scenario(Vec<scenario::ScenarioError>),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::Definition(errors) => {
+                for e in errors {
+                    writeln!(f, "{e}")?;
+                }
+                Ok(())
+            }
+            SetupError::Scenario(errors) => {
+                for e in errors {
+                    writeln!(f, "{e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// How an execution ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExecutionStatus {
+    #[default]
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl ExecutionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+        }
+    }
+}
+
+/// The parent execution's end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: ExecutionStatus,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub output: Option<Value>,
+    pub end_ms: u64,
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    Full,
+    /// Record the history of this child and stop when it ends.
+    Trace {
+        run: u32,
+        child: u32,
+    },
+    /// Rebuild one child alone.
+    Replay {
+        throttled: Vec<u32>,
+    },
+}
+
+/// Where a fiber reports when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    Root,
+    Iteration { parent: u32, index: u32 },
+    Branch { parent: u32, index: u32 },
+}
+
+/// What a fiber does when resumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Enter,
+    TaskStart,
+    TaskDone,
+    HandleError,
+    RetryDue,
+    WaitDone,
+    /// A container waiting for its iterations, branches or Map Run.
+    Waiting,
+    Dead,
+}
+
+/// How a Task attempt will end (decided when it starts).
+#[derive(Debug, Clone)]
+enum Attempt {
+    None,
+    Success,
+    Fail { error: ErrorId, cause: Rc<str> },
+    Timeout,
+    HeartbeatTimeout,
+    Throttled,
+}
+
+/// The items a fiber is working for (fault rules with `items` select on them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ItemScope {
+    start: u32,
+    end: u32,
+    total: u32,
+}
+
+#[derive(Debug)]
+struct Fiber {
+    exec: u32,
+    state: StateId,
+    generation: u32,
+    phase: Phase,
+    /// The state's raw input.
+    input: Data,
+    /// The effective input (after InputPath / Parameters / Arguments), for Task, Map, Parallel.
+    effective: Option<Data>,
+    /// Attempts of this state visit so far minus one (= `$$.State.RetryCount`).
+    retry_count: u32,
+    retry_counters: Vec<u32>,
+    link: Link,
+    last_event: u32,
+    entered_event: u32,
+    entered_prev: u32,
+    entered_ms: u64,
+    vars: Option<Rc<Variables>>,
+    attempt: Attempt,
+    /// When the current Lambda invocation really ends (it keeps running after a timeout).
+    busy_until: u64,
+    holds_lambda: bool,
+    /// The time the current task attempt started (for timelines).
+    attempt_started: u64,
+    pending_error: Option<(ErrorId, Rc<str>)>,
+    /// The error was raised by this state's own data processing (no `…StateFailed` event).
+    error_is_own: bool,
+    in_state: bool,
+    item: Option<ItemScope>,
+    container: Option<Box<containers::Container>>,
+}
+
+#[derive(Debug)]
+struct Execution {
+    key: u64,
+    generation: u32,
+    rng: RefCell<Stream>,
+    input: Data,
+    start_ms: u64,
+    link: ExecLink,
+    history: Option<Vec<HistoryEvent>>,
+    timeline: Option<Vec<TimelineEntry>>,
+    event_count: u32,
+    lambda_invocations: u32,
+    task_attempts: u32,
+    root: u32,
+    status: ExecutionStatus,
+    /// The state that decided a failure (for item records).
+    failed_state: Option<StateId>,
+    alive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExecLink {
+    Parent,
+    Child { run: u32, child: u32 },
+}
+
+/// A running simulation.
+pub struct Simulation {
+    program: Rc<Program>,
+    scenario: Rc<Scenario>,
+    /// Error names: the program's, plus names raised at run time (a Fail state's `ErrorPath`).
+    errors: crate::errors::ErrorNames,
+    options: SimOptions,
+    mode: Mode,
+    now: u64,
+    queue: Queue,
+    fibers: Vec<Fiber>,
+    free_fibers: Vec<u32>,
+    executions: Vec<Execution>,
+    free_executions: Vec<u32>,
+    runs: Vec<MapRun>,
+    lambda_in_flight: u64,
+    parent: u32,
+    outcome: Option<Outcome>,
+    stats: Vec<StateStats>,
+    series: Series,
+    changes: Vec<ItemChange>,
+    /// `(execution key, invocation ordinal)` of every throttled Lambda invocation.
+    throttles: Vec<(u64, u32)>,
+    fraction_sets: Vec<Option<(u32, Rc<Vec<u64>>)>>,
+    events_processed: u64,
+    assumptions_used: BTreeMap<&'static str, String>,
+    /// The traced / replayed child's history and timeline once it ended.
+    traced: Option<(Vec<HistoryEvent>, Vec<TimelineEntry>, ExecutionStatus)>,
+    stalled: bool,
+}
+
+impl Simulation {
+    /// Sets up a run of `machine` under `scenario`. The definition should be free of errors
+    /// (`asl::Loaded::runnable`); anything the engine still cannot run is reported here.
+    pub fn new(
+        machine: &asl::StateMachine,
+        scenario: &Scenario,
+        options: SimOptions,
+    ) -> Result<Simulation, SetupError> {
+        let problems = scenario::check_against(scenario, machine, None);
+        if !problems.is_empty() {
+            return Err(SetupError::Scenario(problems));
+        }
+        let program = program::compile(machine, scenario).map_err(SetupError::Definition)?;
+        let mut sim = Simulation::empty(
+            Rc::new(program),
+            Rc::new(scenario.clone()),
+            options,
+            Mode::Full,
+        );
+        sim.start_parent();
+        Ok(sim)
+    }
+
+    fn empty(
+        program: Rc<Program>,
+        scenario: Rc<Scenario>,
+        options: SimOptions,
+        mode: Mode,
+    ) -> Simulation {
+        let n_states = program.states.len();
+        let fraction_slots = program.fraction_faults;
+        let bucket_ms = options.bucket_ms.max(1);
+        Simulation {
+            stats: (0..n_states)
+                .map(|i| {
+                    let state = program.states.get(i);
+                    StateStats::new(
+                        state.map_or(0, |s| s.retriers.len()),
+                        state.map_or(0, |s| s.catchers.len()),
+                    )
+                })
+                .collect(),
+            errors: program.errors.clone(),
+            program,
+            scenario,
+            options,
+            mode,
+            now: 0,
+            queue: Queue::default(),
+            fibers: Vec::new(),
+            free_fibers: Vec::new(),
+            executions: Vec::new(),
+            free_executions: Vec::new(),
+            runs: Vec::new(),
+            lambda_in_flight: 0,
+            parent: 0,
+            outcome: None,
+            series: Series::new(bucket_ms),
+            changes: Vec::new(),
+            throttles: Vec::new(),
+            fraction_sets: vec![None; fraction_slots],
+            events_processed: 0,
+            assumptions_used: BTreeMap::new(),
+            traced: None,
+            stalled: false,
+        }
+    }
+
+    fn start_parent(&mut self) {
+        let input = Data::json(self.scenario.input.clone());
+        let start = self.program.machines.first().map_or(0, |m| m.start);
+        let exec = self.new_execution(0, input.clone(), ExecLink::Parent, true);
+        self.parent = exec;
+        self.emit_execution_started(exec);
+        let root = self.new_fiber(exec, start, input, Link::Root, None, 0, None);
+        if let Some(e) = self.executions.get_mut(exec as usize) {
+            e.root = root;
+        }
+        if let Some(timeout) = self.program.timeout_ms {
+            self.queue
+                .push(self.now, timeout, exec, 0, EventKind::ExecutionTimeout);
+        }
+        self.resume_now(root);
+        self.series.execution_started(0);
+    }
+
+    // ----- public stepping API ------------------------------------------------------------
+
+    /// Processes one event. Returns `false` when the simulation has finished.
+    pub fn step(&mut self) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        let Some(event) = self.queue.pop(self.now) else {
+            self.stall();
+            return false;
+        };
+        self.now = event.time;
+        self.events_processed += 1;
+        self.dispatch(event.kind, event.target, event.generation);
+        !self.is_finished()
+    }
+
+    /// Processes every event up to and including virtual time `t_ms`, then moves the clock to
+    /// `t_ms` (unless the run ended earlier). Returns whether the simulation is still running.
+    pub fn step_until(&mut self, t_ms: u64) -> bool {
+        self.step_until_budget(t_ms, usize::MAX)
+    }
+
+    /// Like [`Simulation::step_until`], but processes at most `max_events` events, so a page can
+    /// slice long runs across animation frames. Returns whether the simulation is still running.
+    pub fn step_until_budget(&mut self, t_ms: u64, max_events: usize) -> bool {
+        let mut done = 0;
+        while done < max_events && !self.is_finished() {
+            match self.queue.peek_time(self.now) {
+                Some(time) if time <= t_ms => {
+                    self.step();
+                    done += 1;
+                }
+                Some(_) => {
+                    self.now = self.now.max(t_ms);
+                    break;
+                }
+                None => {
+                    self.stall();
+                    break;
+                }
+            }
+        }
+        !self.is_finished()
+    }
+
+    /// Runs to the end.
+    pub fn run(&mut self) -> &Outcome {
+        while self.step() {}
+        self.outcome.get_or_insert_with(|| Outcome {
+            status: ExecutionStatus::Failed,
+            error: Some("mapsim.Stalled".into()),
+            cause: Some("the simulation stopped with nothing left to do".into()),
+            output: None,
+            end_ms: 0,
+        })
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.outcome.is_some() || self.stalled || self.traced.is_some()
+    }
+
+    /// Current virtual time in milliseconds.
+    pub fn now_ms(&self) -> u64 {
+        self.now
+    }
+
+    /// Time of the next event, if any.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        self.queue.peek_time(self.now)
+    }
+
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    fn stall(&mut self) {
+        if self.outcome.is_none() && self.traced.is_none() {
+            self.stalled = true;
+            self.outcome = Some(Outcome {
+                status: ExecutionStatus::Failed,
+                error: Some("mapsim.Stalled".into()),
+                cause: Some(
+                    "the simulation stopped with nothing left to do (an engine bug)".into(),
+                ),
+                output: None,
+                end_ms: self.now,
+            });
+        }
+    }
+
+    fn dispatch(&mut self, kind: EventKind, target: u32, generation: u32) {
+        match kind {
+            EventKind::Resume => {
+                let Some(fiber) = self.fibers.get(target as usize) else {
+                    return;
+                };
+                if fiber.generation != generation || fiber.phase == Phase::Dead {
+                    return;
+                }
+                self.resume(target);
+            }
+            EventKind::LambdaRelease => {
+                self.lambda_in_flight = self.lambda_in_flight.saturating_sub(1);
+            }
+            EventKind::ExecutionTimeout => {
+                let Some(exec) = self.executions.get(target as usize) else {
+                    return;
+                };
+                if exec.generation != generation || !exec.alive {
+                    return;
+                }
+                self.execution_timed_out(target);
+            }
+            EventKind::ReplayAbort => {
+                let Some(exec) = self.executions.get(target as usize) else {
+                    return;
+                };
+                if exec.generation != generation || !exec.alive {
+                    return;
+                }
+                self.abort_execution(target, ExecutionStatus::Aborted);
+            }
+        }
+    }
+
+    fn resume(&mut self, f: u32) {
+        let Some(phase) = self.fibers.get(f as usize).map(|x| x.phase) else {
+            return;
+        };
+        match phase {
+            Phase::Enter => self.enter_state(f),
+            Phase::TaskStart => self.task_start(f),
+            Phase::TaskDone => self.task_done(f),
+            Phase::HandleError => self.handle_error(f),
+            Phase::RetryDue => self.retry_due(f),
+            Phase::WaitDone => self.wait_done(f),
+            Phase::Waiting | Phase::Dead => {}
+        }
+    }
+
+    // ----- fibers and executions ---------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    fn new_fiber(
+        &mut self,
+        exec: u32,
+        state: StateId,
+        input: Data,
+        link: Link,
+        vars: Option<Rc<Variables>>,
+        last_event: u32,
+        item: Option<ItemScope>,
+    ) -> u32 {
+        let fiber = Fiber {
+            exec,
+            state,
+            generation: 0,
+            phase: Phase::Enter,
+            input,
+            effective: None,
+            retry_count: 0,
+            retry_counters: Vec::new(),
+            link,
+            last_event,
+            entered_event: 0,
+            entered_prev: 0,
+            entered_ms: self.now,
+            vars,
+            attempt: Attempt::None,
+            busy_until: 0,
+            holds_lambda: false,
+            attempt_started: 0,
+            pending_error: None,
+            error_is_own: false,
+            in_state: false,
+            item,
+            container: None,
+        };
+        match self.free_fibers.pop() {
+            Some(slot) => {
+                let generation = self
+                    .fibers
+                    .get(slot as usize)
+                    .map_or(0, |f| f.generation + 1);
+                if let Some(existing) = self.fibers.get_mut(slot as usize) {
+                    *existing = fiber;
+                    existing.generation = generation;
+                }
+                slot
+            }
+            None => {
+                self.fibers.push(fiber);
+                (self.fibers.len() - 1) as u32
+            }
+        }
+    }
+
+    fn free_fiber(&mut self, f: u32) {
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            if fiber.phase == Phase::Dead {
+                return;
+            }
+            fiber.phase = Phase::Dead;
+            fiber.generation += 1;
+            fiber.container = None;
+            fiber.vars = None;
+            fiber.input = Data::Item { run: 0, index: 0 };
+            fiber.effective = None;
+            fiber.retry_counters = Vec::new();
+            self.free_fibers.push(f);
+        }
+    }
+
+    fn new_execution(&mut self, key: u64, input: Data, link: ExecLink, record: bool) -> u32 {
+        let exec = Execution {
+            key,
+            generation: 0,
+            rng: RefCell::new(Stream::new(self.scenario.seed, key)),
+            input,
+            start_ms: self.now,
+            link,
+            history: if record { Some(Vec::new()) } else { None },
+            timeline: if record { Some(Vec::new()) } else { None },
+            event_count: 0,
+            lambda_invocations: 0,
+            task_attempts: 0,
+            root: 0,
+            status: ExecutionStatus::Running,
+            failed_state: None,
+            alive: true,
+        };
+        match self.free_executions.pop() {
+            Some(slot) => {
+                let generation = self
+                    .executions
+                    .get(slot as usize)
+                    .map_or(0, |e| e.generation + 1);
+                if let Some(existing) = self.executions.get_mut(slot as usize) {
+                    *existing = exec;
+                    existing.generation = generation;
+                }
+                slot
+            }
+            None => {
+                self.executions.push(exec);
+                (self.executions.len() - 1) as u32
+            }
+        }
+    }
+
+    fn free_execution(&mut self, e: u32) {
+        if let Some(exec) = self.executions.get_mut(e as usize) {
+            exec.alive = false;
+            exec.generation += 1;
+            exec.history = None;
+            exec.timeline = None;
+            exec.input = Data::Item { run: 0, index: 0 };
+            self.free_executions.push(e);
+        }
+    }
+
+    fn resume_now(&mut self, f: u32) {
+        let generation = self.fibers.get(f as usize).map_or(0, |x| x.generation);
+        self.queue
+            .push(self.now, self.now, f, generation, EventKind::Resume);
+    }
+
+    fn resume_at(&mut self, f: u32, time: u64) {
+        let generation = self.fibers.get(f as usize).map_or(0, |x| x.generation);
+        self.queue
+            .push(self.now, time, f, generation, EventKind::Resume);
+    }
+
+    fn set_phase(&mut self, f: u32, phase: Phase) {
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.phase = phase;
+        }
+    }
+
+    fn exec_of(&self, f: u32) -> u32 {
+        self.fibers.get(f as usize).map_or(0, |x| x.exec)
+    }
+
+    fn state_of(&self, f: u32) -> StateId {
+        self.fibers.get(f as usize).map_or(0, |x| x.state)
+    }
+
+    // ----- history ----------------------------------------------------------------------
+
+    fn recording(&self, exec: u32) -> bool {
+        self.executions
+            .get(exec as usize)
+            .is_some_and(|e| e.history.is_some())
+    }
+
+    fn recording_fiber(&self, f: u32) -> bool {
+        self.recording(self.exec_of(f))
+    }
+
+    /// Appends an event to the fiber's chain: its previous id is the fiber's last event, and it
+    /// becomes the fiber's last event.
+    fn emit(&mut self, f: u32, kind: &'static str, details: Option<Value>) -> u32 {
+        let (exec, prev) = match self.fibers.get(f as usize) {
+            Some(fiber) => (fiber.exec, fiber.last_event),
+            None => return 0,
+        };
+        let id = self.push_event(exec, prev, kind, details);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.last_event = id;
+        }
+        id
+    }
+
+    /// Appends an event whose previous id is given, without moving any chain.
+    fn emit_side(
+        &mut self,
+        exec: u32,
+        prev: u32,
+        kind: &'static str,
+        details: Option<Value>,
+    ) -> u32 {
+        self.push_event(exec, prev, kind, details)
+    }
+
+    fn push_event(
+        &mut self,
+        exec: u32,
+        prev: u32,
+        kind: &'static str,
+        details: Option<Value>,
+    ) -> u32 {
+        let now = self.now;
+        let Some(execution) = self.executions.get_mut(exec as usize) else {
+            return 0;
+        };
+        execution.event_count += 1;
+        let id = execution.event_count;
+        if let Some(history) = execution.history.as_mut() {
+            history.push(HistoryEvent {
+                id,
+                previous_event_id: prev,
+                time_ms: now,
+                kind,
+                details,
+            });
+        }
+        id
+    }
+
+    fn emit_execution_started(&mut self, exec: u32) {
+        if !self.recording(exec) {
+            self.push_event(exec, 0, "ExecutionStarted", None);
+            return;
+        }
+        let input = self.executions.get(exec as usize).map(|e| e.input.clone());
+        let input_text = input.map(|d| crate::data::compact(&self.value_of(&d)));
+        let details = history::details(&[
+            ("input", input_text.map(Value::String)),
+            ("inputDetails", Some(history::not_truncated())),
+            (
+                "roleArn",
+                Some(Value::String(format!(
+                    "arn:aws:iam::{ACCOUNT}:role/{MACHINE_NAME}-role"
+                ))),
+            ),
+        ]);
+        self.push_event(exec, 0, "ExecutionStarted", Some(details));
+    }
+
+    /// The execution has used its history budget: the next event would pass the limit.
+    fn history_exhausted(&self, exec: u32) -> bool {
+        self.executions
+            .get(exec as usize)
+            .is_some_and(|e| e.event_count + 2 >= HISTORY_LIMIT)
+    }
+
+    fn timeline(&mut self, exec: u32, entry: TimelineEntry) {
+        if let Some(t) = self
+            .executions
+            .get_mut(exec as usize)
+            .and_then(|e| e.timeline.as_mut())
+        {
+            t.push(entry);
+        }
+    }
+
+    fn note_assumption(&mut self, key: &'static str, text: String) {
+        self.assumptions_used.entry(key).or_insert(text);
+    }
+
+    // ----- values -----------------------------------------------------------------------
+
+    /// The JSON of a value in flight.
+    fn value_of(&self, data: &Data) -> Rc<Value> {
+        match data {
+            Data::Json(v) => v.clone(),
+            Data::Item { run, index } => Rc::new(self.item_value(*run, *index)),
+        }
+    }
+
+    fn data_size(&self, data: &Data) -> usize {
+        match data {
+            Data::Json(v) => crate::data::json_size(v),
+            Data::Item { run, index } => self.item_size(*run, *index),
+        }
+    }
+
+    fn execution_arn(&self, exec: u32) -> String {
+        match self.executions.get(exec as usize).map(|e| e.link) {
+            Some(ExecLink::Child { run, child }) => {
+                let label = self
+                    .runs
+                    .get(run as usize)
+                    .map_or("map", |r| r.setup.label.as_str());
+                format!(
+                    "arn:aws:states:{REGION}:{ACCOUNT}:execution:{MACHINE_NAME}/{label}:{}",
+                    child_name(run, child)
+                )
+            }
+            _ => format!(
+                "arn:aws:states:{REGION}:{ACCOUNT}:execution:{MACHINE_NAME}:run-{}",
+                self.scenario.seed
+            ),
+        }
+    }
+
+    fn epoch(&self, ms: u64) -> String {
+        crate::clock::format_rfc3339(
+            self.scenario
+                .start_epoch_ms
+                .saturating_add(i64::try_from(ms).unwrap_or(i64::MAX)),
+        )
+    }
+
+    /// The context object (`$$`) for a fiber, optionally with a Map item.
+    fn context_object(&self, f: u32, map_item: Option<(u64, &Value)>) -> Value {
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return Value::Null;
+        };
+        let exec = self.executions.get(fiber.exec as usize);
+        let mut execution = JsonObject::new();
+        let arn = self.execution_arn(fiber.exec);
+        let name = arn.rsplit(':').next().unwrap_or("").to_string();
+        execution.insert("Id".into(), Value::String(arn));
+        execution.insert(
+            "Input".into(),
+            exec.map_or(Value::Null, |e| (*self.value_of(&e.input)).clone()),
+        );
+        execution.insert("Name".into(), Value::String(name));
+        execution.insert(
+            "RoleArn".into(),
+            Value::String(format!("arn:aws:iam::{ACCOUNT}:role/{MACHINE_NAME}-role")),
+        );
+        execution.insert(
+            "StartTime".into(),
+            Value::String(self.epoch(exec.map_or(0, |e| e.start_ms))),
+        );
+        execution.insert("RedriveCount".into(), Value::from(0));
+        let mut state = JsonObject::new();
+        state.insert(
+            "EnteredTime".into(),
+            Value::String(self.epoch(fiber.entered_ms)),
+        );
+        state.insert(
+            "Name".into(),
+            Value::String(
+                self.program
+                    .states
+                    .get(fiber.state as usize)
+                    .map_or(String::new(), |s| s.name.to_string()),
+            ),
+        );
+        state.insert("RetryCount".into(), Value::from(fiber.retry_count));
+        let mut machine = JsonObject::new();
+        machine.insert(
+            "Id".into(),
+            Value::String(format!(
+                "arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{MACHINE_NAME}"
+            )),
+        );
+        machine.insert("Name".into(), Value::String(MACHINE_NAME.into()));
+        let mut root = JsonObject::new();
+        root.insert("Execution".into(), Value::Object(execution));
+        root.insert("State".into(), Value::Object(state));
+        root.insert("StateMachine".into(), Value::Object(machine));
+        if matches!(
+            self.program
+                .states
+                .get(fiber.state as usize)
+                .map(|s| &s.kind),
+            Some(program::KindIr::Task(_))
+        ) {
+            let mut task = JsonObject::new();
+            task.insert(
+                "Token".into(),
+                Value::String(format!(
+                    "token-{:016x}",
+                    crate::rng::hash_words(&[
+                        exec.map_or(0, |e| e.key),
+                        u64::from(fiber.state),
+                        u64::from(fiber.retry_count)
+                    ])
+                )),
+            );
+            root.insert("Task".into(), Value::Object(task));
+        }
+        if let Some((index, value)) = map_item {
+            let mut item = JsonObject::new();
+            item.insert("Index".into(), Value::from(index));
+            item.insert("Value".into(), value.clone());
+            let mut map = JsonObject::new();
+            map.insert("Item".into(), Value::Object(item));
+            root.insert("Map".into(), Value::Object(map));
+        }
+        Value::Object(root)
+    }
+
+    // ----- results --------------------------------------------------------------------------
+
+    fn finish_parent(
+        &mut self,
+        status: ExecutionStatus,
+        error: Option<String>,
+        cause: Option<String>,
+        output: Option<Value>,
+    ) {
+        self.outcome = Some(Outcome {
+            status,
+            error,
+            cause,
+            output,
+            end_ms: self.now,
+        });
+        self.series.execution_ended(self.now, status);
+    }
+}
+
+/// The name of child `child` of Map Run `run`.
+pub fn child_name(run: u32, child: u32) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        run,
+        child >> 16,
+        (child >> 4) & 0xfff,
+        child & 0xf,
+        child
+    )
+}
+
+impl ItemSource for Simulation {
+    fn item_value(&self, run: u32, index: u32) -> Value {
+        match self.runs.get(run as usize).map(|r| &r.setup.items) {
+            Some(ItemsRt::Count(_)) | None => {
+                let mut object = JsonObject::new();
+                object.insert("index".into(), Value::from(index));
+                Value::Object(object)
+            }
+            Some(ItemsRt::Values(values)) => {
+                values.get(index as usize).cloned().unwrap_or(Value::Null)
+            }
+        }
+    }
+
+    fn item_size(&self, run: u32, index: u32) -> usize {
+        match self.runs.get(run as usize).map(|r| &r.setup.items) {
+            Some(ItemsRt::Values(values)) => {
+                values.get(index as usize).map_or(4, crate::data::json_size)
+            }
+            _ => 10 + decimal_digits(u64::from(index)),
+        }
+    }
+}
+
+fn decimal_digits(mut n: u64) -> usize {
+    let mut digits = 1;
+    while n >= 10 {
+        n /= 10;
+        digits += 1;
+    }
+    digits
+}
+
+/// Context object source for data flow of one fiber.
+struct FiberContext<'a> {
+    sim: &'a Simulation,
+    fiber: u32,
+    item: Option<(u64, &'a Value)>,
+}
+
+impl ContextSource for FiberContext<'_> {
+    fn context_object(&self) -> Value {
+        self.sim.context_object(self.fiber, self.item)
+    }
+}
+
+// Read-only views for reports.
+impl Simulation {
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    pub fn state_stats(&self) -> &[StateStats] {
+        &self.stats
+    }
+
+    pub fn series(&self) -> &Series {
+        &self.series
+    }
+
+    pub fn map_runs(&self) -> &[MapRun] {
+        &self.runs
+    }
+
+    /// Item status changes recorded since `cursor` (an index returned by an earlier call), and
+    /// the cursor to pass next time. Empty unless [`SimOptions::record_changes`] is set.
+    pub fn item_changes(&self, cursor: usize) -> (&[ItemChange], usize) {
+        let start = cursor.min(self.changes.len());
+        (self.changes.get(start..).unwrap_or(&[]), self.changes.len())
+    }
+
+    /// Drops the change log (after the page has consumed it) to bound memory.
+    pub fn clear_item_changes(&mut self) {
+        self.changes.clear();
+        self.changes.shrink_to(1 << 16);
+    }
+
+    /// Cheap counters for live display.
+    pub fn live(&self) -> LiveCounters {
+        let mut counters = LiveCounters {
+            now_ms: self.now,
+            events_processed: self.events_processed,
+            lambda_in_flight: self.lambda_in_flight,
+            parent_status: self
+                .outcome
+                .as_ref()
+                .map_or(ExecutionStatus::Running, |o| o.status),
+            map_runs: self.runs.len(),
+            ..LiveCounters::default()
+        };
+        if let Some(run) = self.runs.last() {
+            counters.items = run.item_counts;
+            counters.executions = run.execution_counts;
+            counters.threshold_crossed_ms = run.verdict.as_ref().map(|v| v.at_ms);
+        }
+        counters
+    }
+
+    /// The parent execution's history.
+    pub fn parent_history(&self) -> &[HistoryEvent] {
+        self.executions
+            .get(self.parent as usize)
+            .and_then(|e| e.history.as_deref())
+            .unwrap_or(&[])
+    }
+
+    /// The parent history as `GetExecutionHistory` JSON.
+    pub fn parent_history_json(&self) -> Value {
+        history::to_aws_json(self.parent_history(), self.scenario.start_epoch_ms)
+    }
+
+    /// Assumptions ([INF] choices) the run relied on so far: key → description.
+    pub fn assumptions_used(&self) -> &BTreeMap<&'static str, String> {
+        &self.assumptions_used
+    }
+
+    /// Every throttled invocation: `(execution key, invocation ordinal)`.
+    pub fn throttle_count(&self) -> usize {
+        self.throttles.len()
+    }
+
+    pub fn report_for(&self, run: &MapRun) -> MapRunReport {
+        run.report(&self.program)
+    }
+
+    /// Status of a child of a Map Run.
+    pub fn child_status(&self, run: usize, child: usize) -> Option<ChildStatus> {
+        self.runs.get(run)?.children.get(child).map(|c| c.status)
+    }
+}

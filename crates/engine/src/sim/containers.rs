@@ -1,0 +1,661 @@
+//! Parallel and Inline Map: branches and iterations run as fibers of the same execution.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use asl::QueryLanguage;
+use serde_json::Value;
+
+use super::{ItemScope, Link, Phase, Simulation, INLINE_MAP_LIMIT};
+use crate::data::{compact, Data, Failure, Variables};
+use crate::errors::ErrorId;
+use crate::history;
+use crate::program::{KindIr, Selector};
+
+#[derive(Debug)]
+pub(super) enum Container {
+    Inline(InlineRun),
+    Parallel(ParallelRun),
+    Distributed { run: u32 },
+}
+
+#[derive(Debug)]
+pub(super) struct InlineRun {
+    items: Vec<Value>,
+    results: Vec<Option<Value>>,
+    next: usize,
+    running: BTreeMap<u32, u32>,
+    done: usize,
+    limit: usize,
+    /// The Map state's effective input (`$` for ItemSelector).
+    effective: Rc<Value>,
+}
+
+#[derive(Debug)]
+pub(super) struct ParallelRun {
+    results: Vec<Option<Value>>,
+    running: BTreeMap<u32, u32>,
+    done: usize,
+}
+
+impl Simulation {
+    /// Variables an iteration or branch sees: its own scope over the enclosing one.
+    fn inner_vars(&self, f: u32) -> Option<Rc<Variables>> {
+        self.fibers
+            .get(f as usize)
+            .and_then(|x| x.vars.clone())
+            .map(|outer| {
+                Rc::new(Variables {
+                    values: BTreeMap::new(),
+                    parent: Some(outer),
+                })
+            })
+    }
+
+    /// The Map or Parallel state's effective input.
+    pub(super) fn container_input(&mut self, f: u32) -> Result<Rc<Value>, Failure> {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return Err(Failure::runtime("lost state"));
+        };
+        let Some(input) = self.fibers.get(f as usize).map(|x| x.input.clone()) else {
+            return Err(Failure::runtime("lost fiber"));
+        };
+        let raw = self.value_of(&input);
+        match state.language {
+            QueryLanguage::JsonPath => {
+                if state.io.input_path.is_identity() && state.io.parameters.is_none() {
+                    return Ok(raw);
+                }
+                let selected = self.with_roots_pub(f, &raw, None, |roots| {
+                    state.io.input_path.apply(roots, false)
+                })?;
+                match &state.io.parameters {
+                    None => Ok(Rc::new(selected)),
+                    Some(t) => self
+                        .with_roots_pub(f, &selected, None, |roots| t.evaluate(roots))
+                        .map(Rc::new),
+                }
+            }
+            QueryLanguage::Jsonata => match &state.io.arguments {
+                None => Ok(raw),
+                Some(arguments) => {
+                    let states = self.states_object(f, &raw, None, None, None);
+                    self.with_env(f, &states, |env| arguments.evaluate(env, "Arguments"))
+                        .map(Rc::new)
+                }
+            },
+        }
+    }
+
+    // ----- Parallel ---------------------------------------------------------------------
+
+    pub(super) fn parallel_start(&mut self, f: u32) {
+        let effective = match self.container_input(f) {
+            Ok(v) => v,
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.effective = Some(Data::Json(effective));
+        }
+        self.parallel_start_again(f);
+    }
+
+    /// Starts (or, on retry, restarts) every branch.
+    pub(super) fn parallel_start_again(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Parallel { branches }) =
+            program.states.get(state_id as usize).map(|s| &s.kind)
+        else {
+            return;
+        };
+        let effective = self
+            .fibers
+            .get(f as usize)
+            .and_then(|x| x.effective.clone())
+            .unwrap_or_else(Data::empty_object);
+        self.emit(f, "ParallelStateStarted", None);
+        let (exec, last, item) = self
+            .fibers
+            .get(f as usize)
+            .map_or((0, 0, None), |x| (x.exec, x.last_event, x.item));
+        let mut running = BTreeMap::new();
+        let vars = self.inner_vars(f);
+        let mut started = Vec::new();
+        for (index, machine) in branches.iter().enumerate() {
+            let start = program
+                .machines
+                .get(*machine as usize)
+                .map_or(0, |m| m.start);
+            let child = self.new_fiber(
+                exec,
+                start,
+                effective.clone(),
+                Link::Branch {
+                    parent: f,
+                    index: index as u32,
+                },
+                vars.clone(),
+                last,
+                item,
+            );
+            running.insert(index as u32, child);
+            started.push(child);
+        }
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.container = Some(Box::new(Container::Parallel(ParallelRun {
+                results: vec![None; branches.len()],
+                running,
+                done: 0,
+            })));
+            fiber.phase = Phase::Waiting;
+        }
+        for child in started {
+            self.resume_now(child);
+        }
+        if branches.is_empty() {
+            self.parallel_finished(f);
+        }
+    }
+
+    pub(super) fn branch_ended(
+        &mut self,
+        parent: u32,
+        index: u32,
+        last: u32,
+        result: Result<Data, (ErrorId, Rc<str>)>,
+    ) {
+        match result {
+            Ok(output) => {
+                let value = (*self.value_of(&output)).clone();
+                let all_done = match self
+                    .fibers
+                    .get_mut(parent as usize)
+                    .and_then(|x| x.container.as_deref_mut())
+                {
+                    Some(Container::Parallel(run)) => {
+                        run.running.remove(&index);
+                        if let Some(slot) = run.results.get_mut(index as usize) {
+                            *slot = Some(value);
+                        }
+                        run.done += 1;
+                        run.done == run.results.len()
+                    }
+                    _ => return,
+                };
+                if all_done {
+                    if let Some(fiber) = self.fibers.get_mut(parent as usize) {
+                        fiber.last_event = last;
+                    }
+                    self.parallel_finished(parent);
+                }
+            }
+            Err((error, cause)) => {
+                // One branch failed: the others stop, and the Parallel state handles the error.
+                if let Some(fiber) = self.fibers.get_mut(parent as usize) {
+                    fiber.last_event = last;
+                }
+                let running: Vec<u32> = match self
+                    .fibers
+                    .get_mut(parent as usize)
+                    .and_then(|x| x.container.as_deref_mut())
+                {
+                    Some(Container::Parallel(run)) => {
+                        run.running.remove(&index);
+                        std::mem::take(&mut run.running).into_values().collect()
+                    }
+                    _ => Vec::new(),
+                };
+                for child in running {
+                    self.abort_fiber(child, last, None);
+                }
+                if let Some(fiber) = self.fibers.get_mut(parent as usize) {
+                    fiber.container = None;
+                }
+                self.raise(parent, error, cause, false);
+            }
+        }
+    }
+
+    fn parallel_finished(&mut self, f: u32) {
+        let results: Vec<Value> = match self
+            .fibers
+            .get_mut(f as usize)
+            .and_then(|x| x.container.take())
+            .map(|c| *c)
+        {
+            Some(Container::Parallel(run)) => run
+                .results
+                .into_iter()
+                .map(|r| r.unwrap_or(Value::Null))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (exec, last) = self
+            .fibers
+            .get(f as usize)
+            .map_or((0, 0), |x| (x.exec, x.last_event));
+        self.emit_side(exec, last, "ParallelStateSucceeded", None);
+        match self.output_from_result(f, Data::json(Value::Array(results))) {
+            Ok(output) => self.complete_state(f, output, None),
+            Err(failure) => self.raise_own(f, failure),
+        }
+    }
+
+    // ----- Inline Map -------------------------------------------------------------------
+
+    pub(super) fn inline_map_start(&mut self, f: u32) {
+        let effective = match self.container_input(f) {
+            Ok(v) => v,
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.effective = Some(Data::Json(effective));
+        }
+        self.inline_map_start_again(f);
+    }
+
+    /// The items of a Map state from its effective input (`ItemsPath` or JSONata `Items`).
+    pub(super) fn map_items(&mut self, f: u32, effective: &Value) -> Result<Vec<Value>, Failure> {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return Err(Failure::runtime("lost state"));
+        };
+        let KindIr::Map(map) = &state.kind else {
+            return Err(Failure::runtime("not a Map"));
+        };
+        let items = match (&state.language, &map.items_jsonata) {
+            (QueryLanguage::Jsonata, Some(template)) => {
+                let raw = self
+                    .fibers
+                    .get(f as usize)
+                    .map(|x| x.input.clone())
+                    .map_or_else(|| Rc::new(Value::Null), |d| self.value_of(&d));
+                let states = self.states_object(f, &raw, None, None, None);
+                let value = self.with_env(f, &states, |env| template.evaluate(env, "Items"))?;
+                return match value {
+                    Value::Array(items) => Ok(items),
+                    other => Err(Failure {
+                        error: crate::errors::names::QUERY_EVALUATION_ERROR,
+                        cause: format!(
+                            "The JSONata expression specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+                            json_type(&other),
+                            compact(&other)
+                        ),
+                    }),
+                };
+            }
+            _ => self.with_roots_pub(f, effective, None, |roots| {
+                map.items_path.apply(roots, false)
+            })?,
+        };
+        match items {
+            Value::Array(items) => Ok(items),
+            other => Err(Failure::runtime(format!(
+                "Map state input must be an array but was: {}",
+                compact(&other)
+            ))),
+        }
+    }
+
+    /// The input of iteration `index`: the item, shaped by `ItemSelector`.
+    pub(super) fn iteration_input(
+        &mut self,
+        f: u32,
+        index: u64,
+        item: &Value,
+        effective: &Value,
+    ) -> Result<Value, Failure> {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Map(map)) = program.states.get(state_id as usize).map(|s| &s.kind) else {
+            return Ok(item.clone());
+        };
+        match &map.item_selector {
+            None => Ok(item.clone()),
+            Some(Selector::Path(template)) => {
+                self.with_roots_pub(f, effective, Some((index, item)), |roots| {
+                    template.evaluate(roots)
+                })
+            }
+            Some(Selector::Jsonata(template)) => {
+                let states = self.states_object(f, effective, None, None, Some((index, item)));
+                self.with_env(f, &states, |env| template.evaluate(env, "ItemSelector"))
+            }
+        }
+    }
+
+    pub(super) fn max_concurrency(
+        &mut self,
+        f: u32,
+        effective: &Value,
+    ) -> Result<Option<u64>, Failure> {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Map(map)) = program.states.get(state_id as usize).map(|s| &s.kind) else {
+            return Ok(None);
+        };
+        let Some(source) = &map.max_concurrency else {
+            return Ok(None);
+        };
+        let n = self.read_number(f, source, effective, true)?;
+        if n < 0.0 {
+            return Err(Failure::runtime("MaxConcurrency cannot be negative."));
+        }
+        Ok(if n == 0.0 { None } else { Some(n as u64) })
+    }
+
+    /// Starts (or, on retry, restarts) the iterations.
+    pub(super) fn inline_map_start_again(&mut self, f: u32) {
+        let effective = self
+            .fibers
+            .get(f as usize)
+            .and_then(|x| x.effective.clone())
+            .map_or_else(|| Rc::new(Value::Null), |d| self.value_of(&d));
+        let items = match self.map_items(f, &effective) {
+            Ok(items) => items,
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        let limit = match self.max_concurrency(f, &effective) {
+            Ok(limit) => limit.map_or(INLINE_MAP_LIMIT, |l| (l as usize).min(INLINE_MAP_LIMIT)),
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        let details = if self.recording_fiber(f) {
+            Some(history::details(&[(
+                "length",
+                Some(Value::from(items.len())),
+            )]))
+        } else {
+            None
+        };
+        self.emit(f, "MapStateStarted", details);
+        let count = items.len();
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.container = Some(Box::new(Container::Inline(InlineRun {
+                results: vec![None; count],
+                items,
+                next: 0,
+                running: BTreeMap::new(),
+                done: 0,
+                limit: limit.max(1),
+                effective,
+            })));
+            fiber.phase = Phase::Waiting;
+        }
+        if count == 0 {
+            self.inline_map_finished(f);
+            return;
+        }
+        self.start_iterations(f);
+    }
+
+    fn start_iterations(&mut self, f: u32) {
+        loop {
+            let next = match self
+                .fibers
+                .get_mut(f as usize)
+                .and_then(|x| x.container.as_deref_mut())
+            {
+                Some(Container::Inline(run))
+                    if run.running.len() < run.limit && run.next < run.items.len() =>
+                {
+                    let index = run.next;
+                    run.next += 1;
+                    let item = run.items.get(index).cloned().unwrap_or(Value::Null);
+                    (index, item, run.effective.clone(), run.items.len())
+                }
+                _ => return,
+            };
+            let (index, item, effective, total) = next;
+            let input = match self.iteration_input(f, index as u64, &item, &effective) {
+                Ok(v) => v,
+                Err(failure) => return self.raise_own(f, failure),
+            };
+            let state_id = self.state_of(f);
+            let name = self.state_name(state_id);
+            let (exec, last) = self
+                .fibers
+                .get(f as usize)
+                .map_or((0, 0), |x| (x.exec, x.last_event));
+            let details = if self.recording(exec) {
+                Some(history::details(&[
+                    ("index", Some(Value::from(index))),
+                    ("name", Some(Value::String(name))),
+                ]))
+            } else {
+                None
+            };
+            let started = self.emit_side(exec, last, "MapIterationStarted", details);
+            let processor = match self.program.states.get(state_id as usize).map(|s| &s.kind) {
+                Some(KindIr::Map(map)) => map.processor,
+                _ => 0,
+            };
+            let start = self
+                .program
+                .machines
+                .get(processor as usize)
+                .map_or(0, |m| m.start);
+            let vars = self.inner_vars(f);
+            let scope = ItemScope {
+                start: index as u32,
+                end: index as u32 + 1,
+                total: total as u32,
+            };
+            let child = self.new_fiber(
+                exec,
+                start,
+                Data::json(input),
+                Link::Iteration {
+                    parent: f,
+                    index: index as u32,
+                },
+                vars,
+                started,
+                Some(scope),
+            );
+            if let Some(Container::Inline(run)) = self
+                .fibers
+                .get_mut(f as usize)
+                .and_then(|x| x.container.as_deref_mut())
+            {
+                run.running.insert(index as u32, child);
+            }
+            self.resume_now(child);
+        }
+    }
+
+    pub(super) fn iteration_ended(
+        &mut self,
+        parent: u32,
+        index: u32,
+        last: u32,
+        result: Result<Data, (ErrorId, Rc<str>)>,
+    ) {
+        let exec = self.exec_of(parent);
+        let state_id = self.state_of(parent);
+        let name = self.state_name(state_id);
+        let recording = self.recording(exec);
+        let iteration_details = |index: u32| {
+            if recording {
+                Some(history::details(&[
+                    ("index", Some(Value::from(index))),
+                    ("name", Some(Value::String(name.clone()))),
+                ]))
+            } else {
+                None
+            }
+        };
+        match result {
+            Ok(output) => {
+                let value = (*self.value_of(&output)).clone();
+                let id = self.emit_side(
+                    exec,
+                    last,
+                    "MapIterationSucceeded",
+                    iteration_details(index),
+                );
+                let all_done = match self
+                    .fibers
+                    .get_mut(parent as usize)
+                    .and_then(|x| x.container.as_deref_mut())
+                {
+                    Some(Container::Inline(run)) => {
+                        run.running.remove(&index);
+                        if let Some(slot) = run.results.get_mut(index as usize) {
+                            *slot = Some(value);
+                        }
+                        run.done += 1;
+                        run.done == run.items.len()
+                    }
+                    _ => return,
+                };
+                if all_done {
+                    if let Some(fiber) = self.fibers.get_mut(parent as usize) {
+                        fiber.last_event = id;
+                    }
+                    self.inline_map_finished(parent);
+                } else {
+                    self.start_iterations(parent);
+                }
+            }
+            Err((error, cause)) => {
+                self.emit_side(exec, last, "MapIterationFailed", iteration_details(index));
+                if let Some(fiber) = self.fibers.get_mut(parent as usize) {
+                    fiber.last_event = last;
+                }
+                let running: Vec<(u32, u32)> = match self
+                    .fibers
+                    .get_mut(parent as usize)
+                    .and_then(|x| x.container.as_deref_mut())
+                {
+                    Some(Container::Inline(run)) => {
+                        run.running.remove(&index);
+                        std::mem::take(&mut run.running).into_iter().collect()
+                    }
+                    _ => Vec::new(),
+                };
+                for (sibling, child) in running {
+                    self.abort_fiber(child, last, None);
+                    self.emit_side(
+                        exec,
+                        last,
+                        "MapIterationAborted",
+                        iteration_details(sibling),
+                    );
+                }
+                if let Some(fiber) = self.fibers.get_mut(parent as usize) {
+                    fiber.container = None;
+                }
+                self.raise(parent, error, cause, false);
+            }
+        }
+    }
+
+    fn inline_map_finished(&mut self, f: u32) {
+        let results: Vec<Value> = match self
+            .fibers
+            .get_mut(f as usize)
+            .and_then(|x| x.container.take())
+            .map(|c| *c)
+        {
+            Some(Container::Inline(run)) => run
+                .results
+                .into_iter()
+                .map(|r| r.unwrap_or(Value::Null))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (exec, last) = self
+            .fibers
+            .get(f as usize)
+            .map_or((0, 0), |x| (x.exec, x.last_event));
+        self.emit_side(exec, last, "MapStateSucceeded", None);
+        match self.output_from_result(f, Data::json(Value::Array(results))) {
+            Ok(output) => self.complete_state(f, output, None),
+            Err(failure) => self.raise_own(f, failure),
+        }
+    }
+
+    /// Aborts whatever runs under a container fiber (iterations, branches, a Map Run).
+    pub(super) fn abort_children_of_fiber_with(&mut self, f: u32, prev: u32) {
+        let container = self
+            .fibers
+            .get_mut(f as usize)
+            .and_then(|x| x.container.take())
+            .map(|c| *c);
+        let exec = self.exec_of(f);
+        match container {
+            Some(Container::Inline(run)) => {
+                let state_id = self.state_of(f);
+                let name = self.state_name(state_id);
+                for (index, child) in run.running {
+                    self.abort_fiber(child, prev, None);
+                    let details = if self.recording(exec) {
+                        Some(history::details(&[
+                            ("index", Some(Value::from(index))),
+                            ("name", Some(Value::String(name.clone()))),
+                        ]))
+                    } else {
+                        None
+                    };
+                    self.emit_side(exec, prev, "MapIterationAborted", details);
+                }
+            }
+            Some(Container::Parallel(run)) => {
+                for (_, child) in run.running {
+                    self.abort_fiber(child, prev, None);
+                }
+            }
+            Some(Container::Distributed { run }) => {
+                self.abort_run(run, prev);
+            }
+            None => {}
+        }
+    }
+
+    /// Raises a failure from the state's own processing (prefixing AWS's cause wording).
+    pub(super) fn raise_own(&mut self, f: u32, failure: Failure) {
+        let state = self.state_of(f);
+        let entered = self.fibers.get(f as usize).map_or(0, |x| x.entered_event);
+        let cause = format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{entered}). {}",
+            self.state_name(state),
+            failure.cause
+        );
+        self.raise(f, failure.error, Rc::from(cause.as_str()), true);
+    }
+
+    pub(super) fn with_roots_pub<T>(
+        &self,
+        f: u32,
+        input: &Value,
+        map_item: Option<(u64, &Value)>,
+        run: impl FnOnce(&crate::data::Roots<'_>) -> T,
+    ) -> T {
+        let context = super::FiberContext {
+            sim: self,
+            fiber: f,
+            item: map_item,
+        };
+        let fiber = self.fibers.get(f as usize);
+        let vars = fiber.and_then(|x| x.vars.as_deref());
+        let exec = fiber.and_then(|x| self.executions.get(x.exec as usize));
+        let mut roots = crate::data::Roots::new(input, &context, vars);
+        roots.random = exec.map(|e| &e.rng);
+        run(&roots)
+    }
+}
+
+pub(super) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}

@@ -1,0 +1,1968 @@
+//! States: entering and leaving them, Task attempts, and Retry/Catch.
+
+use std::rc::Rc;
+
+use asl::{Integration, QueryLanguage};
+use serde_json::{Map as JsonObject, Value};
+
+use super::{Attempt, ExecLink, ExecutionStatus, FiberContext, Link, Mode, Phase, Simulation};
+use crate::data::{compact, Data, Failure, Roots, Variables};
+use crate::errors::{names, ErrorId};
+use crate::history;
+use crate::jsonata;
+use crate::program::{
+    Assign, FaultItems, KindIr, Next, NumberSource, StateId, TaskIr, TextSource, WaitIr,
+};
+use crate::report::{TimelineEntry, TimelineKind};
+
+/// The cause of a throttled Lambda invocation ([INF]: AWS's wording varies by integration).
+const THROTTLE_CAUSE: &str = "Rate Exceeded.";
+
+impl Simulation {
+    pub(super) fn enter_state(&mut self, f: u32) {
+        let exec = self.exec_of(f);
+        if self.history_exhausted(exec) {
+            self.history_limit(f);
+            return;
+        }
+        let state = self.state_of(f);
+        let Some(kind) = self.program.states.get(state as usize).map(|s| &s.kind) else {
+            return;
+        };
+        let is_task = matches!(kind, KindIr::Task(_));
+        let is_pass = matches!(kind, KindIr::Pass { .. });
+        self.begin_state(f);
+        if is_task {
+            self.task_schedule(f);
+        } else if is_pass {
+            self.pass(f);
+        } else {
+            match self.program.states.get(state as usize).map(|s| &s.kind) {
+                Some(KindIr::Choice { .. }) => self.choice(f),
+                Some(KindIr::Wait(_)) => self.wait(f),
+                Some(KindIr::Succeed) => self.succeed(f),
+                Some(KindIr::Fail { .. }) => self.fail_state(f),
+                Some(KindIr::Parallel { .. }) => self.parallel_start(f),
+                Some(KindIr::Map(map)) => {
+                    if map.distributed {
+                        self.distributed_start(f);
+                    } else {
+                        self.inline_map_start(f);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Common entry: statistics, the `…StateEntered` event, per-visit counters.
+    fn begin_state(&mut self, f: u32) {
+        let state = self.state_of(f);
+        let now = self.now;
+        if let Some(stats) = self.stats.get_mut(state as usize) {
+            stats.entered += 1;
+            stats.in_flight += 1;
+        }
+        let details = if self.recording_fiber(f) {
+            let input = self.fibers.get(f as usize).map(|x| x.input.clone());
+            let name = self.state_name(state);
+            Some(history::details(&[
+                (
+                    "input",
+                    input.map(|d| Value::String(compact(&self.value_of(&d)))),
+                ),
+                ("inputDetails", Some(history::not_truncated())),
+                ("name", Some(Value::String(name))),
+            ]))
+        } else {
+            None
+        };
+        let kind = self
+            .program
+            .states
+            .get(state as usize)
+            .map_or("StateEntered", |s| s.entered_event);
+        let prev = self.fibers.get(f as usize).map_or(0, |x| x.last_event);
+        let id = self.emit(f, kind, details);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.in_state = true;
+            fiber.entered_event = id;
+            fiber.entered_prev = prev;
+            fiber.entered_ms = now;
+            fiber.retry_count = 0;
+            fiber.retry_counters.clear();
+            fiber.error_is_own = false;
+            fiber.effective = None;
+        }
+    }
+
+    pub(super) fn state_name(&self, state: StateId) -> String {
+        self.program
+            .states
+            .get(state as usize)
+            .map_or(String::new(), |s| s.name.to_string())
+    }
+
+    fn language(&self, state: StateId) -> QueryLanguage {
+        self.program
+            .states
+            .get(state as usize)
+            .map_or(QueryLanguage::JsonPath, |s| s.language)
+    }
+
+    /// Marks the state as left (statistics).
+    pub(super) fn leave_state(&mut self, f: u32) {
+        let Some(fiber) = self.fibers.get_mut(f as usize) else {
+            return;
+        };
+        if !fiber.in_state {
+            return;
+        }
+        fiber.in_state = false;
+        let state = fiber.state;
+        if let Some(stats) = self.stats.get_mut(state as usize) {
+            stats.in_flight = stats.in_flight.saturating_sub(1);
+        }
+    }
+
+    /// Emits the `…StateExited` event and moves on with `output`.
+    pub(super) fn complete_state(&mut self, f: u32, output: Data, next: Option<StateId>) {
+        let state = self.state_of(f);
+        if let Some(stats) = self.stats.get_mut(state as usize) {
+            stats.succeeded += 1;
+        }
+        self.exit_and_go(f, output, next);
+    }
+
+    fn exit_and_go(&mut self, f: u32, output: Data, next: Option<StateId>) {
+        let state = self.state_of(f);
+        let details = if self.recording_fiber(f) {
+            Some(history::details(&[
+                ("name", Some(Value::String(self.state_name(state)))),
+                (
+                    "output",
+                    Some(Value::String(compact(&self.value_of(&output)))),
+                ),
+                ("outputDetails", Some(history::not_truncated())),
+            ]))
+        } else {
+            None
+        };
+        let kind = self
+            .program
+            .states
+            .get(state as usize)
+            .map_or("StateExited", |s| s.exited_event);
+        self.emit(f, kind, details);
+        self.leave_state(f);
+        let target = match next {
+            Some(n) => Next::State(n),
+            None => self
+                .program
+                .states
+                .get(state as usize)
+                .map_or(Next::End, |s| s.next),
+        };
+        match target {
+            Next::State(n) => {
+                if let Some(fiber) = self.fibers.get_mut(f as usize) {
+                    fiber.state = n;
+                    fiber.input = output;
+                    fiber.phase = Phase::Enter;
+                }
+                self.resume_now(f);
+            }
+            Next::End | Next::Own => self.end_fiber(f, Ok(output)),
+        }
+    }
+
+    /// Raises an error in the fiber's current state; Retry/Catch run at the same instant, after
+    /// whatever else is due now.
+    pub(super) fn raise(&mut self, f: u32, error: ErrorId, cause: Rc<str>, own: bool) {
+        if own && error == names::QUERY_EVALUATION_ERROR {
+            self.evaluation_failed(f, &cause);
+        }
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.pending_error = Some((error, cause));
+            fiber.error_is_own = own;
+            fiber.phase = Phase::HandleError;
+        }
+        self.resume_now(f);
+    }
+
+    fn raise_failure(&mut self, f: u32, failure: Failure) {
+        let prefix = self.cause_prefix(f);
+        let cause: Rc<str> = Rc::from(format!("{prefix}{}", failure.cause).as_str());
+        self.raise(f, failure.error, cause, true);
+    }
+
+    /// "An error occurred while executing the state 'X' (entered at the event id #N). "
+    fn cause_prefix(&self, f: u32) -> String {
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return String::new();
+        };
+        format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). ",
+            self.state_name(fiber.state),
+            fiber.entered_event
+        )
+    }
+
+    fn evaluation_failed(&mut self, f: u32, cause: &str) {
+        if !self.recording_fiber(f) {
+            let (exec, prev) = self
+                .fibers
+                .get(f as usize)
+                .map_or((0, 0), |x| (x.exec, x.entered_prev));
+            let id = self.emit_side(exec, prev, "EvaluationFailed", None);
+            if let Some(fiber) = self.fibers.get_mut(f as usize) {
+                fiber.last_event = id;
+            }
+            return;
+        }
+        let state = self.state_of(f);
+        let location = cause
+            .split("specified for the field '")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .map(|s| Value::String(s.to_string()));
+        let details = history::details(&[
+            ("cause", Some(Value::String(cause.to_string()))),
+            (
+                "error",
+                Some(Value::String(
+                    self.errors.name(names::QUERY_EVALUATION_ERROR).to_string(),
+                )),
+            ),
+            ("location", location),
+            ("state", Some(Value::String(self.state_name(state)))),
+        ]);
+        let (exec, prev) = self
+            .fibers
+            .get(f as usize)
+            .map_or((0, 0), |x| (x.exec, x.entered_prev));
+        let id = self.emit_side(exec, prev, "EvaluationFailed", Some(details));
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.last_event = id;
+        }
+    }
+
+    // ----- data flow helpers ------------------------------------------------------------
+
+    /// Evaluates with JSONPath roots over `input` for fiber `f`.
+    fn with_roots<T>(
+        &self,
+        f: u32,
+        input: &Value,
+        map_item: Option<(u64, &Value)>,
+        run: impl FnOnce(&Roots<'_>) -> T,
+    ) -> T {
+        let context = FiberContext {
+            sim: self,
+            fiber: f,
+            item: map_item,
+        };
+        let fiber = self.fibers.get(f as usize);
+        let vars = fiber.and_then(|x| x.vars.as_deref());
+        let exec = fiber.and_then(|x| self.executions.get(x.exec as usize));
+        let mut roots = Roots::new(input, &context, vars);
+        roots.random = exec.map(|e| &e.rng);
+        run(&roots)
+    }
+
+    /// `$states` for a JSONata state.
+    pub(super) fn states_object(
+        &self,
+        f: u32,
+        input: &Value,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+        map_item: Option<(u64, &Value)>,
+    ) -> Value {
+        let mut states = JsonObject::new();
+        states.insert("input".into(), input.clone());
+        if let Some(r) = result {
+            states.insert("result".into(), r.clone());
+        }
+        if let Some(e) = error_output {
+            states.insert("errorOutput".into(), e.clone());
+        }
+        states.insert("context".into(), self.context_object(f, map_item));
+        Value::Object(states)
+    }
+
+    pub(super) fn with_env<T>(
+        &self,
+        f: u32,
+        states: &Value,
+        run: impl FnOnce(&jsonata::Env<'_>) -> T,
+    ) -> T {
+        let fiber = self.fibers.get(f as usize);
+        let vars = fiber.and_then(|x| x.vars.as_deref());
+        let exec = fiber.and_then(|x| self.executions.get(x.exec as usize));
+        let mut env = jsonata::Env::new(states, vars);
+        env.now_epoch_ms = self
+            .scenario
+            .start_epoch_ms
+            .saturating_add(i64::try_from(self.now).unwrap_or(i64::MAX));
+        env.random = exec.map(|e| &e.rng);
+        run(&env)
+    }
+
+    /// Applies an `Assign` block: all values are evaluated first, then set.
+    pub(super) fn apply_assign(
+        &mut self,
+        f: u32,
+        assign: &Assign,
+        path_input: &Value,
+        states: Option<&Value>,
+        field: &str,
+    ) -> Result<(), Failure> {
+        let values = match assign {
+            Assign::Path(template) => {
+                self.with_roots(f, path_input, None, |roots| template.evaluate(roots))?
+            }
+            Assign::Jsonata(template) => {
+                let empty = Value::Null;
+                let states = states.unwrap_or(&empty);
+                self.with_env(f, states, |env| template.evaluate(env, field))?
+            }
+        };
+        let Value::Object(map) = values else {
+            return Err(Failure::runtime("Assign must be an object"));
+        };
+        let Some(fiber) = self.fibers.get_mut(f as usize) else {
+            return Ok(());
+        };
+        let vars = fiber
+            .vars
+            .get_or_insert_with(|| Rc::new(Variables::default()));
+        let vars = Rc::make_mut(vars);
+        for (k, v) in map {
+            vars.values.insert(k, v);
+        }
+        Ok(())
+    }
+
+    /// The effective input of a Task (InputPath + Parameters, or JSONata Arguments).
+    fn effective_input(&self, f: u32) -> Result<Data, Failure> {
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return Err(Failure::runtime("lost fiber"));
+        };
+        let Some(state) = self.program.states.get(fiber.state as usize) else {
+            return Err(Failure::runtime("lost state"));
+        };
+        let io = &state.io;
+        match state.language {
+            QueryLanguage::JsonPath => {
+                if io.input_path.is_identity() && io.parameters.is_none() {
+                    return Ok(fiber.input.clone());
+                }
+                let raw = self.value_of(&fiber.input);
+                let selected =
+                    self.with_roots(f, &raw, None, |roots| io.input_path.apply(roots, false))?;
+                match &io.parameters {
+                    None => Ok(Data::json(selected)),
+                    Some(template) => self
+                        .with_roots(f, &selected, None, |roots| template.evaluate(roots))
+                        .map(Data::json),
+                }
+            }
+            QueryLanguage::Jsonata => match &io.arguments {
+                None => Ok(fiber.input.clone()),
+                Some(arguments) => {
+                    let raw = self.value_of(&fiber.input);
+                    let states = self.states_object(f, &raw, None, None, None);
+                    self.with_env(f, &states, |env| arguments.evaluate(env, "Arguments"))
+                        .map(Data::json)
+                }
+            },
+        }
+    }
+
+    /// State output from a result (ResultSelector, ResultPath, OutputPath, Assign — or JSONata
+    /// Output and Assign).
+    pub(super) fn output_from_result(&mut self, f: u32, result: Data) -> Result<Data, Failure> {
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return Err(Failure::runtime("lost fiber"));
+        };
+        let state_id = fiber.state;
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return Err(Failure::runtime("lost state"));
+        };
+        let io = &state.io;
+        if io.identity {
+            return Ok(result);
+        }
+        let raw = self.value_of(&fiber.input);
+        match state.language {
+            QueryLanguage::JsonPath => {
+                let result_value = self.value_of(&result);
+                let selected: Rc<Value> = match &io.result_selector {
+                    None => result_value,
+                    Some(template) => Rc::new(self.with_roots(
+                        f,
+                        &result_value,
+                        None,
+                        |roots| template.evaluate(roots),
+                    )?),
+                };
+                if let Some(assign) = &io.assign {
+                    self.apply_assign(f, assign, &selected, None, "Assign")?;
+                }
+                let combined = io.result_path.apply(&raw, (*selected).clone())?;
+                if io.output_path.is_identity() {
+                    return Ok(Data::json(combined));
+                }
+                self.with_roots(f, &combined, None, |roots| {
+                    io.output_path.apply(roots, true)
+                })
+                .map(Data::json)
+            }
+            QueryLanguage::Jsonata => {
+                let result_value = self.value_of(&result);
+                let states = self.states_object(f, &raw, Some(&result_value), None, None);
+                let output = match &io.output {
+                    None => result,
+                    Some(template) => Data::json(
+                        self.with_env(f, &states, |env| template.evaluate(env, "Output"))?,
+                    ),
+                };
+                if let Some(assign) = &io.assign {
+                    self.apply_assign(f, assign, &raw, Some(&states), "Assign")?;
+                }
+                Ok(output)
+            }
+        }
+    }
+
+    /// Output of a state without a result (Choice, Wait, Succeed): InputPath then OutputPath, or
+    /// JSONata Output.
+    fn passthrough_output(&mut self, f: u32) -> Result<Data, Failure> {
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return Err(Failure::runtime("lost fiber"));
+        };
+        let state_id = fiber.state;
+        let input = fiber.input.clone();
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return Err(Failure::runtime("lost state"));
+        };
+        let io = &state.io;
+        if io.identity {
+            return Ok(input);
+        }
+        let raw = self.value_of(&input);
+        match state.language {
+            QueryLanguage::JsonPath => {
+                let selected =
+                    self.with_roots(f, &raw, None, |roots| io.input_path.apply(roots, false))?;
+                if let Some(assign) = &io.assign {
+                    self.apply_assign(f, assign, &selected, None, "Assign")?;
+                }
+                if io.output_path.is_identity() {
+                    return Ok(Data::json(selected));
+                }
+                self.with_roots(f, &selected, None, |roots| {
+                    io.output_path.apply(roots, true)
+                })
+                .map(Data::json)
+            }
+            QueryLanguage::Jsonata => {
+                let states = self.states_object(f, &raw, None, None, None);
+                let output = match &io.output {
+                    None => input,
+                    Some(template) => Data::json(
+                        self.with_env(f, &states, |env| template.evaluate(env, "Output"))?,
+                    ),
+                };
+                if let Some(assign) = &io.assign {
+                    self.apply_assign(f, assign, &raw, Some(&states), "Assign")?;
+                }
+                Ok(output)
+            }
+        }
+    }
+
+    /// Reads a number field (`TimeoutSecondsPath`, `SecondsPath`, …) for fiber `f`.
+    pub(super) fn read_number(
+        &self,
+        f: u32,
+        source: &NumberSource,
+        input: &Value,
+        integer: bool,
+    ) -> Result<f64, Failure> {
+        match source {
+            NumberSource::Literal(n) => Ok(*n),
+            NumberSource::Path(path, field) => {
+                let value = self
+                    .with_roots(f, input, None, |roots| roots.select(path))
+                    .map_err(|_| {
+                        Failure::runtime(format!(
+                            "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{}'",
+                            path.text(),
+                            compact(input)
+                        ))
+                    })?;
+                let kind = if integer { "integer" } else { "float" };
+                let number = value.as_f64().filter(|n| !integer || n.fract() == 0.0);
+                number.ok_or_else(|| {
+                    let shown = match &value {
+                        Value::String(s) => s.clone(),
+                        other => compact(other),
+                    };
+                    Failure::runtime(format!(
+                        "The {field} field refers to value \"{shown}\" which is not a valid {kind}: {}",
+                        path.text()
+                    ))
+                })
+            }
+            NumberSource::Jsonata(expr) => {
+                let states = self.states_object(f, input, None, None, None);
+                let value = self
+                    .with_env(f, &states, |env| expr.evaluate_defined(env))
+                    .map_err(|e| e.into_failure("number"))?;
+                value.as_f64().ok_or_else(|| Failure {
+                    error: names::QUERY_EVALUATION_ERROR,
+                    cause: format!(
+                        "The JSONata expression '{}' returned {} where a number was expected",
+                        expr.text(),
+                        compact(&value)
+                    ),
+                })
+            }
+        }
+    }
+
+    fn read_text(
+        &self,
+        f: u32,
+        source: &TextSource,
+        input: &Value,
+        field: &str,
+    ) -> Result<String, Failure> {
+        match source {
+            TextSource::Literal(s) => Ok(s.to_string()),
+            TextSource::Path(path) => {
+                let value = self
+                    .with_roots(f, input, None, |roots| roots.select(path))
+                    .map_err(|_| {
+                        Failure::runtime(format!(
+                            "The JSONPath '{}' specified for the field '{field}Path' could not be found in the input '{}'",
+                            path.text(),
+                            compact(input)
+                        ))
+                    })?;
+                Ok(match value {
+                    Value::String(s) => s,
+                    other => compact(&other),
+                })
+            }
+            TextSource::Call(call) => {
+                let value = self
+                    .with_roots(f, input, None, |roots| crate::intrinsics::evaluate(call, roots))
+                    .map_err(|m| Failure::runtime(format!("The value for the field '{field}Path' must be a valid intrinsic function: {m}")))?;
+                Ok(match value {
+                    Value::String(s) => s,
+                    other => compact(&other),
+                })
+            }
+            TextSource::Jsonata(expr) => {
+                let states = self.states_object(f, input, None, None, None);
+                let value = self
+                    .with_env(f, &states, |env| expr.evaluate_defined(env))
+                    .map_err(|e| e.into_failure(field))?;
+                Ok(match value {
+                    Value::String(s) => s,
+                    other => compact(&other),
+                })
+            }
+        }
+    }
+
+    // ----- Pass, Choice, Wait, Succeed, Fail --------------------------------------------
+
+    fn pass(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return;
+        };
+        let KindIr::Pass { result } = &state.kind else {
+            return;
+        };
+        let input = self.fibers.get(f as usize).map(|x| x.input.clone());
+        let Some(input) = input else { return };
+        let output = if state.io.identity && result.is_none() {
+            Ok(input)
+        } else {
+            match state.language {
+                QueryLanguage::JsonPath => {
+                    let effective = match self.effective_input(f) {
+                        Ok(e) => e,
+                        Err(failure) => return self.raise_failure(f, failure),
+                    };
+                    let result = match result {
+                        Some(r) => Data::Json(Rc::new((**r).clone())),
+                        None => effective,
+                    };
+                    self.output_from_result(f, result)
+                }
+                QueryLanguage::Jsonata => self.passthrough_output(f),
+            }
+        };
+        match output {
+            Ok(output) => self.complete_state(f, output, None),
+            Err(failure) => self.raise_failure(f, failure),
+        }
+    }
+
+    fn choice(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return;
+        };
+        let KindIr::Choice { rules, default } = &state.kind else {
+            return;
+        };
+        let Some(input) = self.fibers.get(f as usize).map(|x| x.input.clone()) else {
+            return;
+        };
+        let raw = self.value_of(&input);
+        let decision: Result<Option<usize>, Failure> = match state.language {
+            QueryLanguage::JsonPath => {
+                let effective = match self.with_roots(f, &raw, None, |roots| {
+                    state.io.input_path.apply(roots, false)
+                }) {
+                    Ok(e) => e,
+                    Err(failure) => return self.raise_failure(f, failure),
+                };
+                let empty = Value::Null;
+                self.with_roots(f, &effective, None, |roots| {
+                    let env = jsonata::Env::new(&empty, roots.variables);
+                    for (i, rule) in rules.iter().enumerate() {
+                        if rule.rule.matches(roots, &env)? {
+                            return Ok(Some(i));
+                        }
+                    }
+                    Ok(None)
+                })
+            }
+            QueryLanguage::Jsonata => {
+                let states = self.states_object(f, &raw, None, None, None);
+                self.with_env(f, &states, |env| {
+                    let roots_input = Value::Null;
+                    let context = FiberContext {
+                        sim: self,
+                        fiber: f,
+                        item: None,
+                    };
+                    let roots = Roots::new(&roots_input, &context, env.variables);
+                    for (i, rule) in rules.iter().enumerate() {
+                        if rule.rule.matches(&roots, env)? {
+                            return Ok(Some(i));
+                        }
+                    }
+                    Ok(None)
+                })
+            }
+        };
+        let chosen = match decision {
+            Ok(c) => c,
+            Err(failure) => return self.raise_failure(f, failure),
+        };
+        let next = match chosen {
+            Some(i) => rules.get(i).map(|r| r.next),
+            None => *default,
+        };
+        let Some(next) = next else {
+            let cause: Rc<str> = Rc::from("No Matches!");
+            return self.raise(f, names::NO_CHOICE_MATCHED, cause, true);
+        };
+        // A JSONata rule's own Output / Assign replace the state's.
+        let rule = chosen.and_then(|i| rules.get(i));
+        let output = if let Some(rule) = rule.filter(|r| r.output.is_some() || r.assign.is_some()) {
+            let states = self.states_object(f, &raw, None, None, None);
+            let output = match &rule.output {
+                Some(template) => self
+                    .with_env(f, &states, |env| template.evaluate(env, "Output"))
+                    .map(Data::json),
+                None => self.passthrough_output(f),
+            };
+            if let Some(assign) = &rule.assign {
+                if let Err(failure) = self.apply_assign(f, assign, &raw, Some(&states), "Assign") {
+                    return self.raise_failure(f, failure);
+                }
+            }
+            output
+        } else {
+            self.passthrough_output(f)
+        };
+        match output {
+            Ok(output) => self.complete_state(f, output, Some(next)),
+            Err(failure) => self.raise_failure(f, failure),
+        }
+    }
+
+    fn wait(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Wait(wait)) = program.states.get(state_id as usize).map(|s| &s.kind)
+        else {
+            return;
+        };
+        let Some(input) = self.fibers.get(f as usize).map(|x| x.input.clone()) else {
+            return;
+        };
+        let raw = self.value_of(&input);
+        let effective = if self.language(state_id) == QueryLanguage::JsonPath {
+            let io = &program.states.get(state_id as usize).map(|s| &s.io);
+            match io
+                .map(|io| self.with_roots(f, &raw, None, |roots| io.input_path.apply(roots, false)))
+            {
+                Some(Ok(v)) => v,
+                Some(Err(failure)) => return self.raise_failure(f, failure),
+                None => (*raw).clone(),
+            }
+        } else {
+            (*raw).clone()
+        };
+        let delay_ms: Result<u64, Failure> = match wait {
+            WaitIr::Seconds(source) => self.read_number(f, source, &effective, true).and_then(|s| {
+                if s < 0.0 {
+                    Err(Failure::runtime(format!("The Seconds value {s} is negative")))
+                } else {
+                    Ok((s * 1000.0) as u64)
+                }
+            }),
+            WaitIr::Timestamp(source) => self.read_text(f, source, &effective, "Timestamp").and_then(|text| {
+                match crate::clock::parse_rfc3339(&text) {
+                    Some(epoch) => {
+                        let now_epoch = self.scenario.start_epoch_ms.saturating_add(self.now as i64);
+                        Ok(u64::try_from(epoch - now_epoch).unwrap_or(0))
+                    }
+                    None => Err(Failure::runtime(match source {
+                        TextSource::Path(p) => format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {text}",
+                            p.text()
+                        ),
+                        _ => format!(
+                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"
+                        ),
+                    })),
+                }
+            }),
+        };
+        match delay_ms {
+            Ok(ms) => {
+                self.set_phase(f, Phase::WaitDone);
+                self.resume_at(f, self.now.saturating_add(ms));
+            }
+            Err(failure) => self.raise_failure(f, failure),
+        }
+    }
+
+    pub(super) fn wait_done(&mut self, f: u32) {
+        match self.passthrough_output(f) {
+            Ok(output) => self.complete_state(f, output, None),
+            Err(failure) => self.raise_failure(f, failure),
+        }
+    }
+
+    fn succeed(&mut self, f: u32) {
+        match self.passthrough_output(f) {
+            Ok(output) => self.complete_state(f, output, None),
+            Err(failure) => self.raise_failure(f, failure),
+        }
+    }
+
+    fn fail_state(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Fail { error, cause }) =
+            program.states.get(state_id as usize).map(|s| &s.kind)
+        else {
+            return;
+        };
+        let Some(input) = self.fibers.get(f as usize).map(|x| x.input.clone()) else {
+            return;
+        };
+        let raw = self.value_of(&input);
+        let error_name = match error {
+            None => Ok(String::new()),
+            Some(source) => self.read_text(f, source, &raw, "Error"),
+        };
+        let cause_text = match cause {
+            None => Ok(String::new()),
+            Some(source) => self.read_text(f, source, &raw, "Cause"),
+        };
+        let (error_name, cause_text) = match (error_name, cause_text) {
+            (Ok(e), Ok(c)) => (e, c),
+            (Err(failure), _) | (_, Err(failure)) => return self.raise_failure(f, failure),
+        };
+        let error_id = self.intern_error(&error_name);
+        if let Some(stats) = self.stats.get_mut(state_id as usize) {
+            stats.failed += 1;
+            *stats.errors.entry(error_name).or_insert(0) += 1;
+        }
+        self.leave_state(f);
+        let exec_id = self.exec_of(f);
+        if let Some(exec) = self.executions.get_mut(exec_id as usize) {
+            exec.failed_state = Some(state_id);
+        }
+        self.end_fiber(f, Err((error_id, Rc::from(cause_text.as_str()))));
+    }
+
+    /// Interns an error name raised at run time.
+    pub(super) fn intern_error(&mut self, name: &str) -> ErrorId {
+        self.errors.intern(name)
+    }
+
+    // ----- Task --------------------------------------------------------------------------
+
+    /// Evaluates the Task's input and schedules it (`TaskScheduled`); also used for retries.
+    pub(super) fn task_schedule(&mut self, f: u32) {
+        let effective = match self.effective_input(f) {
+            Ok(e) => e,
+            Err(failure) => return self.raise_failure(f, failure),
+        };
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
+        else {
+            return;
+        };
+        let raw = self.fibers.get(f as usize).map(|x| x.input.clone());
+        let timeout = self.task_seconds(f, task.timeout.as_ref(), raw.as_ref());
+        let heartbeat = self.task_seconds(f, task.heartbeat.as_ref(), raw.as_ref());
+        let (timeout, heartbeat) = match (timeout, heartbeat) {
+            (Ok(t), Ok(h)) => (t, h),
+            (Err(failure), _) | (_, Err(failure)) => return self.raise_failure(f, failure),
+        };
+        let details = if self.recording_fiber(f) {
+            let value = self.value_of(&effective);
+            Some(self.scheduled_details(task, &value, timeout, heartbeat))
+        } else {
+            None
+        };
+        let kind = if task.integration == Integration::LambdaFunction {
+            "LambdaFunctionScheduled"
+        } else {
+            "TaskScheduled"
+        };
+        self.emit(f, kind, details);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.effective = Some(effective);
+            fiber.phase = Phase::TaskStart;
+        }
+        self.resume_now(f);
+    }
+
+    fn task_seconds(
+        &self,
+        f: u32,
+        source: Option<&NumberSource>,
+        raw: Option<&Data>,
+    ) -> Result<Option<u64>, Failure> {
+        let Some(source) = source else {
+            return Ok(None);
+        };
+        let value = match source {
+            NumberSource::Literal(n) => *n,
+            other => {
+                let input = raw.map_or_else(|| Rc::new(Value::Null), |d| self.value_of(d));
+                self.read_number(f, other, &input, true)?
+            }
+        };
+        if value < 1.0 {
+            return Err(Failure::runtime(format!(
+                "The timeout value {value} must be at least 1 second"
+            )));
+        }
+        Ok(Some(value as u64))
+    }
+
+    fn scheduled_details(
+        &self,
+        task: &TaskIr,
+        input: &Value,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+    ) -> Value {
+        let text = Value::String(compact(input));
+        if task.integration == Integration::LambdaFunction {
+            return history::details(&[
+                ("input", Some(text)),
+                ("inputDetails", Some(history::not_truncated())),
+                ("resource", Some(Value::String(task.resource.clone()))),
+                ("timeoutInSeconds", timeout.map(Value::from)),
+                ("heartbeatInSeconds", heartbeat.map(Value::from)),
+            ]);
+        }
+        let (resource_type, resource) = resource_parts(&task.resource);
+        history::details(&[
+            ("parameters", Some(text)),
+            ("region", Some(Value::String(super::REGION.into()))),
+            ("resource", Some(Value::String(resource))),
+            ("resourceType", Some(Value::String(resource_type))),
+            ("timeoutInSeconds", timeout.map(Value::from)),
+            ("heartbeatInSeconds", heartbeat.map(Value::from)),
+        ])
+    }
+
+    pub(super) fn task_start(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
+        else {
+            return;
+        };
+        let exec = self.exec_of(f);
+        let now = self.now;
+        let retry_count = self.fibers.get(f as usize).map_or(0, |x| x.retry_count);
+        if let Some(stats) = self.stats.get_mut(state_id as usize) {
+            stats.attempts += 1;
+        }
+        let details = if self.recording_fiber(f) && task.integration != Integration::LambdaFunction
+        {
+            let (resource_type, resource) = resource_parts(&task.resource);
+            Some(history::details(&[
+                ("resource", Some(Value::String(resource))),
+                ("resourceType", Some(Value::String(resource_type))),
+            ]))
+        } else {
+            None
+        };
+        let kind = if task.integration == Integration::LambdaFunction {
+            "LambdaFunctionStarted"
+        } else {
+            "TaskStarted"
+        };
+        self.emit(f, kind, details);
+        self.timeline(
+            exec,
+            TimelineEntry {
+                time_ms: now,
+                state: state_id,
+                kind: TimelineKind::AttemptStarted {
+                    attempt: retry_count,
+                },
+            },
+        );
+        let (ordinal, key) = match self.executions.get_mut(exec as usize) {
+            Some(e) => {
+                e.task_attempts += 1;
+                let ordinal = e.lambda_invocations;
+                if task.lambda {
+                    e.lambda_invocations += 1;
+                }
+                (ordinal, e.key)
+            }
+            None => (0, 0),
+        };
+        let throttled = task.lambda
+            && match &self.mode {
+                Mode::Replay { throttled } => throttled.binary_search(&ordinal).is_ok(),
+                _ => self
+                    .scenario
+                    .limits
+                    .lambda_concurrency
+                    .is_some_and(|limit| self.lambda_in_flight >= limit),
+            };
+        let (attempt, duration, busy) = if throttled {
+            if !matches!(self.mode, Mode::Replay { .. }) {
+                self.throttles.push((key, ordinal));
+            }
+            self.series.throttled(now);
+            let d = self.scenario.limits.throttle_latency_ms;
+            (Attempt::Throttled, d, 0)
+        } else {
+            let latency = self.sample_latency(exec, task);
+            let outcome = self.decide_fault(f, exec, task, retry_count);
+            let raw = self.fibers.get(f as usize).map(|x| x.input.clone());
+            let timeout_ms = self
+                .task_seconds(f, task.timeout.as_ref(), raw.as_ref())
+                .ok()
+                .flatten()
+                .map(|s| s.saturating_mul(1000));
+            let heartbeat_ms = self
+                .task_seconds(f, task.heartbeat.as_ref(), raw.as_ref())
+                .ok()
+                .flatten()
+                .map(|s| s.saturating_mul(1000));
+            let beats = task
+                .behaviour
+                .heartbeat_interval_ms
+                .zip(heartbeat_ms)
+                .is_some_and(|(interval, limit)| interval <= limit);
+            let heartbeat_fires = heartbeat_ms.filter(|h| !beats && latency > *h);
+            let timeout_fires = timeout_ms.filter(|t| latency > *t);
+            let (attempt, duration) = match (timeout_fires, heartbeat_fires) {
+                (Some(t), Some(h)) if h < t => (Attempt::HeartbeatTimeout, h),
+                (Some(t), _) => (Attempt::Timeout, t),
+                (None, Some(h)) => (Attempt::HeartbeatTimeout, h),
+                (None, None) => (outcome, latency),
+            };
+            if task.lambda {
+                self.lambda_in_flight += 1;
+            }
+            (attempt, duration, latency)
+        };
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.attempt = attempt;
+            fiber.holds_lambda = task.lambda && !throttled;
+            fiber.busy_until = now.saturating_add(busy);
+            fiber.attempt_started = now;
+            fiber.phase = Phase::TaskDone;
+        }
+        self.resume_at(f, now.saturating_add(duration));
+    }
+
+    fn sample_latency(&mut self, exec: u32, task: &TaskIr) -> u64 {
+        let latency = task.behaviour.latency;
+        if !latency.is_random() {
+            if let crate::scenario::Latency::Fixed(ms) = latency {
+                return ms;
+            }
+        }
+        match self.executions.get(exec as usize) {
+            Some(e) => latency.sample(&mut e.rng.borrow_mut()),
+            None => 0,
+        }
+    }
+
+    /// Evaluates the scenario's fault rules in order for this attempt.
+    fn decide_fault(&mut self, f: u32, exec: u32, task: &TaskIr, attempt: u32) -> Attempt {
+        let item = self.fibers.get(f as usize).and_then(|x| x.item);
+        for fault in &task.behaviour.faults {
+            if let Some(attempts) = &fault.attempts {
+                if attempts.binary_search(&u64::from(attempt)).is_err() {
+                    continue;
+                }
+            }
+            if let Some(items) = &fault.items {
+                let Some(scope) = item else { continue };
+                let hit = match items {
+                    FaultItems::Indices(list) => {
+                        let start = list.partition_point(|i| *i < u64::from(scope.start));
+                        list.get(start).is_some_and(|i| *i < u64::from(scope.end))
+                    }
+                    FaultItems::Fraction {
+                        fraction,
+                        slot,
+                        key,
+                    } => {
+                        let set = self.fraction_set(*slot, *key, *fraction, scope.total);
+                        (scope.start..scope.end).any(|i| bit(&set, i))
+                    }
+                };
+                if !hit {
+                    continue;
+                }
+            }
+            if let Some(p) = fault.probability {
+                let draw = match self.executions.get(exec as usize) {
+                    Some(e) => e.rng.borrow_mut().unit(),
+                    None => 1.0,
+                };
+                if draw >= p {
+                    continue;
+                }
+            }
+            return Attempt::Fail {
+                error: fault.error,
+                cause: fault.cause.clone(),
+            };
+        }
+        Attempt::Success
+    }
+
+    /// The items chosen by a `fraction` fault for a Map of `total` items: exactly
+    /// `round(fraction × total)` of them, picked by the seed (Floyd's algorithm).
+    fn fraction_set(&mut self, slot: usize, key: u64, fraction: f64, total: u32) -> Rc<Vec<u64>> {
+        if let Some(Some((n, set))) = self.fraction_sets.get(slot) {
+            if *n == total {
+                return set.clone();
+            }
+        }
+        let wanted = libm::floor(fraction * f64::from(total) + 0.5) as u64;
+        let wanted = wanted.min(u64::from(total));
+        let mut words = vec![0u64; (total as usize).div_ceil(64)];
+        let mut stream = crate::rng::Stream::new(self.scenario.seed, 0xFA17_0000_0000_0000 ^ key);
+        let n = u64::from(total);
+        for j in (n - wanted)..n {
+            let t = stream.range_inclusive(0, j);
+            let pick = if bit(&words, t as u32) { j } else { t };
+            if let Some(w) = words.get_mut((pick / 64) as usize) {
+                *w |= 1 << (pick % 64);
+            }
+        }
+        let set = Rc::new(words);
+        if let Some(entry) = self.fraction_sets.get_mut(slot) {
+            *entry = Some((total, set.clone()));
+        }
+        set
+    }
+
+    pub(super) fn task_done(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
+        else {
+            return;
+        };
+        let now = self.now;
+        let exec = self.exec_of(f);
+        self.release_lambda(f);
+        let attempt = self
+            .fibers
+            .get_mut(f as usize)
+            .map(|x| std::mem::replace(&mut x.attempt, Attempt::None))
+            .unwrap_or(Attempt::None);
+        let started = self
+            .fibers
+            .get(f as usize)
+            .map_or(now, |x| x.attempt_started);
+        let lambda_fn = task.integration == Integration::LambdaFunction;
+        let (error, cause): (ErrorId, Rc<str>) = match attempt {
+            Attempt::Success | Attempt::None => {
+                let result = self.task_result(f, task);
+                let result = match result {
+                    Ok(r) => r,
+                    Err((error, cause)) => {
+                        self.task_failed_event(f, task, error, &cause);
+                        self.count_error(state_id, error);
+                        self.timeline(
+                            exec,
+                            TimelineEntry {
+                                time_ms: now,
+                                state: state_id,
+                                kind: TimelineKind::AttemptFailed {
+                                    error,
+                                    latency_ms: now - started,
+                                },
+                            },
+                        );
+                        return self.raise(f, error, cause, false);
+                    }
+                };
+                let details = if self.recording_fiber(f) {
+                    let text = Value::String(compact(&self.value_of(&result)));
+                    Some(if lambda_fn {
+                        history::details(&[
+                            ("output", Some(text)),
+                            ("outputDetails", Some(history::not_truncated())),
+                        ])
+                    } else {
+                        let (resource_type, resource) = resource_parts(&task.resource);
+                        history::details(&[
+                            ("output", Some(text)),
+                            ("outputDetails", Some(history::not_truncated())),
+                            ("resource", Some(Value::String(resource))),
+                            ("resourceType", Some(Value::String(resource_type))),
+                        ])
+                    })
+                } else {
+                    None
+                };
+                self.emit(
+                    f,
+                    if lambda_fn {
+                        "LambdaFunctionSucceeded"
+                    } else {
+                        "TaskSucceeded"
+                    },
+                    details,
+                );
+                self.timeline(
+                    exec,
+                    TimelineEntry {
+                        time_ms: now,
+                        state: state_id,
+                        kind: TimelineKind::AttemptSucceeded {
+                            latency_ms: now - started,
+                        },
+                    },
+                );
+                match self.output_from_result(f, result) {
+                    Ok(output) => self.complete_state(f, output, None),
+                    Err(failure) => self.raise_failure(f, failure),
+                }
+                return;
+            }
+            Attempt::Fail { error, cause } => {
+                self.task_failed_event(f, task, error, &cause);
+                (error, cause)
+            }
+            Attempt::Throttled => {
+                if let Some(stats) = self.stats.get_mut(state_id as usize) {
+                    stats.throttles += 1;
+                }
+                let cause: Rc<str> = Rc::from(THROTTLE_CAUSE);
+                self.task_failed_event(f, task, names::LAMBDA_TOO_MANY_REQUESTS, &cause);
+                self.note_assumption(
+                    "throttle_cause",
+                    format!("a throttled Lambda invocation fails with Lambda.TooManyRequestsException and the cause \"{THROTTLE_CAUSE}\" after limits.throttle_latency_ms"),
+                );
+                (names::LAMBDA_TOO_MANY_REQUESTS, cause)
+            }
+            Attempt::Timeout | Attempt::HeartbeatTimeout => {
+                let heartbeat = matches!(attempt, Attempt::HeartbeatTimeout);
+                let error = if heartbeat {
+                    names::HEARTBEAT_TIMEOUT
+                } else {
+                    names::TIMEOUT
+                };
+                if let Some(stats) = self.stats.get_mut(state_id as usize) {
+                    stats.timeouts += 1;
+                }
+                let details = if self.recording_fiber(f) {
+                    let error_name = Value::String(self.errors.name(error).to_string());
+                    Some(if lambda_fn {
+                        history::details(&[("error", Some(error_name))])
+                    } else {
+                        let (resource_type, resource) = resource_parts(&task.resource);
+                        history::details(&[
+                            ("error", Some(error_name)),
+                            ("resource", Some(Value::String(resource))),
+                            ("resourceType", Some(Value::String(resource_type))),
+                        ])
+                    })
+                } else {
+                    None
+                };
+                self.emit(
+                    f,
+                    if lambda_fn {
+                        "LambdaFunctionTimedOut"
+                    } else {
+                        "TaskTimedOut"
+                    },
+                    details,
+                );
+                (error, Rc::from(""))
+            }
+        };
+        self.count_error(state_id, error);
+        self.timeline(
+            exec,
+            TimelineEntry {
+                time_ms: now,
+                state: state_id,
+                kind: TimelineKind::AttemptFailed {
+                    error,
+                    latency_ms: now - started,
+                },
+            },
+        );
+        self.raise(f, error, cause, false);
+    }
+
+    fn count_error(&mut self, state: StateId, error: ErrorId) {
+        let name = self.errors.name(error).to_string();
+        if let Some(stats) = self.stats.get_mut(state as usize) {
+            *stats.errors.entry(name).or_insert(0) += 1;
+        }
+    }
+
+    fn task_failed_event(&mut self, f: u32, task: &TaskIr, error: ErrorId, cause: &str) {
+        let lambda_fn = task.integration == Integration::LambdaFunction;
+        let details = if self.recording_fiber(f) {
+            let error_name = Value::String(self.errors.name(error).to_string());
+            Some(if lambda_fn {
+                history::details(&[
+                    ("cause", Some(Value::String(cause.to_string()))),
+                    ("error", Some(error_name)),
+                ])
+            } else {
+                let (resource_type, resource) = resource_parts(&task.resource);
+                history::details(&[
+                    ("cause", Some(Value::String(cause.to_string()))),
+                    ("error", Some(error_name)),
+                    ("resource", Some(Value::String(resource))),
+                    ("resourceType", Some(Value::String(resource_type))),
+                ])
+            })
+        } else {
+            None
+        };
+        self.emit(
+            f,
+            if lambda_fn {
+                "LambdaFunctionFailed"
+            } else {
+                "TaskFailed"
+            },
+            details,
+        );
+    }
+
+    /// Frees the Lambda slot now, or when the invocation really ends.
+    pub(super) fn release_lambda(&mut self, f: u32) {
+        let Some(fiber) = self.fibers.get_mut(f as usize) else {
+            return;
+        };
+        if !fiber.holds_lambda {
+            return;
+        }
+        fiber.holds_lambda = false;
+        let until = fiber.busy_until;
+        if until <= self.now {
+            self.lambda_in_flight = self.lambda_in_flight.saturating_sub(1);
+        } else {
+            self.queue.push(
+                self.now,
+                until,
+                f,
+                0,
+                super::queue::EventKind::LambdaRelease,
+            );
+        }
+    }
+
+    /// What the function or service returned.
+    fn task_result(&mut self, f: u32, task: &TaskIr) -> Result<Data, (ErrorId, Rc<str>)> {
+        let effective = self
+            .fibers
+            .get(f as usize)
+            .and_then(|x| x.effective.clone())
+            .unwrap_or_else(Data::empty_object);
+        let behaviour = &task.behaviour;
+        let result = match task.integration {
+            Integration::LambdaInvoke => {
+                let arguments = self.value_of(&effective);
+                let payload = match &behaviour.result {
+                    Some(r) => (**r).clone(),
+                    None => arguments.get("Payload").cloned().unwrap_or(Value::Null),
+                };
+                let exec = self.exec_of(f);
+                let key = self.executions.get(exec as usize).map_or(0, |e| e.key);
+                let ordinal = self
+                    .executions
+                    .get(exec as usize)
+                    .map_or(0, |e| e.task_attempts);
+                let request = crate::intrinsics::uuid_v4(
+                    crate::rng::hash_words(&[key, u64::from(ordinal), 1]),
+                    crate::rng::hash_words(&[key, u64::from(ordinal), 2]),
+                );
+                Data::json(invoke_response(payload, &request))
+            }
+            _ => match &behaviour.result {
+                Some(r) => Data::Json(Rc::new((**r).clone())),
+                None => effective,
+            },
+        };
+        let limit = self.scenario.limits.payload_bytes;
+        let size = match behaviour.result_bytes {
+            Some(bytes) => bytes,
+            None => self.data_size(&result) as u64,
+        };
+        if size > limit {
+            let service = match task.integration {
+                Integration::LambdaFunction | Integration::LambdaInvoke => "lambda".to_string(),
+                _ => resource_parts(&task.resource).0,
+            };
+            return Err((
+                names::DATA_LIMIT_EXCEEDED,
+                Rc::from(
+                    format!(
+                        "The state/task '{service}' returned a result with a size exceeding the maximum number of bytes service limit."
+                    )
+                    .as_str(),
+                ),
+            ));
+        }
+        Ok(result)
+    }
+
+    // ----- Retry and Catch ------------------------------------------------------------------
+
+    pub(super) fn handle_error(&mut self, f: u32) {
+        let Some((error, cause)) = self
+            .fibers
+            .get_mut(f as usize)
+            .and_then(|x| x.pending_error.take())
+        else {
+            return;
+        };
+        let own = self.fibers.get(f as usize).is_some_and(|x| x.error_is_own);
+        let state_id = self.state_of(f);
+        let exec = self.exec_of(f);
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return;
+        };
+        if error != names::RUNTIME {
+            // The first retrier whose ErrorEquals matches decides; exhausted, it hands over to
+            // Catch and later retriers are not tried.
+            if let Some((index, retrier)) = state
+                .retriers
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.patterns.iter().any(|p| p.matches(error)))
+            {
+                let used = self
+                    .fibers
+                    .get(f as usize)
+                    .and_then(|x| x.retry_counters.get(index).copied())
+                    .unwrap_or(0);
+                if u64::from(used) < retrier.max_attempts {
+                    let delay = self.retry_delay(exec, retrier, used);
+                    if let Some(fiber) = self.fibers.get_mut(f as usize) {
+                        if fiber.retry_counters.len() <= index {
+                            fiber.retry_counters.resize(index + 1, 0);
+                        }
+                        if let Some(c) = fiber.retry_counters.get_mut(index) {
+                            *c += 1;
+                        }
+                        fiber.retry_count += 1;
+                        fiber.phase = Phase::RetryDue;
+                    }
+                    if let Some(stats) = self.stats.get_mut(state_id as usize) {
+                        stats.retries += 1;
+                        stats.retrying += 1;
+                        if let Some(r) = stats.retries_by_retrier.get_mut(index) {
+                            *r += 1;
+                        }
+                    }
+                    self.series.retried(self.now);
+                    self.timeline(
+                        exec,
+                        TimelineEntry {
+                            time_ms: self.now,
+                            state: state_id,
+                            kind: TimelineKind::Retry {
+                                retrier: index as u32,
+                                error,
+                                delay_ms: delay,
+                            },
+                        },
+                    );
+                    self.resume_at(f, self.now.saturating_add(delay));
+                    return;
+                }
+            }
+            if let Some((index, catcher)) = state
+                .catchers
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.patterns.iter().any(|p| p.matches(error)))
+            {
+                let output = self.catch_output(f, catcher, error, &cause);
+                match output {
+                    Ok(output) => {
+                        if let Some(stats) = self.stats.get_mut(state_id as usize) {
+                            stats.caught += 1;
+                            if let Some(c) = stats.catches_by_catcher.get_mut(index) {
+                                *c += 1;
+                            }
+                        }
+                        self.series.caught(self.now);
+                        self.timeline(
+                            exec,
+                            TimelineEntry {
+                                time_ms: self.now,
+                                state: state_id,
+                                kind: TimelineKind::Caught {
+                                    catcher: index as u32,
+                                    error,
+                                    next: catcher.next,
+                                },
+                            },
+                        );
+                        self.exit_and_go(f, output, Some(catcher.next));
+                    }
+                    Err(failure) => self.raise_failure(f, failure),
+                }
+                return;
+            }
+        }
+        // Not handled: the state fails and the error goes up.
+        if let Some(stats) = self.stats.get_mut(state_id as usize) {
+            stats.failed += 1;
+        }
+        self.timeline(
+            exec,
+            TimelineEntry {
+                time_ms: self.now,
+                state: state_id,
+                kind: TimelineKind::Failed { error },
+            },
+        );
+        if let Some(e) = self.executions.get_mut(exec as usize) {
+            e.failed_state = Some(state_id);
+        }
+        let is_container = matches!(state.kind, KindIr::Map(_) | KindIr::Parallel { .. });
+        if is_container && !own {
+            let kind = if matches!(state.kind, KindIr::Map(_)) {
+                "MapStateFailed"
+            } else {
+                "ParallelStateFailed"
+            };
+            self.emit(f, kind, None);
+        }
+        self.leave_state(f);
+        self.end_fiber(f, Err((error, cause)));
+    }
+
+    /// The wait before retry number `n` (0 = the first retry) of a retrier.
+    fn retry_delay(&mut self, exec: u32, retrier: &crate::program::RetrierIr, n: u32) -> u64 {
+        let base = retrier.interval_ms as f64 * libm::pow(retrier.backoff_rate, f64::from(n));
+        let cap = retrier.max_delay_ms.map(|m| m as f64);
+        let capped = |v: f64| cap.map_or(v, |c| v.min(c));
+        let delay = if retrier.full_jitter {
+            let u = match self.executions.get(exec as usize) {
+                Some(e) => e.rng.borrow_mut().unit(),
+                None => 0.0,
+            };
+            let cap_first = self.scenario.assumptions.cap_then_jitter;
+            self.note_assumption(
+                "retry_delay_order",
+                if cap_first {
+                    "FULL jitter is drawn after MaxDelaySeconds caps the backoff (cap then jitter, as peer emulators do)".into()
+                } else {
+                    "FULL jitter is drawn before MaxDelaySeconds caps the backoff (jitter then cap)".into()
+                },
+            );
+            if cap_first {
+                u * capped(base)
+            } else {
+                capped(u * base)
+            }
+        } else {
+            capped(base)
+        };
+        if delay.is_finite() && delay > 0.0 {
+            (libm::floor(delay) as u64).min(crate::scenario::MAX_LATENCY_MS)
+        } else {
+            0
+        }
+    }
+
+    fn catch_output(
+        &mut self,
+        f: u32,
+        catcher: &crate::program::CatcherIr,
+        error: ErrorId,
+        cause: &str,
+    ) -> Result<Data, Failure> {
+        let mut error_output = JsonObject::new();
+        error_output.insert(
+            "Error".into(),
+            Value::String(self.errors.name(error).to_string()),
+        );
+        error_output.insert("Cause".into(), Value::String(cause.to_string()));
+        let error_output = Value::Object(error_output);
+        let input = self.fibers.get(f as usize).map(|x| x.input.clone());
+        let Some(input) = input else {
+            return Err(Failure::runtime("lost fiber"));
+        };
+        let state_id = self.state_of(f);
+        match self.language(state_id) {
+            QueryLanguage::JsonPath => {
+                let raw = self.value_of(&input);
+                if let Some(assign) = &catcher.assign {
+                    self.apply_assign(f, assign, &error_output, None, "Assign")?;
+                }
+                catcher
+                    .result_path
+                    .apply(&raw, error_output)
+                    .map(Data::json)
+            }
+            QueryLanguage::Jsonata => {
+                let raw = self.value_of(&input);
+                let states = self.states_object(f, &raw, None, Some(&error_output), None);
+                let output = match &catcher.output {
+                    None => Data::json(error_output),
+                    Some(template) => Data::json(
+                        self.with_env(f, &states, |env| template.evaluate(env, "Output"))?,
+                    ),
+                };
+                if let Some(assign) = &catcher.assign {
+                    self.apply_assign(f, assign, &raw, Some(&states), "Assign")?;
+                }
+                Ok(output)
+            }
+        }
+    }
+
+    pub(super) fn retry_due(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        if let Some(stats) = self.stats.get_mut(state_id as usize) {
+            stats.retrying = stats.retrying.saturating_sub(1);
+        }
+        let exec = self.exec_of(f);
+        if self.history_exhausted(exec) {
+            self.history_limit(f);
+            return;
+        }
+        match self.program.states.get(state_id as usize).map(|s| &s.kind) {
+            Some(KindIr::Task(_)) => self.task_schedule(f),
+            Some(KindIr::Parallel { .. }) => self.parallel_start_again(f),
+            Some(KindIr::Map(map)) => {
+                if map.distributed {
+                    self.distributed_start_again(f);
+                } else {
+                    self.inline_map_start_again(f);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The execution would pass the history limit: it fails.
+    fn history_limit(&mut self, f: u32) {
+        let name = self.scenario.assumptions.history_limit_error.clone();
+        self.note_assumption(
+            "history_limit_error",
+            format!(
+                "an execution whose history would pass {} events fails with {name} (no recording settles the error name; Express executions are held to the same limit so that a loop taking no time still ends)",
+                super::HISTORY_LIMIT
+            ),
+        );
+        let error = self.intern_error(&name);
+        let cause: Rc<str> = Rc::from(
+            format!(
+                "The execution reached the maximum number of history events ({}).",
+                super::HISTORY_LIMIT
+            )
+            .as_str(),
+        );
+        self.leave_state(f);
+        // The execution fails as a whole, whatever Catch says.
+        let exec = self.exec_of(f);
+        let root = self.executions.get(exec as usize).map_or(f, |e| e.root);
+        if root != f {
+            let prev = self.fibers.get(f as usize).map_or(0, |x| x.last_event);
+            self.abort_fiber(root, prev, Some(f));
+        }
+        self.abort_children_of_fiber(f);
+        self.finish_execution(
+            exec,
+            f,
+            ExecutionStatus::Failed,
+            Some(error),
+            Some(cause),
+            None,
+        );
+    }
+
+    /// Ends a fiber and reports to whoever started it.
+    pub(super) fn end_fiber(&mut self, f: u32, result: Result<Data, (ErrorId, Rc<str>)>) {
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return;
+        };
+        let link = fiber.link;
+        let exec = fiber.exec;
+        match link {
+            Link::Root => match result {
+                Ok(output) => self.finish_execution(
+                    exec,
+                    f,
+                    ExecutionStatus::Succeeded,
+                    None,
+                    None,
+                    Some(output),
+                ),
+                Err((error, cause)) => self.finish_execution(
+                    exec,
+                    f,
+                    ExecutionStatus::Failed,
+                    Some(error),
+                    Some(cause),
+                    None,
+                ),
+            },
+            Link::Iteration { parent, index } => {
+                let last = fiber.last_event;
+                self.free_fiber(f);
+                self.iteration_ended(parent, index, last, result);
+            }
+            Link::Branch { parent, index } => {
+                let last = fiber.last_event;
+                self.free_fiber(f);
+                self.branch_ended(parent, index, last, result);
+            }
+        }
+    }
+
+    /// An execution ends: its terminal event, then its parent (sim or Map Run) learns of it.
+    pub(super) fn finish_execution(
+        &mut self,
+        exec: u32,
+        f: u32,
+        status: ExecutionStatus,
+        error: Option<ErrorId>,
+        cause: Option<Rc<str>>,
+        output: Option<Data>,
+    ) {
+        let recording = self.recording(exec);
+        let output_value = output.as_ref().map(|d| self.value_of(d));
+        let error_name = error.map(|e| self.errors.name(e).to_string());
+        match status {
+            ExecutionStatus::Succeeded => {
+                let details = if recording {
+                    Some(history::details(&[
+                        (
+                            "output",
+                            output_value.as_ref().map(|v| Value::String(compact(v))),
+                        ),
+                        ("outputDetails", Some(history::not_truncated())),
+                    ]))
+                } else {
+                    None
+                };
+                self.emit(f, "ExecutionSucceeded", details);
+            }
+            ExecutionStatus::Failed => {
+                let details = if recording {
+                    Some(history::details(&[
+                        (
+                            "cause",
+                            cause
+                                .as_ref()
+                                .filter(|c| !c.is_empty())
+                                .map(|c| Value::String(c.to_string())),
+                        ),
+                        (
+                            "error",
+                            error_name
+                                .clone()
+                                .filter(|e| !e.is_empty())
+                                .map(Value::String),
+                        ),
+                    ]))
+                } else {
+                    None
+                };
+                self.emit(f, "ExecutionFailed", details);
+            }
+            ExecutionStatus::TimedOut => {
+                let details = if recording {
+                    Some(history::details(&[
+                        ("error", error_name.clone().map(Value::String)),
+                        (
+                            "cause",
+                            cause
+                                .as_ref()
+                                .filter(|c| !c.is_empty())
+                                .map(|c| Value::String(c.to_string())),
+                        ),
+                    ]))
+                } else {
+                    None
+                };
+                self.emit(f, "ExecutionTimedOut", details);
+            }
+            ExecutionStatus::Aborted => {
+                self.emit(f, "ExecutionAborted", None);
+            }
+            ExecutionStatus::Running => {}
+        }
+        let Some(execution) = self.executions.get_mut(exec as usize) else {
+            return;
+        };
+        execution.status = status;
+        let link = execution.link;
+        let failed_state = execution.failed_state;
+        let attempts = execution.task_attempts;
+        let traced = matches!(self.mode, Mode::Replay { .. })
+            || matches!((self.mode.clone(), link), (Mode::Trace { run, child }, ExecLink::Child { run: r, child: c }) if run == r && child == c);
+        if traced {
+            let history = execution.history.take().unwrap_or_default();
+            let timeline = execution.timeline.take().unwrap_or_default();
+            self.traced = Some((history, timeline, status));
+        }
+        let root = execution.root;
+        self.free_fiber(root);
+        if root != f {
+            self.free_fiber(f);
+        }
+        match link {
+            ExecLink::Parent => {
+                self.finish_parent(
+                    status,
+                    error_name,
+                    cause.map(|c| c.to_string()),
+                    output_value.map(|v| (*v).clone()),
+                );
+                // Keep the parent's history: it is the run's report.
+                if let Some(e) = self.executions.get_mut(exec as usize) {
+                    e.alive = false;
+                }
+            }
+            ExecLink::Child { run, child } => {
+                self.free_execution(exec);
+                if !matches!(self.mode, Mode::Replay { .. }) {
+                    self.child_ended(
+                        run,
+                        child,
+                        status,
+                        error,
+                        cause,
+                        output,
+                        failed_state,
+                        attempts,
+                    );
+                }
+            }
+        }
+    }
+
+    pub(super) fn execution_timed_out(&mut self, exec: u32) {
+        let Some(execution) = self.executions.get(exec as usize) else {
+            return;
+        };
+        let root = execution.root;
+        let prev = self.fibers.get(root as usize).map_or(0, |x| x.last_event);
+        self.abort_fiber_keep(root, prev);
+        let cause: Rc<str> = Rc::from("");
+        self.finish_execution(
+            exec,
+            root,
+            ExecutionStatus::TimedOut,
+            Some(names::TIMEOUT),
+            Some(cause),
+            None,
+        );
+    }
+
+    /// Aborts an execution (a child of a failed Map Run, or a replayed child aborted at the
+    /// recorded time).
+    pub(super) fn abort_execution(&mut self, exec: u32, status: ExecutionStatus) {
+        let Some(execution) = self.executions.get(exec as usize) else {
+            return;
+        };
+        let root = execution.root;
+        let prev = self.fibers.get(root as usize).map_or(0, |x| x.last_event);
+        self.abort_fiber_keep(root, prev);
+        self.emit(root, "ExecutionAborted", None);
+        let Some(execution) = self.executions.get_mut(exec as usize) else {
+            return;
+        };
+        execution.status = status;
+        let link = execution.link;
+        if matches!(self.mode, Mode::Replay { .. })
+            || matches!((self.mode.clone(), link), (Mode::Trace { run, child }, ExecLink::Child { run: r, child: c }) if run == r && child == c)
+        {
+            let history = execution.history.take().unwrap_or_default();
+            let timeline = execution.timeline.take().unwrap_or_default();
+            self.traced = Some((history, timeline, status));
+        }
+        self.free_fiber(root);
+        if matches!(link, ExecLink::Child { .. }) {
+            self.free_execution(exec);
+        }
+    }
+
+    /// Aborts a fiber and everything under it, emitting the `…StateAborted` (and iteration)
+    /// events with `prev` as their previous id, but keeps the fiber itself (for the execution's
+    /// terminal event).
+    fn abort_fiber_keep(&mut self, f: u32, prev: u32) {
+        self.abort_children_of_fiber_with(f, prev);
+        let in_state = self.fibers.get(f as usize).is_some_and(|x| x.in_state);
+        if in_state {
+            let state = self.state_of(f);
+            let kind = self
+                .program
+                .states
+                .get(state as usize)
+                .map_or("StateAborted", |s| s.aborted_event);
+            let exec = self.exec_of(f);
+            self.emit_side(exec, prev, kind, None);
+            self.leave_state(f);
+        }
+        self.release_lambda(f);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            if fiber.phase == Phase::RetryDue {
+                let state = fiber.state;
+                if let Some(stats) = self.stats.get_mut(state as usize) {
+                    stats.retrying = stats.retrying.saturating_sub(1);
+                }
+            }
+            fiber.phase = Phase::Waiting;
+            fiber.generation += 1;
+        }
+    }
+
+    /// Aborts a fiber and everything under it, and frees it.
+    pub(super) fn abort_fiber(&mut self, f: u32, prev: u32, except: Option<u32>) {
+        if Some(f) == except {
+            return;
+        }
+        self.abort_fiber_keep(f, prev);
+        self.free_fiber(f);
+    }
+
+    fn abort_children_of_fiber(&mut self, f: u32) {
+        let prev = self.fibers.get(f as usize).map_or(0, |x| x.last_event);
+        self.abort_children_of_fiber_with(f, prev);
+    }
+}
+
+/// `(resourceType, resource)` of a Task resource, as history events name them:
+/// `arn:aws:states:::lambda:invoke` → `("lambda", "invoke")`.
+pub(super) fn resource_parts(resource: &str) -> (String, String) {
+    if let Some(rest) = resource.split(":::").nth(1) {
+        let mut parts = rest.splitn(2, ':');
+        let service = parts.next().unwrap_or("").to_string();
+        let action = parts.next().unwrap_or("").to_string();
+        return (service, action);
+    }
+    if resource.contains(":activity:") {
+        return ("activity".into(), resource.to_string());
+    }
+    if resource.contains(":lambda:") {
+        return ("lambda".into(), resource.to_string());
+    }
+    ("task".into(), resource.to_string())
+}
+
+/// The Lambda Invoke API response around a function result.
+fn invoke_response(payload: Value, request_id: &str) -> Value {
+    let mut headers = JsonObject::new();
+    headers.insert("Connection".into(), Value::String("keep-alive".into()));
+    headers.insert(
+        "Content-Type".into(),
+        Value::String("application/json".into()),
+    );
+    headers.insert(
+        "X-Amz-Executed-Version".into(),
+        Value::String("$LATEST".into()),
+    );
+    headers.insert(
+        "x-amzn-Remapped-Content-Length".into(),
+        Value::String("0".into()),
+    );
+    headers.insert("x-amzn-RequestId".into(), Value::String(request_id.into()));
+    let mut metadata = JsonObject::new();
+    metadata.insert("AllHttpHeaders".into(), {
+        let mut all = JsonObject::new();
+        for (k, v) in &headers {
+            all.insert(k.clone(), Value::Array(vec![v.clone()]));
+        }
+        Value::Object(all)
+    });
+    metadata.insert("HttpHeaders".into(), Value::Object(headers));
+    metadata.insert("HttpStatusCode".into(), Value::from(200));
+    let mut response_metadata = JsonObject::new();
+    response_metadata.insert("RequestId".into(), Value::String(request_id.into()));
+    let mut response = JsonObject::new();
+    response.insert("ExecutedVersion".into(), Value::String("$LATEST".into()));
+    response.insert("Payload".into(), payload);
+    response.insert("SdkHttpMetadata".into(), Value::Object(metadata));
+    response.insert(
+        "SdkResponseMetadata".into(),
+        Value::Object(response_metadata),
+    );
+    response.insert("StatusCode".into(), Value::from(200));
+    Value::Object(response)
+}
+
+fn bit(words: &[u64], i: u32) -> bool {
+    words
+        .get((i / 64) as usize)
+        .is_some_and(|w| w & (1 << (i % 64)) != 0)
+}

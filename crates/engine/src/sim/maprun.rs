@@ -1,0 +1,1125 @@
+//! Distributed Map: Map Runs, their child executions, tolerance, batching, results.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::{Map as JsonObject, Value};
+
+use super::queue::EventKind;
+use super::{
+    containers::Container, ExecLink, ExecutionStatus, FiberContext, ItemScope, Link, Mode, Phase,
+    Simulation, ACCOUNT, DISTRIBUTED_DEFAULT_CONCURRENCY, EXPRESS_LIMIT_MS, MACHINE_NAME, REGION,
+};
+use crate::data::{Data, Failure, Roots, Variables};
+use crate::errors::{names, ErrorId, EXCEED_TOLERATED_CAUSE};
+use crate::history;
+use crate::program::{self, KindIr, Selector, StateId};
+use crate::report::{ChildStatus, Counts, ItemChange, MapRunReport, Verdict};
+use crate::scenario::Items;
+
+/// Where a Map Run's items come from, at run time.
+#[derive(Debug, Clone)]
+pub enum ItemsRt {
+    /// `count` items `{"index": i}`, built only when looked at.
+    Count(u32),
+    Values(Rc<Vec<Value>>),
+}
+
+/// What a Map Run needs to start any of its children (shared with a replay of one child).
+#[derive(Debug)]
+pub struct RunSetup {
+    pub id: u32,
+    pub state: StateId,
+    pub processor_start: StateId,
+    /// `Label`, or the state name: the Map Run's name in ARNs.
+    pub label: String,
+    pub arn: String,
+    pub items: ItemsRt,
+    pub n_items: u32,
+    /// Child `i` covers items `batches[i]..batches[i + 1]`; `None` = one child per item.
+    pub batches: Option<Rc<Vec<u32>>>,
+    /// The Map state's effective input (`$` for ItemSelector).
+    pub map_input: Rc<Value>,
+    pub batch_input: Option<Rc<Value>>,
+    pub express: bool,
+    /// For rebuilding the parent's context object and variables in a replay.
+    pub parent_entered_ms: u64,
+    pub parent_retry_count: u32,
+    pub parent_vars: Option<Rc<Variables>>,
+}
+
+impl RunSetup {
+    pub fn n_children(&self) -> u32 {
+        match &self.batches {
+            Some(b) => (b.len().saturating_sub(1)) as u32,
+            None => self.n_items,
+        }
+    }
+
+    /// Items `start..end` of child `child`.
+    pub fn child_items(&self, child: u32) -> (u32, u32) {
+        match &self.batches {
+            Some(b) => (
+                b.get(child as usize).copied().unwrap_or(0),
+                b.get(child as usize + 1).copied().unwrap_or(0),
+            ),
+            None => (child, child + 1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RunStatus {
+    Running,
+    Succeeded,
+    Failed,
+    Aborted,
+}
+
+/// The compact record of one child execution (about 40 bytes; a million of them fit easily).
+#[derive(Debug, Clone, Copy)]
+pub struct ChildRecord {
+    pub status: ChildStatus,
+    /// Task attempts made by the child (all states, retries included).
+    pub attempts: u32,
+    /// The error that decided a failure (`u32::MAX` = none).
+    error: u32,
+    /// Index into the run's cause table (0 = none).
+    cause: u32,
+    /// The state where the failure was decided (`u32::MAX` = none).
+    state: u32,
+    pub start_ms: u64,
+    pub end_ms: u64,
+}
+
+impl ChildRecord {
+    pub fn error(&self) -> Option<ErrorId> {
+        (self.error != u32::MAX).then_some(ErrorId(self.error))
+    }
+
+    pub fn decided_by(&self) -> Option<StateId> {
+        (self.state != u32::MAX).then_some(self.state)
+    }
+}
+
+#[derive(Debug)]
+pub struct MapRun {
+    pub setup: Rc<RunSetup>,
+    pub parent_fiber: u32,
+    pub status: RunStatus,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub item_counts: Counts,
+    pub execution_counts: Counts,
+    pub tolerated_count: Option<u64>,
+    pub tolerated_percentage: Option<f64>,
+    pub max_concurrency: u32,
+    pub children: Vec<ChildRecord>,
+    next_child: u32,
+    running: BTreeMap<u32, u32>,
+    failed_items: u64,
+    pub verdict: Option<Verdict>,
+    results: Option<Vec<Option<Value>>>,
+    results_bytes: u64,
+    causes: Vec<Rc<str>>,
+    pub started_ms: u64,
+    pub ended_ms: Option<u64>,
+}
+
+impl MapRun {
+    /// A Map Run that only knows how to start children (for replaying one child).
+    pub(super) fn replay_shell(setup: Rc<RunSetup>, parent_fiber: u32) -> MapRun {
+        MapRun {
+            setup,
+            parent_fiber,
+            status: RunStatus::Running,
+            error: None,
+            cause: None,
+            item_counts: Counts::default(),
+            execution_counts: Counts::default(),
+            tolerated_count: None,
+            tolerated_percentage: None,
+            max_concurrency: 0,
+            children: Vec::new(),
+            next_child: 0,
+            running: BTreeMap::new(),
+            failed_items: 0,
+            verdict: None,
+            results: None,
+            results_bytes: 0,
+            causes: Vec::new(),
+            started_ms: 0,
+            ended_ms: None,
+        }
+    }
+
+    pub fn report(&self, program: &program::Program) -> MapRunReport {
+        MapRunReport {
+            state: program
+                .states
+                .get(self.setup.state as usize)
+                .map_or(String::new(), |s| s.name.to_string()),
+            map_run_arn: self.setup.arn.clone(),
+            status: match self.status {
+                RunStatus::Running => "RUNNING",
+                RunStatus::Succeeded => "SUCCEEDED",
+                RunStatus::Failed => "FAILED",
+                RunStatus::Aborted => "ABORTED",
+            }
+            .into(),
+            error: self.error.clone(),
+            cause: self.cause.clone(),
+            item_counts: self.item_counts,
+            execution_counts: self.execution_counts,
+            tolerated_failure_count: self.tolerated_count,
+            tolerated_failure_percentage: self.tolerated_percentage,
+            max_concurrency: self.max_concurrency,
+            started_ms: self.started_ms,
+            ended_ms: self.ended_ms,
+            verdict: self.verdict.clone(),
+        }
+    }
+
+    /// The cause text that decided a child's failure.
+    pub fn child_cause(&self, child: usize) -> Option<&str> {
+        let record = self.children.get(child)?;
+        if record.cause == 0 {
+            return None;
+        }
+        self.causes.get(record.cause as usize - 1).map(|c| &**c)
+    }
+
+    /// Items `start..end` of a child.
+    pub fn child_items(&self, child: u32) -> (u32, u32) {
+        self.setup.child_items(child)
+    }
+
+    fn cause_index(&mut self, cause: &Rc<str>) -> u32 {
+        if cause.is_empty() {
+            return 0;
+        }
+        if let Some(i) = self
+            .causes
+            .iter()
+            .position(|c| Rc::ptr_eq(c, cause) || **c == **cause)
+        {
+            return i as u32 + 1;
+        }
+        self.causes.push(cause.clone());
+        self.causes.len() as u32
+    }
+}
+
+impl Simulation {
+    pub(super) fn distributed_start(&mut self, f: u32) {
+        let effective = match self.container_input(f) {
+            Ok(v) => v,
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.effective = Some(Data::Json(effective));
+        }
+        self.distributed_start_again(f);
+    }
+
+    /// Starts a Map Run (a retry of the Map state starts a new one).
+    pub(super) fn distributed_start_again(&mut self, f: u32) {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let Some(state) = program.states.get(state_id as usize) else {
+            return;
+        };
+        let KindIr::Map(map) = &state.kind else {
+            return;
+        };
+        let effective = self
+            .fibers
+            .get(f as usize)
+            .and_then(|x| x.effective.clone())
+            .map_or_else(|| Rc::new(Value::Null), |d| self.value_of(&d));
+        let nested = program
+            .machines
+            .get(state.machine as usize)
+            .is_some_and(|m| m.distributed);
+        let (items, from_reader) = match (&map.scenario_items, map.has_reader) {
+            (Some(items), _) => (items_rt(items), map.has_reader),
+            (None, true) => {
+                let items = program::default_reader_items(nested);
+                self.note_assumption(
+                    "reader_items",
+                    format!(
+                        "the scenario gives no items, so the ItemReader of {} stands in as {} items {{\"index\": i}}",
+                        state.name,
+                        items.len()
+                    ),
+                );
+                (items_rt(&items), true)
+            }
+            (None, false) => match self.map_items(f, &effective) {
+                Ok(values) => (ItemsRt::Values(Rc::new(values)), false),
+                Err(failure) => return self.raise_own(f, failure),
+            },
+        };
+        let n_items = match &items {
+            ItemsRt::Count(n) => *n,
+            ItemsRt::Values(v) => v.len() as u32,
+        };
+        let details = if self.recording_fiber(f) {
+            Some(history::details(&[(
+                "length",
+                Some(Value::from(if from_reader { 0 } else { n_items })),
+            )]))
+        } else {
+            None
+        };
+        self.emit(f, "MapStateStarted", details);
+        // Tolerance and concurrency are read before any Map Run starts; a bad value fails the
+        // state with States.Runtime.
+        let tolerance = self.tolerance(f, map, &effective);
+        let (tolerated_count, tolerated_percentage) = match tolerance {
+            Ok(t) => t,
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        let max_concurrency = match self.max_concurrency(f, &effective) {
+            Ok(Some(n)) => n.min(u64::from(u32::MAX)) as u32,
+            Ok(None) => DISTRIBUTED_DEFAULT_CONCURRENCY,
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        let batches = match self.batches(f, map, &effective, &items, n_items) {
+            Ok(b) => b,
+            Err(failure) => return self.raise_own(f, failure),
+        };
+        let batch_input = match map.batcher.as_ref().and_then(|b| b.batch_input.as_ref()) {
+            None => None,
+            Some(selector) => match self.evaluate_selector(f, selector, &effective, None) {
+                Ok(v) => Some(Rc::new(v)),
+                Err(failure) => return self.raise_own(f, failure),
+            },
+        };
+        let id = self.runs.len() as u32;
+        let label = map.label.clone().unwrap_or_else(|| state.name.to_string());
+        let arn = format!(
+            "arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{MACHINE_NAME}/{label}:{}",
+            super::child_name(id, 0).get(..8).unwrap_or("00000000")
+        );
+        let (parent_entered_ms, parent_retry_count, parent_vars) =
+            self.fibers.get(f as usize).map_or((0, 0, None), |x| {
+                (x.entered_ms, x.retry_count, x.vars.clone())
+            });
+        let processor_start = program
+            .machines
+            .get(map.processor as usize)
+            .map_or(0, |m| m.start);
+        let setup = RunSetup {
+            id,
+            state: state_id,
+            processor_start,
+            label,
+            arn: arn.clone(),
+            items,
+            n_items,
+            batches,
+            map_input: effective,
+            batch_input,
+            express: map.execution_type == asl::ExecutionType::Express,
+            parent_entered_ms,
+            parent_retry_count,
+            parent_vars,
+        };
+        let n_children = setup.n_children();
+        let collecting = map.result_writer.is_none();
+        let record = ChildRecord {
+            status: ChildStatus::Pending,
+            attempts: 0,
+            error: u32::MAX,
+            cause: 0,
+            state: u32::MAX,
+            start_ms: 0,
+            end_ms: 0,
+        };
+        let run = MapRun {
+            setup: Rc::new(setup),
+            parent_fiber: f,
+            status: RunStatus::Running,
+            error: None,
+            cause: None,
+            item_counts: Counts {
+                pending: u64::from(n_items),
+                total: u64::from(n_items),
+                ..Counts::default()
+            },
+            execution_counts: Counts {
+                pending: u64::from(n_children),
+                total: u64::from(n_children),
+                ..Counts::default()
+            },
+            tolerated_count,
+            tolerated_percentage,
+            max_concurrency,
+            children: vec![record; n_children as usize],
+            next_child: 0,
+            running: BTreeMap::new(),
+            failed_items: 0,
+            verdict: None,
+            results: if collecting { Some(Vec::new()) } else { None },
+            results_bytes: 2,
+            causes: Vec::new(),
+            started_ms: self.now,
+            ended_ms: None,
+        };
+        self.runs.push(run);
+        let details = if self.recording_fiber(f) {
+            Some(history::details(&[("mapRunArn", Some(Value::String(arn)))]))
+        } else {
+            None
+        };
+        self.emit(f, "MapRunStarted", details);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.container = Some(Box::new(Container::Distributed { run: id }));
+            fiber.phase = Phase::Waiting;
+        }
+        if n_children == 0 {
+            self.complete_run(id);
+            return;
+        }
+        self.start_children(id);
+    }
+
+    fn tolerance(
+        &mut self,
+        f: u32,
+        map: &program::MapIr,
+        effective: &Value,
+    ) -> Result<(Option<u64>, Option<f64>), Failure> {
+        let count = match &map.tolerated_count {
+            None => None,
+            Some(source) => {
+                let n = self.read_number(f, source, effective, true)?;
+                if n < 0.0 {
+                    return Err(Failure::runtime(
+                        "ToleratedFailureCount cannot be negative.",
+                    ));
+                }
+                Some(n as u64)
+            }
+        };
+        let percentage = match &map.tolerated_percentage {
+            None => None,
+            Some(source) => {
+                let p = self.read_number(f, source, effective, false)?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(Failure::runtime(
+                        "ToleratedFailurePercentage must be between 0 and 100.",
+                    ));
+                }
+                Some(p)
+            }
+        };
+        Ok((count, percentage))
+    }
+
+    fn batches(
+        &mut self,
+        f: u32,
+        map: &program::MapIr,
+        effective: &Value,
+        items: &ItemsRt,
+        n_items: u32,
+    ) -> Result<Option<Rc<Vec<u32>>>, Failure> {
+        let Some(batcher) = &map.batcher else {
+            return Ok(None);
+        };
+        let max_items = match &batcher.max_items {
+            Some(s) => Some(self.read_number(f, s, effective, true)?),
+            None => None,
+        };
+        let max_bytes = match &batcher.max_bytes {
+            Some(s) => Some(self.read_number(f, s, effective, true)?),
+            None => None,
+        };
+        if max_items.is_some_and(|n| n < 1.0) {
+            return Err(Failure::runtime("MaxItemsPerBatch must be at least 1."));
+        }
+        if max_bytes.is_some_and(|n| !(1.0..=262_144.0).contains(&n)) {
+            return Err(Failure::runtime(
+                "MaxInputBytesPerBatch must be between 1 and 262144.",
+            ));
+        }
+        let max_items = max_items.map_or(u32::MAX, |n| n.min(f64::from(u32::MAX)) as u32);
+        let mut bounds = vec![0u32];
+        if let Some(max_bytes) = max_bytes {
+            // Greedy by size: a batch's input is `{"Items":[…]}` plus its items.
+            let max_bytes = max_bytes as usize;
+            let mut count = 0u32;
+            let mut bytes = 12usize;
+            for i in 0..n_items {
+                let size = match items {
+                    ItemsRt::Values(v) => v.get(i as usize).map_or(4, crate::data::json_size),
+                    ItemsRt::Count(_) => 10 + i.to_string().len(),
+                } + 1;
+                if count > 0 && (count >= max_items || bytes + size > max_bytes) {
+                    bounds.push(i);
+                    count = 0;
+                    bytes = 12;
+                }
+                count += 1;
+                bytes += size;
+            }
+        } else {
+            let mut i = max_items.min(n_items);
+            while i < n_items {
+                bounds.push(i);
+                i = i.saturating_add(max_items);
+            }
+        }
+        if n_items > 0 {
+            bounds.push(n_items);
+        }
+        Ok(Some(Rc::new(bounds)))
+    }
+
+    /// Evaluates an ItemSelector or BatchInput template in the Map state's context.
+    fn evaluate_selector(
+        &self,
+        f: u32,
+        selector: &Selector,
+        effective: &Value,
+        item: Option<(u64, &Value)>,
+    ) -> Result<Value, Failure> {
+        match selector {
+            Selector::Path(template) => {
+                self.with_roots_pub(f, effective, item, |roots| template.evaluate(roots))
+            }
+            Selector::Jsonata(template) => {
+                let states = self.states_object(f, effective, None, None, item);
+                self.with_env(f, &states, |env| template.evaluate(env, "ItemSelector"))
+            }
+        }
+    }
+
+    fn start_children(&mut self, run_id: u32) {
+        loop {
+            let Some(run) = self.runs.get_mut(run_id as usize) else {
+                return;
+            };
+            if run.status != RunStatus::Running
+                || run.running.len() as u32 >= run.max_concurrency
+                || run.next_child as usize >= run.children.len()
+            {
+                return;
+            }
+            let child = run.next_child;
+            run.next_child += 1;
+            self.start_child(run_id, child);
+        }
+    }
+
+    /// Starts child `child` of a Map Run as a new execution.
+    pub(super) fn start_child(&mut self, run_id: u32, child: u32) {
+        let Some(run) = self.runs.get(run_id as usize) else {
+            return;
+        };
+        let setup = run.setup.clone();
+        let parent_fiber = run.parent_fiber;
+        let key = ((u64::from(run_id) + 1) << 32) | u64::from(child);
+        let record = match &self.mode {
+            Mode::Full => false,
+            Mode::Trace { run, child: c } => *run == run_id && *c == child,
+            Mode::Replay { .. } => true,
+        };
+        let exec = self.new_execution(
+            key,
+            Data::Item {
+                run: run_id,
+                index: child,
+            },
+            ExecLink::Child { run: run_id, child },
+            record,
+        );
+        let (start, end) = setup.child_items(child);
+        let input = self.child_input(&setup, parent_fiber, exec, child);
+        let input = match input {
+            Ok(d) => d,
+            Err(failure) => {
+                // The item cannot be shaped: the child fails before its first state.
+                if let Some(e) = self.executions.get_mut(exec as usize) {
+                    e.input = Data::empty_object();
+                }
+                self.emit_execution_started(exec);
+                self.child_bookkeeping_start(run_id, child, start, end);
+                let cause: Rc<str> = Rc::from(failure.cause.as_str());
+                let root = self.new_fiber(
+                    exec,
+                    setup.processor_start,
+                    Data::empty_object(),
+                    Link::Root,
+                    None,
+                    0,
+                    None,
+                );
+                if let Some(e) = self.executions.get_mut(exec as usize) {
+                    e.root = root;
+                }
+                self.finish_execution(
+                    exec,
+                    root,
+                    ExecutionStatus::Failed,
+                    Some(failure.error),
+                    Some(cause),
+                    None,
+                );
+                return;
+            }
+        };
+        if let Some(e) = self.executions.get_mut(exec as usize) {
+            e.input = input.clone();
+        }
+        self.emit_execution_started(exec);
+        let scope = ItemScope {
+            start,
+            end,
+            total: setup.n_items,
+        };
+        let root = self.new_fiber(
+            exec,
+            setup.processor_start,
+            input,
+            Link::Root,
+            None,
+            0,
+            Some(scope),
+        );
+        if let Some(e) = self.executions.get_mut(exec as usize) {
+            e.root = root;
+        }
+        if setup.express {
+            let generation = self
+                .executions
+                .get(exec as usize)
+                .map_or(0, |e| e.generation);
+            self.queue.push(
+                self.now,
+                self.now.saturating_add(EXPRESS_LIMIT_MS),
+                exec,
+                generation,
+                EventKind::ExecutionTimeout,
+            );
+        }
+        self.child_bookkeeping_start(run_id, child, start, end);
+        if let Some(run) = self.runs.get_mut(run_id as usize) {
+            run.running.insert(child, exec);
+        }
+        self.resume_now(root);
+    }
+
+    fn child_bookkeeping_start(&mut self, run_id: u32, child: u32, start: u32, end: u32) {
+        let now = self.now;
+        let Some(run) = self.runs.get_mut(run_id as usize) else {
+            return;
+        };
+        let n = u64::from(end - start);
+        if let Some(record) = run.children.get_mut(child as usize) {
+            record.status = ChildStatus::Running;
+            record.start_ms = now;
+            run.item_counts.pending -= n;
+            run.item_counts.running += n;
+            run.execution_counts.pending -= 1;
+            run.execution_counts.running += 1;
+        }
+        self.series.execution_started(now);
+        if self.options.record_changes {
+            self.changes.push(ItemChange {
+                run: run_id,
+                child,
+                status: ChildStatus::Running,
+            });
+        }
+    }
+
+    /// The input of a child: its item (or batch), shaped by ItemSelector / BatchInput.
+    fn child_input(
+        &self,
+        setup: &RunSetup,
+        parent_fiber: u32,
+        exec: u32,
+        child: u32,
+    ) -> Result<Data, Failure> {
+        let state = self.program.states.get(setup.state as usize);
+        let selector = match state.map(|s| &s.kind) {
+            Some(KindIr::Map(map)) => map.item_selector.as_ref(),
+            _ => None,
+        };
+        let shaped = |index: u32| -> Result<Option<Value>, Failure> {
+            let Some(selector) = selector else {
+                return Ok(None);
+            };
+            let item = self.item_value_rt(setup, index);
+            self.selector_with_stream(
+                parent_fiber,
+                exec,
+                selector,
+                &setup.map_input,
+                (u64::from(index), &item),
+            )
+            .map(Some)
+        };
+        match &setup.batches {
+            None => match shaped(child)? {
+                Some(v) => Ok(Data::json(v)),
+                None => Ok(Data::Item {
+                    run: setup.id,
+                    index: child,
+                }),
+            },
+            Some(_) => {
+                let (start, end) = setup.child_items(child);
+                let mut items = Vec::with_capacity((end - start) as usize);
+                for index in start..end {
+                    items.push(match shaped(index)? {
+                        Some(v) => v,
+                        None => self.item_value_rt(setup, index),
+                    });
+                }
+                let mut batch = JsonObject::new();
+                if let Some(input) = &setup.batch_input {
+                    batch.insert("BatchInput".into(), (**input).clone());
+                }
+                batch.insert("Items".into(), Value::Array(items));
+                Ok(Data::json(Value::Object(batch)))
+            }
+        }
+    }
+
+    fn item_value_rt(&self, setup: &RunSetup, index: u32) -> Value {
+        match &setup.items {
+            ItemsRt::Count(_) => {
+                let mut o = JsonObject::new();
+                o.insert("index".into(), Value::from(index));
+                Value::Object(o)
+            }
+            ItemsRt::Values(v) => v.get(index as usize).cloned().unwrap_or(Value::Null),
+        }
+    }
+
+    /// Evaluates an ItemSelector in the parent's context with the child's random stream (so a
+    /// replayed child draws the same `States.UUID()`).
+    fn selector_with_stream(
+        &self,
+        parent_fiber: u32,
+        exec: u32,
+        selector: &Selector,
+        effective: &Value,
+        item: (u64, &Value),
+    ) -> Result<Value, Failure> {
+        let rng = self.executions.get(exec as usize).map(|e| &e.rng);
+        match selector {
+            Selector::Path(template) => {
+                let context = FiberContext {
+                    sim: self,
+                    fiber: parent_fiber,
+                    item: Some(item),
+                };
+                let vars = self
+                    .fibers
+                    .get(parent_fiber as usize)
+                    .and_then(|x| x.vars.as_deref());
+                let mut roots = Roots::new(effective, &context, vars);
+                roots.random = rng;
+                template.evaluate(&roots)
+            }
+            Selector::Jsonata(template) => {
+                let states = self.states_object(parent_fiber, effective, None, None, Some(item));
+                let vars = self
+                    .fibers
+                    .get(parent_fiber as usize)
+                    .and_then(|x| x.vars.as_deref());
+                let mut env = crate::jsonata::Env::new(&states, vars);
+                env.now_epoch_ms = self.scenario.start_epoch_ms.saturating_add(self.now as i64);
+                env.random = rng;
+                template.evaluate(&env, "ItemSelector")
+            }
+        }
+    }
+
+    /// A child execution ended.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn child_ended(
+        &mut self,
+        run_id: u32,
+        child: u32,
+        status: ExecutionStatus,
+        error: Option<ErrorId>,
+        cause: Option<Rc<str>>,
+        output: Option<Data>,
+        failed_state: Option<StateId>,
+        attempts: u32,
+    ) {
+        let now = self.now;
+        let output_value = match (
+            &output,
+            self.runs
+                .get(run_id as usize)
+                .is_some_and(|r| r.results.is_some()),
+        ) {
+            (Some(d), true) => Some(self.value_of(d)),
+            _ => None,
+        };
+        let payload_limit = self.scenario.limits.payload_bytes;
+        let Some(run) = self.runs.get_mut(run_id as usize) else {
+            return;
+        };
+        run.running.remove(&child);
+        let (start, end) = run.setup.child_items(child);
+        let n = u64::from(end - start);
+        let child_status = match status {
+            ExecutionStatus::Succeeded => ChildStatus::Succeeded,
+            ExecutionStatus::Failed => ChildStatus::Failed,
+            ExecutionStatus::TimedOut => ChildStatus::TimedOut,
+            _ => ChildStatus::Aborted,
+        };
+        let cause_index = cause.as_ref().map_or(0, |c| run.cause_index(c));
+        if let Some(record) = run.children.get_mut(child as usize) {
+            record.status = child_status;
+            record.end_ms = now;
+            record.attempts = attempts;
+            record.error = error.map_or(u32::MAX, |e| e.0);
+            record.cause = cause_index;
+            record.state = failed_state.unwrap_or(u32::MAX);
+        }
+        run.item_counts.running -= n;
+        *run.item_counts.slot(child_status) += n;
+        run.execution_counts.running -= 1;
+        *run.execution_counts.slot(child_status) += 1;
+        // Collected results (no ResultWriter): kept only while they fit the payload limit.
+        if let Some(results) = run.results.as_mut() {
+            let value = match (child_status, output_value) {
+                (ChildStatus::Succeeded, Some(v)) => Some((*v).clone()),
+                (ChildStatus::Failed | ChildStatus::TimedOut, _) => {
+                    let mut o = JsonObject::new();
+                    o.insert(
+                        "Error".into(),
+                        Value::String(
+                            error.map_or(String::new(), |e| self.errors.name(e).to_string()),
+                        ),
+                    );
+                    o.insert(
+                        "Cause".into(),
+                        Value::String(cause.as_deref().unwrap_or("").to_string()),
+                    );
+                    Some(Value::Object(o))
+                }
+                _ => None,
+            };
+            if let Some(value) = value {
+                run.results_bytes += crate::data::json_size(&value) as u64 + 1;
+                if run.results_bytes > payload_limit {
+                    run.results = None;
+                } else {
+                    if results.len() <= child as usize {
+                        results.resize(child as usize + 1, None);
+                    }
+                    if let Some(slot) = results.get_mut(child as usize) {
+                        *slot = Some(value);
+                    }
+                }
+            }
+        }
+        self.series.execution_ended(now, status);
+        if self.options.record_changes {
+            self.changes.push(ItemChange {
+                run: run_id,
+                child,
+                status: child_status,
+            });
+        }
+        let Some(run) = self.runs.get_mut(run_id as usize) else {
+            return;
+        };
+        if run.status != RunStatus::Running {
+            return;
+        }
+        if matches!(child_status, ChildStatus::Failed | ChildStatus::TimedOut) {
+            run.failed_items += n;
+            if let Some(explanation) = exceeded(run) {
+                let verdict = Verdict {
+                    at_ms: now,
+                    failed_items: run.failed_items,
+                    total_items: run.item_counts.total,
+                    explanation,
+                };
+                run.verdict = Some(verdict);
+                let untolerated =
+                    run.tolerated_count.is_none() && run.tolerated_percentage.is_none();
+                self.fail_run(run_id, untolerated, error, cause);
+                return;
+            }
+        }
+        let done = run.next_child as usize >= run.children.len() && run.running.is_empty();
+        if done {
+            self.complete_run(run_id);
+        } else {
+            self.start_children(run_id);
+        }
+    }
+
+    /// The Map Run failed on tolerance: running children are aborted, pending ones never start,
+    /// and the Map state handles `States.ExceedToleratedFailureThreshold`.
+    fn fail_run(
+        &mut self,
+        run_id: u32,
+        untolerated: bool,
+        child_error: Option<ErrorId>,
+        child_cause: Option<Rc<str>>,
+    ) {
+        let threshold_error = !untolerated
+            || self
+                .scenario
+                .assumptions
+                .untolerated_failure_is_threshold_error;
+        if untolerated {
+            self.note_assumption(
+                "untolerated_failure_error",
+                if threshold_error {
+                    "a Distributed Map with no tolerance set fails on its first failed item with States.ExceedToleratedFailureThreshold (not settled by any AWS recording; set assumptions.untolerated_failure_error to \"child\" to report the child's error instead)".into()
+                } else {
+                    "a Distributed Map with no tolerance set fails on its first failed item with that child's own error (assumptions.untolerated_failure_error = \"child\")".into()
+                },
+            );
+        }
+        let (error, cause): (ErrorId, Rc<str>) = if threshold_error {
+            (
+                names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                Rc::from(EXCEED_TOLERATED_CAUSE),
+            )
+        } else {
+            (
+                child_error.unwrap_or(names::EMPTY),
+                child_cause.unwrap_or_else(|| Rc::from("")),
+            )
+        };
+        self.abort_running_children(run_id);
+        let now = self.now;
+        let error_name = self.errors.name(error).to_string();
+        let Some(run) = self.runs.get_mut(run_id as usize) else {
+            return;
+        };
+        run.status = RunStatus::Failed;
+        run.error = Some(error_name.clone());
+        run.cause = Some(cause.to_string());
+        run.ended_ms = Some(now);
+        let f = run.parent_fiber;
+        let details = if self.recording_fiber(f) {
+            Some(history::details(&[
+                ("cause", Some(Value::String(cause.to_string()))),
+                ("error", Some(Value::String(error_name))),
+            ]))
+        } else {
+            None
+        };
+        self.emit(f, "MapRunFailed", details);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.container = None;
+        }
+        self.raise(f, error, cause, false);
+    }
+
+    fn abort_running_children(&mut self, run_id: u32) {
+        let running: Vec<(u32, u32)> = match self.runs.get_mut(run_id as usize) {
+            Some(run) => std::mem::take(&mut run.running).into_iter().collect(),
+            None => return,
+        };
+        let now = self.now;
+        for (child, exec) in running {
+            self.abort_execution(exec, ExecutionStatus::Aborted);
+            let Some(run) = self.runs.get_mut(run_id as usize) else {
+                continue;
+            };
+            let (start, end) = run.setup.child_items(child);
+            let n = u64::from(end - start);
+            let attempts = self
+                .executions
+                .get(exec as usize)
+                .map_or(0, |e| e.task_attempts);
+            if let Some(record) = run.children.get_mut(child as usize) {
+                record.status = ChildStatus::Aborted;
+                record.end_ms = now;
+                record.attempts = attempts;
+            }
+            run.item_counts.running -= n;
+            run.item_counts.aborted += n;
+            run.execution_counts.running -= 1;
+            run.execution_counts.aborted += 1;
+            self.series.execution_ended(now, ExecutionStatus::Aborted);
+            if self.options.record_changes {
+                self.changes.push(ItemChange {
+                    run: run_id,
+                    child,
+                    status: ChildStatus::Aborted,
+                });
+            }
+        }
+    }
+
+    /// The parent is being aborted (execution timeout, a sibling failed): the Map Run stops.
+    pub(super) fn abort_run(&mut self, run_id: u32, prev: u32) {
+        self.abort_running_children(run_id);
+        let now = self.now;
+        let Some(run) = self.runs.get_mut(run_id as usize) else {
+            return;
+        };
+        if run.status != RunStatus::Running {
+            return;
+        }
+        run.status = RunStatus::Aborted;
+        run.ended_ms = Some(now);
+        let f = run.parent_fiber;
+        let exec = self.exec_of(f);
+        self.emit_side(exec, prev, "MapRunAborted", None);
+    }
+
+    fn complete_run(&mut self, run_id: u32) {
+        let now = self.now;
+        let Some(run) = self.runs.get_mut(run_id as usize) else {
+            return;
+        };
+        run.status = RunStatus::Succeeded;
+        run.ended_ms = Some(now);
+        let f = run.parent_fiber;
+        let n_children = run.children.len();
+        let results = run.results.take();
+        let overflow = run.results.is_none() && results.is_none();
+        let arn = run.setup.arn.clone();
+        let state_id = run.setup.state;
+        self.emit(f, "MapRunSucceeded", None);
+        let (exec, last) = self
+            .fibers
+            .get(f as usize)
+            .map_or((0, 0), |x| (x.exec, x.last_event));
+        self.emit_side(exec, last, "MapStateSucceeded", None);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.container = None;
+        }
+        let program = self.program.clone();
+        let writer = match program.states.get(state_id as usize).map(|s| &s.kind) {
+            Some(KindIr::Map(map)) => map.result_writer.as_ref(),
+            _ => None,
+        };
+        let result = if let Some(writer) = writer {
+            let mut details = JsonObject::new();
+            details.insert("Bucket".into(), Value::String(writer.bucket.clone()));
+            let run_part = arn.rsplit(':').next().unwrap_or("").to_string();
+            let key = if writer.prefix.is_empty() {
+                format!("{run_part}/manifest.json")
+            } else {
+                format!(
+                    "{}/{run_part}/manifest.json",
+                    writer.prefix.trim_end_matches('/')
+                )
+            };
+            details.insert("Key".into(), Value::String(key));
+            let mut output = JsonObject::new();
+            output.insert("MapRunArn".into(), Value::String(arn));
+            output.insert("ResultWriterDetails".into(), Value::Object(details));
+            Value::Object(output)
+        } else if overflow {
+            self.note_assumption(
+                "collected_results_limit",
+                "a Distributed Map without ResultWriter whose collected results pass limits.payload_bytes fails with States.DataLimitExceeded once the Map Run ends".into(),
+            );
+            let cause: Rc<str> = Rc::from(
+                "The state/task 'map' returned a result with a size exceeding the maximum number of bytes service limit.",
+            );
+            self.raise(f, names::DATA_LIMIT_EXCEEDED, cause, false);
+            return;
+        } else {
+            let mut values = results.unwrap_or_default();
+            values.resize(n_children, None);
+            if values.iter().any(Option::is_none) {
+                self.note_assumption(
+                    "failed_child_results",
+                    "a tolerated failed child contributes {\"Error\", \"Cause\"} to a Distributed Map's collected results".into(),
+                );
+            }
+            Value::Array(
+                values
+                    .into_iter()
+                    .map(|v| v.unwrap_or(Value::Null))
+                    .collect(),
+            )
+        };
+        match self.output_from_result(f, Data::json(result)) {
+            Ok(output) => self.complete_state(f, output, None),
+            Err(failure) => self.raise_own(f, failure),
+        }
+    }
+}
+
+fn items_rt(items: &Items) -> ItemsRt {
+    match items {
+        Items::Count(n) => ItemsRt::Count((*n).min(u64::from(u32::MAX)) as u32),
+        Items::Values(v) => ItemsRt::Values(Rc::new(v.clone())),
+    }
+}
+
+/// Whether a Map Run's failures exceed its tolerance, with the explanation. Failures are counted
+/// over the total number of items and must *exceed* the threshold (equal is tolerated).
+fn exceeded(run: &MapRun) -> Option<String> {
+    let failed = run.failed_items;
+    let total = run.item_counts.total;
+    let plural = |n: u64| if n == 1 { "item" } else { "items" };
+    if run.tolerated_count.is_none() && run.tolerated_percentage.is_none() {
+        return (failed > 0).then(|| {
+            format!(
+                "{failed} failed {} > ToleratedFailureCount 0 (no tolerance set)",
+                plural(failed)
+            )
+        });
+    }
+    if let Some(count) = run.tolerated_count {
+        if failed > count {
+            return Some(format!(
+                "{failed} failed {} > ToleratedFailureCount {count}",
+                plural(failed)
+            ));
+        }
+    }
+    if let Some(percentage) = run.tolerated_percentage {
+        if (failed as f64) * 100.0 > percentage * (total as f64) {
+            let actual = if total == 0 {
+                0.0
+            } else {
+                failed as f64 * 100.0 / total as f64
+            };
+            return Some(format!(
+                "{failed} failed {} of {total} ({}%) > ToleratedFailurePercentage {}",
+                plural(failed),
+                trim_float(actual),
+                trim_float(percentage)
+            ));
+        }
+    }
+    None
+}
+
+fn trim_float(v: f64) -> String {
+    let text = format!("{v:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Closed form of the tolerance rule, for tests and the page's gauge: does `failed` of `total`
+/// exceed the given tolerance?
+pub fn tolerance_exceeded(
+    failed: u64,
+    total: u64,
+    count: Option<u64>,
+    percentage: Option<f64>,
+) -> bool {
+    match (count, percentage) {
+        (None, None) => failed > 0,
+        _ => {
+            count.is_some_and(|c| failed > c)
+                || percentage.is_some_and(|p| (failed as f64) * 100.0 > p * (total as f64))
+        }
+    }
+}
