@@ -1114,8 +1114,41 @@ impl Builder<'_> {
                 }
                 None => None,
             };
+            let config_text = |key: &str| {
+                reader_config
+                    .as_ref()
+                    .and_then(|c| c.get(key))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            };
+            let csv_headers = match reader_config.as_ref().and_then(|c| c.get("CSVHeaders")) {
+                None => None,
+                Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect(),
+                ),
+                Some(other) => {
+                    self.error(
+                        "wrong-type",
+                        pointer_push(&reader.at("ReaderConfig"), "CSVHeaders"),
+                        format!(
+                            "{reader_context}: `CSVHeaders` must be an array of strings, not {}",
+                            json_type_name(other)
+                        ),
+                    );
+                    None
+                }
+            };
             Some(ItemReader {
                 resource,
+                input_type: config_text("InputType"),
+                csv_header_location: config_text("CSVHeaderLocation"),
+                csv_headers,
+                csv_delimiter: config_text("CSVDelimiter"),
+                manifest_type: config_text("ManifestType"),
                 reader_config,
                 parameters: reader
                     .get("Parameters")
@@ -1158,13 +1191,23 @@ impl Builder<'_> {
                 &format!("{context}: `ResultWriter`"),
             )?;
             let writer_context = format!("{context}: `ResultWriter`");
+            let writer_config = writer.get("WriterConfig").cloned();
+            let config_text = |key: &str| {
+                writer_config
+                    .as_ref()
+                    .and_then(|c| c.get(key))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            };
             Some(ResultWriter {
                 resource: self.string(&writer, "Resource", &writer_context),
                 parameters: writer
                     .get("Parameters")
                     .or_else(|| writer.get("Arguments"))
                     .cloned(),
-                writer_config: writer.get("WriterConfig").cloned(),
+                output_type: config_text("OutputType"),
+                transformation: config_text("Transformation"),
+                writer_config,
             })
         });
         let items_path = match obj.get("ItemsPath") {

@@ -537,7 +537,18 @@ pub struct ItemReader {
     pub reader_config: Option<Value>,
     /// `Parameters` (JSONPath) or `Arguments` (JSONata).
     pub parameters: Option<Value>,
+    /// `ReaderConfig.MaxItems` / `MaxItemsPath` / JSONata `MaxItems`.
     pub max_items: Option<Numeric>,
+    /// `ReaderConfig.InputType`: `JSON`, `JSONL`, `CSV`, `MANIFEST`, `PARQUET`…
+    pub input_type: Option<String>,
+    /// `ReaderConfig.CSVHeaderLocation`: `FIRST_ROW` or `GIVEN`.
+    pub csv_header_location: Option<String>,
+    /// `ReaderConfig.CSVHeaders` (with `GIVEN`).
+    pub csv_headers: Option<Vec<String>>,
+    /// `ReaderConfig.CSVDelimiter`: `COMMA`, `PIPE`, `SEMICOLON`, `SPACE`, `TAB`.
+    pub csv_delimiter: Option<String>,
+    /// `ReaderConfig.ManifestType`: `ATHENA_DATA`, `S3_INVENTORY`…
+    pub manifest_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -554,4 +565,8 @@ pub struct ResultWriter {
     pub parameters: Option<Value>,
     /// `WriterConfig` as written (`OutputType`, `Transformation`).
     pub writer_config: Option<Value>,
+    /// `WriterConfig.OutputType`: `JSON` or `JSONL`.
+    pub output_type: Option<String>,
+    /// `WriterConfig.Transformation`: `NONE`, `COMPACT` or `FLATTEN`.
+    pub transformation: Option<String>,
 }

@@ -305,3 +305,163 @@ fn the_workflow_type_can_be_given_for_plain_definitions() {
     );
     assert_eq!(error_codes(&express), vec!["distributed-map-in-express"]);
 }
+
+#[test]
+fn the_model_holds_every_distributed_map_field() {
+    use asl::{Jitter, Numeric, ProcessorMode, StateKind, Text, Transition};
+    let text = r#"{
+  "StartAt": "Map",
+  "TimeoutSeconds": 3600,
+  "States": {
+    "Map": {
+      "Type": "Map",
+      "Label": "Files",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "CSVDelimiter": "PIPE", "MaxItemsPath": "$.max"},
+        "Parameters": {"Bucket": "b", "Key": "k"}
+      },
+      "ItemSelector": {"value.$": "$$.Map.Item.Value"},
+      "ItemBatcher": {"MaxItemsPerBatchPath": "$.batch", "MaxInputBytesPerBatch": 1024, "BatchInput": {"run": 1}},
+      "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out"}, "WriterConfig": {"OutputType": "JSONL", "Transformation": "COMPACT"}},
+      "MaxConcurrencyPath": "$.concurrency",
+      "ToleratedFailurePercentage": 2.5,
+      "ToleratedFailureCountPath": "$.count",
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+        "StartAt": "Work",
+        "States": {
+          "Work": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "TimeoutSecondsPath": "$.t",
+            "HeartbeatSeconds": 5,
+            "Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException"], "IntervalSeconds": 2, "MaxAttempts": 0, "BackoffRate": 1.5, "MaxDelaySeconds": 60, "JitterStrategy": "FULL"}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed", "ResultPath": null}],
+            "End": true
+          },
+          "Failed": {"Type": "Fail", "ErrorPath": "$.Error", "Cause": "bad item"}
+        }
+      },
+      "Next": "Done"
+    },
+    "Done": {"Type": "Succeed"}
+  }
+}"#;
+    let loaded = load_text(text);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let model = loaded.runnable().unwrap();
+    assert_eq!(model.timeout_seconds, Some(3600));
+    let StateKind::Map(map) = &model.states[0].kind else {
+        panic!("not a map");
+    };
+    assert!(map.is_distributed());
+    assert_eq!(map.processor.mode, ProcessorMode::Distributed);
+    assert_eq!(map.processor.execution_type, Some(ExecutionType::Express));
+    assert_eq!(map.label.as_deref(), Some("Files"));
+    let reader = map.item_reader.as_ref().unwrap();
+    assert_eq!(reader.input_type.as_deref(), Some("CSV"));
+    assert_eq!(reader.csv_header_location.as_deref(), Some("GIVEN"));
+    assert_eq!(
+        reader.csv_headers,
+        Some(vec!["a".to_string(), "b".to_string()])
+    );
+    assert_eq!(reader.csv_delimiter.as_deref(), Some("PIPE"));
+    assert_eq!(reader.max_items, Some(Numeric::Path("$.max".into())));
+    let batcher = map.item_batcher.as_ref().unwrap();
+    assert_eq!(
+        batcher.max_items_per_batch,
+        Some(Numeric::Path("$.batch".into()))
+    );
+    assert_eq!(
+        batcher.max_input_bytes_per_batch,
+        Some(Numeric::Literal(1024.0))
+    );
+    assert!(batcher.batch_input.is_some());
+    let writer = map.result_writer.as_ref().unwrap();
+    assert_eq!(writer.output_type.as_deref(), Some("JSONL"));
+    assert_eq!(writer.transformation.as_deref(), Some("COMPACT"));
+    assert_eq!(
+        map.max_concurrency,
+        Some(Numeric::Path("$.concurrency".into()))
+    );
+    assert_eq!(
+        map.tolerated_failure_percentage,
+        Some(Numeric::Literal(2.5))
+    );
+    assert_eq!(
+        map.tolerated_failure_count,
+        Some(Numeric::Path("$.count".into()))
+    );
+    assert!(map.item_selector.is_some());
+    let work = map.processor.machine.state("Work").unwrap();
+    let StateKind::Task(task) = &work.kind else {
+        panic!("not a task");
+    };
+    assert_eq!(task.timeout_seconds, Some(Numeric::Path("$.t".into())));
+    assert_eq!(task.heartbeat_seconds, Some(Numeric::Literal(5.0)));
+    let retrier = &task.retry[0];
+    assert_eq!(
+        (
+            retrier.interval_seconds,
+            retrier.max_attempts,
+            retrier.backoff_rate,
+            retrier.max_delay_seconds,
+            retrier.jitter
+        ),
+        (2, 0, 1.5, Some(60), Jitter::Full)
+    );
+    assert_eq!(task.catch[0].result_path, Some(None));
+    assert_eq!(work.transition, Transition::End);
+    let StateKind::Fail(fail) = &map.processor.machine.state("Failed").unwrap().kind else {
+        panic!("not a fail");
+    };
+    assert_eq!(fail.error, Some(Text::Path("$.Error".into())));
+    assert_eq!(fail.cause, Some(Text::Literal("bad item".into())));
+}
+
+#[test]
+fn the_model_holds_jsonata_fields_at_every_level() {
+    use asl::{Condition, QueryLanguage, StateKind};
+    let text = r#"{
+  "QueryLanguage": "JSONata",
+  "StartAt": "Choose",
+  "States": {
+    "Choose": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.n > 1 %}", "Next": "Map", "Assign": {"big": true}}], "Default": "Map"},
+    "Map": {
+      "Type": "Map",
+      "Items": "{% $states.input.items %}",
+      "ItemSelector": {"v": "{% $states.context.Map.Item.Value %}"},
+      "MaxConcurrency": "{% $states.input.c %}",
+      "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "QueryLanguage": "JSONPath", "Parameters": {"a.$": "$.v"}, "End": true}}},
+      "Output": {"all": "{% $states.result %}"},
+      "End": true
+    }
+  }
+}"#;
+    let loaded = load_text(text);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let model = loaded.runnable().unwrap();
+    assert_eq!(model.query_language, QueryLanguage::Jsonata);
+    let StateKind::Choice(choice) = &model.states[0].kind else {
+        panic!("not a choice");
+    };
+    assert_eq!(
+        choice.choices[0].condition,
+        Condition::Jsonata("$states.input.n > 1".into())
+    );
+    assert!(choice.choices[0].assign.is_some());
+    let map_state = &model.states[1];
+    assert!(map_state.io.output.is_some());
+    let StateKind::Map(map) = &map_state.kind else {
+        panic!("not a map");
+    };
+    assert!(map.items.is_some());
+    assert_eq!(
+        map.max_concurrency,
+        Some(asl::Numeric::Jsonata("$states.input.c".into()))
+    );
+    let inner = &map.processor.machine.states[0];
+    assert_eq!(inner.query_language, QueryLanguage::JsonPath);
+    assert!(inner.io.parameters.is_some());
+}

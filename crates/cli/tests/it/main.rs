@@ -1,0 +1,5 @@
+//! Integration tests of the `mapsim` binary, one module per subcommand.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod validate;
