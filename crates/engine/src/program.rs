@@ -237,6 +237,8 @@ pub struct MapIr {
     pub tolerated_percentage: Option<NumberSource>,
     pub label: Option<String>,
     pub has_reader: bool,
+    /// `ItemReader.ReaderConfig.MaxItems` / `MaxItemsPath`.
+    pub reader_max_items: Option<NumberSource>,
     /// Items given by the scenario for this Map (override or the global `items`).
     pub scenario_items: Option<Rc<Items>>,
 }
@@ -869,6 +871,13 @@ impl Compiler<'_> {
             ),
             label: map.label.clone(),
             has_reader: map.item_reader.is_some(),
+            reader_max_items: map
+                .item_reader
+                .as_ref()
+                .and_then(|r| r.max_items.as_ref())
+                .and_then(|n| {
+                    self.number(n, &format!("{p}/ItemReader/ReaderConfig"), "MaxItemsPath")
+                }),
             scenario_items,
         }
     }

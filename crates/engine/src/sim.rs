@@ -1032,6 +1032,14 @@ impl Simulation {
             .unwrap_or(&[])
     }
 
+    /// The parent execution's timeline (attempts, retries, catches).
+    pub fn parent_timeline(&self) -> &[TimelineEntry] {
+        self.executions
+            .get(self.parent as usize)
+            .and_then(|e| e.timeline.as_deref())
+            .unwrap_or(&[])
+    }
+
     /// The parent history as `GetExecutionHistory` JSON.
     pub fn parent_history_json(&self) -> Value {
         history::to_aws_json(self.parent_history(), self.scenario.start_epoch_ms)

@@ -467,12 +467,15 @@ impl Simulation {
         }
     }
 
+    /// An iteration ended. `in_task`: it failed in a Task state, which AWS records as aborted
+    /// once the siblings are (record 11: a fourth `TaskStateAborted` before `MapStateFailed`).
     pub(super) fn iteration_ended(
         &mut self,
         parent: u32,
         index: u32,
         last: u32,
         result: Result<Data, (ErrorId, Rc<str>)>,
+        in_task: bool,
     ) {
         let exec = self.exec_of(parent);
         let state_id = self.state_of(parent);
@@ -545,6 +548,9 @@ impl Simulation {
                         "MapIterationAborted",
                         iteration_details(sibling),
                     );
+                }
+                if in_task {
+                    self.emit_side(exec, last, "TaskStateAborted", None);
                 }
                 if let Some(fiber) = self.fibers.get_mut(parent as usize) {
                     fiber.container = None;

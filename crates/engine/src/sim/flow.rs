@@ -1453,6 +1453,18 @@ impl Simulation {
                 let output = self.catch_output(f, catcher, error, &cause);
                 match output {
                     Ok(output) => {
+                        // A caught Map or Parallel failure is still recorded as the state's
+                        // failure before it exits (recorded from AWS).
+                        let is_container =
+                            matches!(state.kind, KindIr::Map(_) | KindIr::Parallel { .. });
+                        if is_container && !own {
+                            let kind = if matches!(state.kind, KindIr::Map(_)) {
+                                "MapStateFailed"
+                            } else {
+                                "ParallelStateFailed"
+                            };
+                            self.emit(f, kind, None);
+                        }
                         if let Some(stats) = self.stats.get_mut(state_id as usize) {
                             stats.caught += 1;
                             if let Some(c) = stats.catches_by_catcher.get_mut(index) {
@@ -1677,8 +1689,15 @@ impl Simulation {
             },
             Link::Iteration { parent, index } => {
                 let last = fiber.last_event;
+                let in_task = matches!(
+                    self.program
+                        .states
+                        .get(fiber.state as usize)
+                        .map(|s| &s.kind),
+                    Some(KindIr::Task(_))
+                );
                 self.free_fiber(f);
-                self.iteration_ended(parent, index, last, result);
+                self.iteration_ended(parent, index, last, result, in_task);
             }
             Link::Branch { parent, index } => {
                 let last = fiber.last_event;

@@ -286,6 +286,29 @@ impl Simulation {
             Ok(None) => DISTRIBUTED_DEFAULT_CONCURRENCY,
             Err(failure) => return self.raise_own(f, failure),
         };
+        // ReaderConfig.MaxItems caps what the reader returns; a value that is not an integer
+        // fails the state before the Map Run starts, a negative one fails the Map Run.
+        let max_items = match (&map.reader_max_items, map.has_reader) {
+            (Some(source), true) => match self.read_number(f, source, &effective, true) {
+                Ok(n) => Some(n),
+                Err(failure) => return self.raise_own(f, failure),
+            },
+            _ => None,
+        };
+        let (items, n_items) = match max_items {
+            Some(m) if m > 0.0 && m < f64::from(n_items) => {
+                let m = m as u32;
+                let items = match items {
+                    ItemsRt::Count(_) => ItemsRt::Count(m),
+                    ItemsRt::Values(v) => {
+                        ItemsRt::Values(Rc::new(v.iter().take(m as usize).cloned().collect()))
+                    }
+                };
+                (items, m)
+            }
+            _ => (items, n_items),
+        };
+        let reader_failure = max_items.is_some_and(|m| m < 0.0);
         let batches = match self.batches(f, map, &effective, &items, n_items) {
             Ok(b) => b,
             Err(failure) => return self.raise_own(f, failure),
@@ -378,6 +401,11 @@ impl Simulation {
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.container = Some(Box::new(Container::Distributed { run: id }));
             fiber.phase = Phase::Waiting;
+        }
+        if reader_failure {
+            let cause: Rc<str> = Rc::from("field MaxItems must be positive");
+            self.fail_run_with(id, names::ITEM_READER_FAILED, cause);
+            return;
         }
         if n_children == 0 {
             self.complete_run(id);
@@ -898,6 +926,12 @@ impl Simulation {
                 child_cause.unwrap_or_else(|| Rc::from("")),
             )
         };
+        self.fail_run_with(run_id, error, cause);
+    }
+
+    /// Fails a Map Run: running children are aborted, pending ones never start, and the Map
+    /// state handles `error`.
+    fn fail_run_with(&mut self, run_id: u32, error: ErrorId, cause: Rc<str>) {
         self.abort_running_children(run_id);
         let now = self.now;
         let error_name = self.errors.name(error).to_string();

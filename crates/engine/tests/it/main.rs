@@ -1,0 +1,10 @@
+//! Integration tests of the engine, in one binary: AWS-recording conformance, one test per rule
+//! of ASL-SEMANTICS.md, property tests, determinism, and the real-world corpus.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod conformance;
+mod corpus;
+mod determinism;
+mod properties;
+mod semantics;
+mod support;
