@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod diagnostic;
+pub mod edit;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod limits;

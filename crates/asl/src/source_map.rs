@@ -51,6 +51,8 @@ struct Node {
     exact: bool,
     /// An array or object (as opposed to a scalar).
     container: bool,
+    /// A YAML block scalar (`|`, `>`): its range is its content, without the indicator line.
+    block_scalar: bool,
     /// Child node indices, in document order (empty for scalars).
     children: Vec<u32>,
     /// For object members: the member's name (decoded).
@@ -127,6 +129,26 @@ impl SourceMap {
     /// The location of this pointer's key (for an object member), if it exists.
     pub fn key_location(&self, pointer: &str) -> Option<Location> {
         self.span(pointer).and_then(|span| span.key)
+    }
+
+    /// Whether this pointer's value is an array or object (`None` when it does not exist).
+    pub fn is_container(&self, pointer: &str) -> Option<bool> {
+        let (node, rest) = self.walk(pointer)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        self.nodes.get(node as usize).map(|n| n.container)
+    }
+
+    /// Whether this pointer's value is a YAML block scalar (`|` or `>`).
+    pub fn is_block_scalar(&self, pointer: &str) -> bool {
+        match self.walk(pointer) {
+            Some((node, "")) => self
+                .nodes
+                .get(node as usize)
+                .is_some_and(|n| n.block_scalar),
+            _ => false,
+        }
     }
 
     /// The pointers of the children of this pointer's value, in document order.
@@ -415,7 +437,8 @@ impl Origin {
         }
     }
 
-    /// Whether every byte of the derived range maps one to one into the user's text.
+    /// Whether every byte of the derived range comes from the user's text (an escape sequence
+    /// counts: it is where its character is written; a substituted value does not).
     fn is_exact(&self, start: usize, end: usize) -> bool {
         let first = self
             .segments
@@ -423,7 +446,7 @@ impl Origin {
         self.segments[first.min(self.segments.len())..]
             .iter()
             .take_while(|s| s.out_start < end.max(start + 1))
-            .all(|s| s.exact && s.out_len == s.src_len)
+            .all(|s| s.exact)
     }
 
     /// Maps a derived range to a range of the user's text, and says whether it is exact.
@@ -547,6 +570,10 @@ pub(crate) fn build(
             key,
             exact,
             container: raw.style == ScalarStyle::Container,
+            block_scalar: matches!(
+                raw.style,
+                ScalarStyle::YamlLiteral | ScalarStyle::YamlFolded
+            ),
             children: Vec::with_capacity(raw.children.len()),
             name: raw.name.clone(),
         });

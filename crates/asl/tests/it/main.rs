@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod conformance;
+mod edit;
 mod fuzz;
 mod reading;
 mod rules;
