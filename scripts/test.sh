@@ -125,9 +125,9 @@ step "clippy wasm32" cargo clippy --workspace --target wasm32-unknown-unknown --
 step "clippy wasm32 (app tests)" cargo clippy -p mapsim --tests --target wasm32-unknown-unknown -- -D warnings
 # The corpus conformance test writes its score line past the test harness's capture; the
 # summary repeats it.
-step "native tests" cargo test --workspace
-step "browser tests (app)" env TMPDIR="$browser_tmp" cargo test --target wasm32-unknown-unknown -p mapsim --test it
-step "browser tests (engine)" env TMPDIR="$browser_tmp" cargo test --target wasm32-unknown-unknown -p engine --tests
+step "native tests" cargo test --workspace --no-fail-fast
+step "browser tests (app)" env TMPDIR="$browser_tmp" cargo test --no-fail-fast --target wasm32-unknown-unknown -p mapsim --test it
+step "browser tests (engine)" env TMPDIR="$browser_tmp" cargo test --no-fail-fast --target wasm32-unknown-unknown -p engine --tests
 
 size_note="not measured (the release build failed)"
 if step "release build" trunk build --release; then

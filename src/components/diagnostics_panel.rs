@@ -40,7 +40,7 @@ pub fn DiagnosticsPanel(props: &DiagnosticsPanelProps) -> Html {
                     </span>
                     <span class="diagnostic-message">{ diagnostic.message.clone() }</span>
                     if !diagnostic.pointer.is_empty() {
-                        <code class="diagnostic-pointer">{ diagnostic.pointer.clone() }</code>
+                        <code class="diagnostic-pointer">{ pointer_with_breaks(&diagnostic.pointer) }</code>
                     }
                 </span>
             </>
@@ -106,4 +106,12 @@ pub fn DiagnosticsPanel(props: &DiagnosticsPanelProps) -> Html {
             }
         </section>
     }
+}
+
+/// A JSON pointer that may wrap after each `/` (rather than in the middle of a state name).
+fn pointer_with_breaks(pointer: &str) -> Html {
+    pointer
+        .split_inclusive('/')
+        .map(|segment| html! { <>{ segment.to_string() }<wbr /></> })
+        .collect()
 }

@@ -182,6 +182,24 @@ test('broken JSON gives a diagnostic at its line, and the page keeps working', a
   await screenshot('typed-trailing-character');
 });
 
+test('a mistake in the definition is reported at its line, with its JSON pointer', async () => {
+  const page = await openPage();
+  const example = await page.inputValue(EDITOR);
+  const misspelt = example.replace('"Next": "ChargePayment"', '"Next": "ChargePaymnt"');
+  assert.notEqual(misspelt, example, 'the example has the Next field this test edits');
+  const line = String(misspelt.split('\n').findIndex((text) => text.includes('ChargePaymnt')) + 1);
+  await page.fill(EDITOR, misspelt);
+  const diagnostic = page.locator(DIAGNOSTIC).first();
+  await diagnostic.waitFor();
+  assert.equal(await diagnostic.getAttribute('data-severity'), 'error');
+  assert.equal(await diagnostic.getAttribute('data-line'), line);
+  assert.match(await diagnostic.textContent(), /ChargePaymnt/);
+  assert.match(await diagnostic.textContent(), /\/States\/ProcessOrders\/ItemProcessor\/States\/ValidateOrder/);
+  await diagnostic.click();
+  assert.equal(await caretLine(page), Number(line));
+  await screenshot('unknown-next-state');
+});
+
 test('the example picker opens each built-in example, replacing edits', async () => {
   const page = await openPage();
   const picker = '[data-testid="example-picker"]';
