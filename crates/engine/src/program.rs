@@ -14,7 +14,7 @@ use crate::choice::Rule;
 use crate::data::{ResultPath, Selection, Template};
 use crate::errors::{ErrorId, ErrorNames, ErrorPattern};
 use crate::jsonata;
-use crate::scenario::{self, ItemSelection, Items, Latency, Scenario};
+use crate::scenario::{self, ItemSelection, Items, Scenario};
 
 pub type StateId = u32;
 pub type MachineId = u32;
@@ -195,7 +195,7 @@ pub struct TaskIr {
 /// A Task's scenario behaviour, resolved.
 #[derive(Debug)]
 pub struct Behaviour {
-    pub latency: Latency,
+    pub latency: crate::scenario::Sampler,
     pub faults: Vec<FaultIr>,
     pub result: Option<Rc<Value>>,
     pub result_bytes: Option<u64>,
@@ -765,7 +765,8 @@ impl Compiler<'_> {
             behaviour: Behaviour {
                 latency: given
                     .and_then(|g| g.latency)
-                    .unwrap_or(self.scenario.default_latency),
+                    .unwrap_or(self.scenario.default_latency)
+                    .sampler(),
                 faults,
                 result: given
                     .and_then(|g| g.result.as_ref())

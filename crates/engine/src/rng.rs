@@ -30,6 +30,8 @@ pub fn hash_words(words: &[u64]) -> u64 {
 #[derive(Debug, Clone)]
 pub struct Stream {
     pcg: Pcg32,
+    /// The second deviate of the last polar-method pair.
+    spare_normal: Option<f64>,
 }
 
 impl Stream {
@@ -40,6 +42,7 @@ impl Stream {
         let sequence = hash_words(&[seed, key, 2]);
         Stream {
             pcg: Pcg32::new(state, sequence),
+            spare_normal: None,
         }
     }
 
@@ -68,12 +71,22 @@ impl Stream {
         low + bounded(self.next_u64(), span + 1)
     }
 
-    /// A standard normal deviate (Box–Muller with `libm`).
+    /// A standard normal deviate (Marsaglia's polar method with `libm`; each accepted pair
+    /// yields two deviates, the second kept for the next call).
     pub fn normal(&mut self) -> f64 {
-        // 1 - unit() is in (0, 1], so the logarithm is finite.
-        let u1 = 1.0 - self.unit();
-        let u2 = self.unit();
-        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+        if let Some(z) = self.spare_normal.take() {
+            return z;
+        }
+        loop {
+            let u = 2.0 * self.unit() - 1.0;
+            let v = 2.0 * self.unit() - 1.0;
+            let s = u * u + v * v;
+            if s > 0.0 && s < 1.0 {
+                let m = libm::sqrt(-2.0 * libm::log(s) / s);
+                self.spare_normal = Some(v * m);
+                return u * m;
+            }
+        }
     }
 }
 

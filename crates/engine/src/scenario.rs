@@ -117,14 +117,77 @@ pub enum Latency {
 const Z_99: f64 = 2.326_347_874_040_841;
 
 impl Latency {
-    /// Draws one latency in milliseconds.
-    pub fn sample(&self, stream: &mut crate::rng::Stream) -> u64 {
+    /// The distribution with its parameters precomputed, for repeated draws.
+    pub fn sampler(&self) -> Sampler {
         match *self {
-            Latency::Fixed(ms) => ms,
-            Latency::Uniform { min_ms, max_ms } => stream.range_inclusive(min_ms, max_ms),
+            Latency::Fixed(ms) => Sampler::Fixed(ms),
+            Latency::Uniform { min_ms, max_ms } => Sampler::Uniform { min_ms, max_ms },
             Latency::Lognormal { median_ms, p99_ms } => {
                 let sigma = libm::log(p99_ms / median_ms) / Z_99;
-                let value = median_ms * libm::exp(sigma * stream.normal());
+                let quantile = |u: f64| median_ms * libm::exp(sigma * normal_quantile(u));
+                let table = (0..=QUANTILES)
+                    .map(|i| {
+                        if i == 0 {
+                            0.0
+                        } else {
+                            quantile(i as f64 / QUANTILES as f64)
+                        }
+                    })
+                    .collect();
+                Sampler::Lognormal {
+                    median_ms,
+                    sigma,
+                    table: std::rc::Rc::new(table),
+                }
+            }
+        }
+    }
+}
+
+/// Points of the tabulated lognormal quantile function.
+const QUANTILES: usize = 4096;
+
+/// A latency distribution ready to draw from.
+///
+/// A lognormal draw is inverse-transform sampling: a uniform `u` is mapped through the
+/// distribution's quantile function, tabulated at 4,096 points when the simulation is set up and
+/// interpolated linearly in between (the result is rounded to whole milliseconds anyway); in the
+/// outermost 1/4,096 of either tail the quantile is computed exactly. No transcendental function
+/// runs per draw, and the table is built with `libm`, so every platform draws the same values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sampler {
+    Fixed(u64),
+    Uniform {
+        min_ms: u64,
+        max_ms: u64,
+    },
+    Lognormal {
+        median_ms: f64,
+        sigma: f64,
+        table: std::rc::Rc<Vec<f64>>,
+    },
+}
+
+impl Sampler {
+    pub fn sample(&self, stream: &mut crate::rng::Stream) -> u64 {
+        match self {
+            Sampler::Fixed(ms) => *ms,
+            Sampler::Uniform { min_ms, max_ms } => stream.range_inclusive(*min_ms, *max_ms),
+            Sampler::Lognormal {
+                median_ms,
+                sigma,
+                table,
+            } => {
+                let u = stream.unit();
+                let x = u * QUANTILES as f64;
+                let i = x as usize;
+                let value = match (table.get(i), table.get(i + 1)) {
+                    (Some(lo), Some(hi)) if i > 0 && i + 1 < QUANTILES => {
+                        lo + (x - i as f64) * (hi - lo)
+                    }
+                    _ if u > 0.0 => median_ms * libm::exp(sigma * normal_quantile(u)),
+                    _ => 0.0,
+                };
                 // Round to whole milliseconds and keep inside the accepted range.
                 let rounded = libm::floor(value + 0.5);
                 if rounded.is_finite() && rounded > 0.0 {
@@ -135,10 +198,106 @@ impl Latency {
             }
         }
     }
+}
 
-    /// Whether sampling draws random numbers (a fixed latency does not).
-    pub fn is_random(&self) -> bool {
-        !matches!(self, Latency::Fixed(_))
+/// The standard normal quantile function Φ⁻¹(p) (Wichura's algorithm AS 241, PPND16: about
+/// 16 significant digits), with `libm` only.
+pub fn normal_quantile(p: f64) -> f64 {
+    let q = p - 0.5;
+    if q.abs() <= 0.425 {
+        let r = 0.180_625 - q * q;
+        return q
+            * (((((((2_509.080_928_730_122_7 * r + 33_430.575_583_588_128) * r
+                + 67_265.770_927_008_7)
+                * r
+                + 45_921.953_931_549_87)
+                * r
+                + 13_731.693_765_509_461)
+                * r
+                + 1_971.590_950_306_551_3)
+                * r
+                + 133.141_667_891_784_38)
+                * r
+                + 3.387_132_872_796_366_5)
+            / (((((((5_226.495_278_852_545 * r + 28_729.085_735_721_943) * r
+                + 39_307.895_800_092_71)
+                * r
+                + 21_213.794_301_586_597)
+                * r
+                + 5_394.196_021_424_751)
+                * r
+                + 687.187_007_492_057_9)
+                * r
+                + 42.313_330_701_600_91)
+                * r
+                + 1.0);
+    }
+    let tail = if q < 0.0 { p } else { 1.0 - p };
+    if tail <= 0.0 {
+        return if q < 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+    }
+    let mut r = libm::sqrt(-libm::log(tail));
+    let value = if r <= 5.0 {
+        r -= 1.6;
+        (((((((7.745_450_142_783_414e-4 * r + 2.272_384_498_926_918_4e-2) * r
+            + 2.417_807_251_774_506e-1)
+            * r
+            + 1.270_458_252_452_368_4)
+            * r
+            + 3.647_848_324_763_204_5)
+            * r
+            + 5.769_497_221_460_691)
+            * r
+            + 4.630_337_846_156_546)
+            * r
+            + 1.423_437_110_749_683_5)
+            / (((((((1.050_750_071_644_416_9e-9 * r + 5.475_938_084_995_345e-4) * r
+                + 1.519_866_656_361_645_7e-2)
+                * r
+                + 1.481_039_764_274_800_7e-1)
+                * r
+                + 6.897_673_349_851e-1)
+                * r
+                + 1.676_384_830_183_803_8)
+                * r
+                + 2.053_191_626_637_759)
+                * r
+                + 1.0)
+    } else {
+        r -= 5.0;
+        (((((((2.010_334_399_292_288_1e-7 * r + 2.711_555_568_743_487_6e-5) * r
+            + 1.242_660_947_388_078_4e-3)
+            * r
+            + 2.653_218_952_657_612_4e-2)
+            * r
+            + 2.965_605_718_285_048_7e-1)
+            * r
+            + 1.784_826_539_917_291_3)
+            * r
+            + 5.463_784_911_164_114)
+            * r
+            + 6.657_904_643_501_103)
+            / (((((((2.044_263_103_389_939_7e-15 * r + 1.421_511_758_316_446e-7) * r
+                + 1.846_318_317_510_054_8e-5)
+                * r
+                + 7.868_691_311_456_133e-4)
+                * r
+                + 1.487_536_129_085_061_5e-2)
+                * r
+                + 1.369_298_809_227_358e-1)
+                * r
+                + 5.998_322_065_558_88e-1)
+                * r
+                + 1.0)
+    };
+    if q < 0.0 {
+        -value
+    } else {
+        value
     }
 }
 
@@ -1257,11 +1416,29 @@ mod tests {
     }
 
     #[test]
+    fn normal_quantile_known_values() {
+        for (p, z) in [
+            (0.5, 0.0),
+            (0.975, 1.959_963_984_540_054),
+            (0.99, 2.326_347_874_040_841),
+            (0.001, -3.090_232_306_167_813_6),
+            (1e-10, -6.361_340_902_404_056),
+        ] {
+            assert!(
+                (normal_quantile(p) - z).abs() < 1e-12,
+                "{p}: {}",
+                normal_quantile(p)
+            );
+        }
+    }
+
+    #[test]
     fn lognormal_median_and_p99() {
         let latency = Latency::Lognormal {
             median_ms: 100.0,
             p99_ms: 1000.0,
-        };
+        }
+        .sampler();
         let mut stream = crate::rng::Stream::new(1, 1);
         let mut draws: Vec<u64> = (0..100_000).map(|_| latency.sample(&mut stream)).collect();
         draws.sort_unstable();

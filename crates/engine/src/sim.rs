@@ -217,6 +217,9 @@ struct Fiber {
     holds_lambda: bool,
     /// The time the current task attempt started (for timelines).
     attempt_started: u64,
+    /// The Task's timeout and heartbeat for this visit, in ms (read when it is scheduled).
+    timeout_ms: Option<u64>,
+    heartbeat_ms: Option<u64>,
     pending_error: Option<(ErrorId, Rc<str>)>,
     /// The error was raised by this state's own data processing (no `…StateFailed` event).
     error_is_own: bool,
@@ -280,6 +283,8 @@ pub struct Simulation {
     /// The traced / replayed child's history and timeline once it ended.
     traced: Option<(Vec<HistoryEvent>, Vec<TimelineEntry>, ExecutionStatus)>,
     stalled: bool,
+    /// Root fibers to continue before the next queued event (see `resume_now`).
+    continuations: Vec<(u32, u32)>,
 }
 
 impl Simulation {
@@ -347,6 +352,7 @@ impl Simulation {
             assumptions_used: BTreeMap::new(),
             traced: None,
             stalled: false,
+            continuations: Vec::new(),
         }
     }
 
@@ -375,13 +381,17 @@ impl Simulation {
         if self.is_finished() {
             return false;
         }
+        if !self.continuations.is_empty() {
+            self.drain_continuations();
+            return !self.is_finished();
+        }
         let Some(event) = self.queue.pop(self.now) else {
             self.stall();
             return false;
         };
         self.now = event.time;
         self.events_processed += 1;
-        self.dispatch(event.kind, event.target, event.generation);
+        self.dispatch_all(event.kind, event.target, event.generation);
         !self.is_finished()
     }
 
@@ -396,7 +406,12 @@ impl Simulation {
     pub fn step_until_budget(&mut self, t_ms: u64, max_events: usize) -> bool {
         let mut done = 0;
         while done < max_events && !self.is_finished() {
-            match self.queue.peek_time(self.now) {
+            let next = if self.continuations.is_empty() {
+                self.queue.peek_time(self.now)
+            } else {
+                Some(self.now)
+            };
+            match next {
                 Some(time) if time <= t_ms => {
                     self.step();
                     done += 1;
@@ -437,7 +452,11 @@ impl Simulation {
 
     /// Time of the next event, if any.
     pub fn next_event_ms(&self) -> Option<u64> {
-        self.queue.peek_time(self.now)
+        if self.continuations.is_empty() {
+            self.queue.peek_time(self.now)
+        } else {
+            Some(self.now)
+        }
     }
 
     pub fn outcome(&self) -> Option<&Outcome> {
@@ -549,6 +568,8 @@ impl Simulation {
             busy_until: 0,
             holds_lambda: false,
             attempt_started: 0,
+            timeout_ms: None,
+            heartbeat_ms: None,
             pending_error: None,
             error_is_own: false,
             in_state: false,
@@ -638,10 +659,40 @@ impl Simulation {
         }
     }
 
+    /// Continues a fiber at the current instant. The root fiber of an execution is the only
+    /// fiber of its execution that can act at this point, so it continues straight after the
+    /// current event (no queue round trip); iterations and branches go through the queue so
+    /// that siblings interleave as AWS records them.
     fn resume_now(&mut self, f: u32) {
-        let generation = self.fibers.get(f as usize).map_or(0, |x| x.generation);
-        self.queue
-            .push(self.now, self.now, f, generation, EventKind::Resume);
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return;
+        };
+        let generation = fiber.generation;
+        if fiber.link == Link::Root {
+            self.continuations.push((f, generation));
+        } else {
+            self.queue
+                .push(self.now, self.now, f, generation, EventKind::Resume);
+        }
+    }
+
+    /// Dispatches an event, then every continuation it caused.
+    fn dispatch_all(&mut self, kind: EventKind, target: u32, generation: u32) {
+        self.dispatch(kind, target, generation);
+        self.drain_continuations();
+    }
+
+    fn drain_continuations(&mut self) {
+        let mut i = 0;
+        while let Some(&(f, g)) = self.continuations.get(i) {
+            i += 1;
+            if self.is_finished() {
+                break;
+            }
+            self.events_processed += 1;
+            self.dispatch(EventKind::Resume, f, g);
+        }
+        self.continuations.clear();
     }
 
     fn resume_at(&mut self, f: u32, time: u64) {

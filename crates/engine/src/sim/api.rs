@@ -357,6 +357,7 @@ impl Simulation {
         }
         replay.now = record.start_ms;
         replay.start_child(run as u32, child as u32);
+        replay.drain_continuations();
         if record.status == ChildStatus::Aborted {
             let exec = replay
                 .executions
@@ -380,7 +381,7 @@ impl Simulation {
                 break;
             };
             replay.now = event.time;
-            replay.dispatch(event.kind, event.target, event.generation);
+            replay.dispatch_all(event.kind, event.target, event.generation);
         }
         match replay.traced.take() {
             Some((history, timeline, status)) => Ok(ChildTrace {

@@ -834,7 +834,10 @@ impl Simulation {
         else {
             return;
         };
-        let raw = self.fibers.get(f as usize).map(|x| x.input.clone());
+        let raw = match (&task.timeout, &task.heartbeat) {
+            (None, None) => None,
+            _ => self.fibers.get(f as usize).map(|x| x.input.clone()),
+        };
         let timeout = self.task_seconds(f, task.timeout.as_ref(), raw.as_ref());
         let heartbeat = self.task_seconds(f, task.heartbeat.as_ref(), raw.as_ref());
         let (timeout, heartbeat) = match (timeout, heartbeat) {
@@ -855,6 +858,8 @@ impl Simulation {
         self.emit(f, kind, details);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.effective = Some(effective);
+            fiber.timeout_ms = timeout.map(|s| s.saturating_mul(1000));
+            fiber.heartbeat_ms = heartbeat.map(|s| s.saturating_mul(1000));
             fiber.phase = Phase::TaskStart;
         }
         self.resume_now(f);
@@ -981,17 +986,10 @@ impl Simulation {
         } else {
             let latency = self.sample_latency(exec, task);
             let outcome = self.decide_fault(f, exec, task, retry_count);
-            let raw = self.fibers.get(f as usize).map(|x| x.input.clone());
-            let timeout_ms = self
-                .task_seconds(f, task.timeout.as_ref(), raw.as_ref())
-                .ok()
-                .flatten()
-                .map(|s| s.saturating_mul(1000));
-            let heartbeat_ms = self
-                .task_seconds(f, task.heartbeat.as_ref(), raw.as_ref())
-                .ok()
-                .flatten()
-                .map(|s| s.saturating_mul(1000));
+            let (timeout_ms, heartbeat_ms) = self
+                .fibers
+                .get(f as usize)
+                .map_or((None, None), |x| (x.timeout_ms, x.heartbeat_ms));
             let beats = task
                 .behaviour
                 .heartbeat_interval_ms
@@ -1021,11 +1019,9 @@ impl Simulation {
     }
 
     fn sample_latency(&mut self, exec: u32, task: &TaskIr) -> u64 {
-        let latency = task.behaviour.latency;
-        if !latency.is_random() {
-            if let crate::scenario::Latency::Fixed(ms) = latency {
-                return ms;
-            }
+        let latency = &task.behaviour.latency;
+        if let crate::scenario::Sampler::Fixed(ms) = latency {
+            return *ms;
         }
         match self.executions.get(exec as usize) {
             Some(e) => latency.sample(&mut e.rng.borrow_mut()),
@@ -1718,7 +1714,15 @@ impl Simulation {
         output: Option<Data>,
     ) {
         let recording = self.recording(exec);
-        let output_value = output.as_ref().map(|d| self.value_of(d));
+        let is_parent = self
+            .executions
+            .get(exec as usize)
+            .is_some_and(|e| e.link == ExecLink::Parent);
+        let output_value = if recording || is_parent {
+            output.as_ref().map(|d| self.value_of(d))
+        } else {
+            None
+        };
         let error_name = error.map(|e| self.errors.name(e).to_string());
         match status {
             ExecutionStatus::Succeeded => {

@@ -1,6 +1,5 @@
 //! Distributed Map: Map Runs, their child executions, tolerance, batching, results.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::{Map as JsonObject, Value};
@@ -91,6 +90,8 @@ pub struct ChildRecord {
     state: u32,
     pub start_ms: u64,
     pub end_ms: u64,
+    /// The child's execution id while it runs.
+    exec: u32,
 }
 
 impl ChildRecord {
@@ -117,7 +118,8 @@ pub struct MapRun {
     pub max_concurrency: u32,
     pub children: Vec<ChildRecord>,
     next_child: u32,
-    running: BTreeMap<u32, u32>,
+    /// Children currently running (their execution ids are in their records).
+    running: u32,
     failed_items: u64,
     pub verdict: Option<Verdict>,
     results: Option<Vec<Option<Value>>>,
@@ -143,7 +145,7 @@ impl MapRun {
             max_concurrency: 0,
             children: Vec::new(),
             next_child: 0,
-            running: BTreeMap::new(),
+            running: 0,
             failed_items: 0,
             verdict: None,
             results: None,
@@ -360,6 +362,7 @@ impl Simulation {
             state: u32::MAX,
             start_ms: 0,
             end_ms: 0,
+            exec: u32::MAX,
         };
         let run = MapRun {
             setup: Rc::new(setup),
@@ -382,7 +385,7 @@ impl Simulation {
             max_concurrency,
             children: vec![record; n_children as usize],
             next_child: 0,
-            running: BTreeMap::new(),
+            running: 0,
             failed_items: 0,
             verdict: None,
             results: if collecting { Some(Vec::new()) } else { None },
@@ -532,7 +535,7 @@ impl Simulation {
                 return;
             };
             if run.status != RunStatus::Running
-                || run.running.len() as u32 >= run.max_concurrency
+                || run.running >= run.max_concurrency
                 || run.next_child as usize >= run.children.len()
             {
                 return;
@@ -636,7 +639,10 @@ impl Simulation {
         }
         self.child_bookkeeping_start(run_id, child, start, end);
         if let Some(run) = self.runs.get_mut(run_id as usize) {
-            run.running.insert(child, exec);
+            run.running += 1;
+            if let Some(record) = run.children.get_mut(child as usize) {
+                record.exec = exec;
+            }
         }
         self.resume_now(root);
     }
@@ -797,7 +803,7 @@ impl Simulation {
         let Some(run) = self.runs.get_mut(run_id as usize) else {
             return;
         };
-        run.running.remove(&child);
+        run.running = run.running.saturating_sub(1);
         let (start, end) = run.setup.child_items(child);
         let n = u64::from(end - start);
         let child_status = match status {
@@ -883,7 +889,7 @@ impl Simulation {
                 return;
             }
         }
-        let done = run.next_child as usize >= run.children.len() && run.running.is_empty();
+        let done = run.next_child as usize >= run.children.len() && run.running == 0;
         if done {
             self.complete_run(run_id);
         } else {
@@ -960,7 +966,16 @@ impl Simulation {
 
     fn abort_running_children(&mut self, run_id: u32) {
         let running: Vec<(u32, u32)> = match self.runs.get_mut(run_id as usize) {
-            Some(run) => std::mem::take(&mut run.running).into_iter().collect(),
+            Some(run) => {
+                run.running = 0;
+                run.children
+                    .iter()
+                    .take(run.next_child as usize)
+                    .enumerate()
+                    .filter(|(_, c)| c.status == ChildStatus::Running)
+                    .map(|(i, c)| (i as u32, c.exec))
+                    .collect()
+            }
             None => return,
         };
         let now = self.now;
