@@ -208,15 +208,14 @@ impl Simulation {
         let Some(outcome) = &self.outcome else {
             return format!("RUNNING at {}", clock_text(self.now));
         };
-        let failing_run = self.runs.iter().rev().find(|r| r.verdict.is_some());
+        // The parent's own Map Runs (not those of nested Distributed Maps) decide the verdict.
+        let top = || self.runs.iter().filter(|r| !r.setup.nested);
+        let failing_run = top().filter(|r| r.verdict.is_some()).last();
         match outcome.status {
             ExecutionStatus::Succeeded => {
-                let failed: u64 = self
-                    .runs
-                    .iter()
-                    .map(|r| r.item_counts.failed + r.item_counts.timed_out)
-                    .sum();
-                match self.runs.last() {
+                let last = top().last();
+                let failed = last.map_or(0, |r| r.item_counts.failed + r.item_counts.timed_out);
+                match last {
                     Some(run) if failed > 0 => {
                         let total = run.item_counts.total.max(1);
                         let pct = failed as f64 * 100.0 / total as f64;

@@ -862,7 +862,18 @@ impl Simulation {
             fiber.heartbeat_ms = heartbeat.map(|s| s.saturating_mul(1000));
             fiber.phase = Phase::TaskStart;
         }
-        self.resume_now(f);
+        // The root fiber is alone in its execution: it starts the Task in the same step.
+        // Iterations and branches start it in a later step, after their siblings were
+        // scheduled, as AWS records them (all `TaskScheduled`, then all `TaskStarted`).
+        if self
+            .fibers
+            .get(f as usize)
+            .is_some_and(|x| x.link == Link::Root)
+        {
+            self.task_start(f);
+        } else {
+            self.resume_now(f);
+        }
     }
 
     fn task_seconds(

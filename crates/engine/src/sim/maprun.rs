@@ -28,6 +28,8 @@ pub enum ItemsRt {
 #[derive(Debug)]
 pub struct RunSetup {
     pub id: u32,
+    /// Started by a child execution (a Distributed Map inside a Distributed Map).
+    pub nested: bool,
     pub state: StateId,
     pub processor_start: StateId,
     /// `Label`, or the state name: the Map Run's name in ARNs.
@@ -351,6 +353,7 @@ impl Simulation {
             parent_entered_ms,
             parent_retry_count,
             parent_vars,
+            nested: self.exec_of(f) != self.parent,
         };
         let n_children = setup.n_children();
         let collecting = map.result_writer.is_none();
