@@ -265,7 +265,7 @@ impl Validator<'_> {
         self.transition(&state);
         self.data_flow(&state);
         match type_name {
-            "Task" => self.task(&state),
+            "Task" => self.task(&state, scope),
             "Choice" => self.choice(&state),
             "Wait" => self.wait(&state),
             "Fail" => self.fail(&state),
@@ -453,9 +453,34 @@ impl Validator<'_> {
         }
     }
 
-    fn task(&mut self, state: &StateRef<'_>) {
+    fn task(&mut self, state: &StateRef<'_>, scope: Scope) {
         let object = state.object;
         let context = state.context();
+        if let (Some(Value::String(resource)), Some(ExecutionType::Express)) =
+            (object.get("Resource"), scope.workflow)
+        {
+            // Express workflows run at most five minutes and cannot wait for jobs or callbacks.
+            let pattern = if resource.ends_with(".waitForTaskToken") {
+                Some("the callback pattern (`.waitForTaskToken`)")
+            } else if resource.ends_with(".sync") || resource.contains(".sync:") {
+                Some("the job-run pattern (`.sync`)")
+            } else if resource.contains(":activity:") {
+                Some("activities")
+            } else {
+                None
+            };
+            if let Some(pattern) = pattern {
+                let within = match scope.kind {
+                    MachineKind::Processor => "the Express child workflows of a Distributed Map",
+                    _ => "an Express workflow",
+                };
+                self.error(
+                    "unsupported-in-express",
+                    state.at("Resource"),
+                    format!("{context} uses {pattern}, which {within} does not support"),
+                );
+            }
+        }
         if let Some(Value::String(resource)) = object.get("Resource") {
             if !self.options.skip_arn_checks {
                 match check_resource(resource) {

@@ -192,6 +192,8 @@ fn cases() -> Vec<Case> {
         warn("unknown ReaderConfig field", map(r#", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "Delimiter": ","}}"#, DISTRIBUTED), &["unknown-field"]),
         case("ItemReader Arguments in JSONPath", map(r#", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Arguments": {}}"#, DISTRIBUTED), &["jsonata-field-in-jsonpath-state"]),
         case("nested Distributed Map in Express children", map("", r#""ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "#).replace(r#""P": {"Type": "Pass", "End": true}"#, r#""P": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Q", "States": {"Q": {"Type": "Pass", "End": true}}}, "End": true}"#), &["distributed-map-in-express"]),
+        case("nothing Express refuses in a Standard workflow", machine(r#""A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}"#), &[]),
+        case(".sync in Express children", map("", r#""ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "#).replace(r#""P": {"Type": "Pass", "End": true}"#, r#""P": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "End": true}"#), &["unsupported-in-express"]),
         // Resources.
         case("malformed ARN", machine(r#""A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123:function:", "End": true}"#), &["invalid-resource"]),
         case("unclosed placeholder", machine(r#""A": {"Type": "Task", "Resource": "${Fn", "End": true}"#), &["invalid-resource"]),
