@@ -148,6 +148,9 @@ enum Mode {
     /// Rebuild one child alone.
     Replay {
         throttled: Vec<u32>,
+        /// Aborted at this time, after this many of its own steps (a child can be aborted
+        /// between two of its steps at the same instant).
+        abort: Option<(u64, u32)>,
     },
 }
 
@@ -239,6 +242,8 @@ struct Execution {
     history: Option<Vec<HistoryEvent>>,
     timeline: Option<Vec<TimelineEntry>>,
     event_count: u32,
+    /// Steps (resumed fibers) taken so far: a child's position for replaying its abort.
+    steps: u32,
     lambda_invocations: u32,
     task_attempts: u32,
     root: u32,
@@ -285,6 +290,8 @@ pub struct Simulation {
     stalled: bool,
     /// Root fibers to continue before the next queued event (see `resume_now`).
     continuations: Vec<(u32, u32)>,
+    /// Replay only: the rebuilt child's execution.
+    replay_exec: Option<u32>,
 }
 
 impl Simulation {
@@ -353,6 +360,7 @@ impl Simulation {
             traced: None,
             stalled: false,
             continuations: Vec::new(),
+            replay_exec: None,
         }
     }
 
@@ -495,6 +503,10 @@ impl Simulation {
                 if fiber.generation != generation || fiber.phase == Phase::Dead {
                     return;
                 }
+                let exec = fiber.exec;
+                if let Some(e) = self.executions.get_mut(exec as usize) {
+                    e.steps += 1;
+                }
                 self.resume(target);
             }
             EventKind::LambdaRelease => {
@@ -510,13 +522,8 @@ impl Simulation {
                 self.execution_timed_out(target);
             }
             EventKind::ReplayAbort => {
-                let Some(exec) = self.executions.get(target as usize) else {
-                    return;
-                };
-                if exec.generation != generation || !exec.alive {
-                    return;
-                }
-                self.abort_execution(target, ExecutionStatus::Aborted);
+                let _ = (target, generation);
+                self.replay_abort_check();
             }
         }
     }
@@ -622,6 +629,7 @@ impl Simulation {
             history: if record { Some(Vec::new()) } else { None },
             timeline: if record { Some(Vec::new()) } else { None },
             event_count: 0,
+            steps: 0,
             lambda_invocations: 0,
             task_attempts: 0,
             root: 0,
@@ -679,6 +687,7 @@ impl Simulation {
     /// Dispatches an event, then every continuation it caused.
     fn dispatch_all(&mut self, kind: EventKind, target: u32, generation: u32) {
         self.dispatch(kind, target, generation);
+        self.replay_abort_check();
         self.drain_continuations();
     }
 
@@ -691,8 +700,30 @@ impl Simulation {
             }
             self.events_processed += 1;
             self.dispatch(EventKind::Resume, f, g);
+            self.replay_abort_check();
         }
         self.continuations.clear();
+    }
+
+    /// Replay only: aborts the rebuilt child at the point of the full run where it was aborted.
+    fn replay_abort_check(&mut self) {
+        let Mode::Replay {
+            abort: Some((time, events)),
+            ..
+        } = self.mode
+        else {
+            return;
+        };
+        let Some(exec) = self.replay_exec else {
+            return;
+        };
+        let due = self
+            .executions
+            .get(exec as usize)
+            .is_some_and(|e| e.alive && e.steps >= events);
+        if due && self.now >= time && self.traced.is_none() {
+            self.abort_execution(exec, ExecutionStatus::Aborted);
+        }
     }
 
     fn resume_at(&mut self, f: u32, time: u64) {

@@ -309,7 +309,7 @@ impl Simulation {
             return Err(format!("child #{child} of Map Run #{run} never started"));
         }
         if self.program.nested_distributed {
-            return self.rerun_trace(run as u32, child as u32);
+            return self.child_trace_by_rerun(run, child);
         }
         let key = ((run as u64 + 1) << 32) | child as u64;
         let mut throttled: Vec<u32> = self
@@ -323,7 +323,11 @@ impl Simulation {
             self.program.clone(),
             self.scenario.clone(),
             SimOptions::default(),
-            Mode::Replay { throttled },
+            Mode::Replay {
+                throttled,
+                abort: (record.status == ChildStatus::Aborted)
+                    .then_some((record.end_ms, record.abort_steps)),
+            },
         );
         replay.errors = self.errors.clone();
         // The parent's context, as it was when the Map Run started.
@@ -356,25 +360,21 @@ impl Simulation {
         }
         replay.now = record.start_ms;
         replay.start_child(run as u32, child as u32);
-        replay.drain_continuations();
+        replay.replay_exec = replay
+            .executions
+            .iter()
+            .position(|e| e.alive && matches!(e.link, ExecLink::Child { .. }))
+            .map(|i| i as u32);
         if record.status == ChildStatus::Aborted {
-            let exec = replay
-                .executions
-                .iter()
-                .position(|e| e.alive && matches!(e.link, ExecLink::Child { .. }))
-                .map_or(0, |i| i as u32);
-            let generation = replay
-                .executions
-                .get(exec as usize)
-                .map_or(0, |e| e.generation);
             replay.queue.push(
                 replay.now,
                 record.end_ms,
-                exec,
-                generation,
+                0,
+                0,
                 super::queue::EventKind::ReplayAbort,
             );
         }
+        replay.drain_continuations();
         while replay.traced.is_none() {
             let Some(event) = replay.queue.pop(replay.now) else {
                 break;
@@ -393,12 +393,18 @@ impl Simulation {
         }
     }
 
-    fn rerun_trace(&self, run: u32, child: u32) -> Result<ChildTrace, String> {
+    /// Rebuilds a child's history by re-running the whole simulation and recording that child
+    /// (what [`Simulation::child_trace`] does when children contain Distributed Maps; also the
+    /// reference the replay is tested against).
+    pub fn child_trace_by_rerun(&self, run: usize, child: usize) -> Result<ChildTrace, String> {
         let mut sim = Simulation::empty(
             self.program.clone(),
             self.scenario.clone(),
             SimOptions::default(),
-            Mode::Trace { run, child },
+            Mode::Trace {
+                run: run as u32,
+                child: child as u32,
+            },
         );
         sim.start_parent();
         while sim.traced.is_none() && sim.step() {}

@@ -980,7 +980,7 @@ impl Simulation {
         };
         let throttled = task.lambda
             && match &self.mode {
-                Mode::Replay { throttled } => throttled.binary_search(&ordinal).is_ok(),
+                Mode::Replay { throttled, .. } => throttled.binary_search(&ordinal).is_ok(),
                 _ => self
                     .scenario
                     .limits

@@ -94,6 +94,8 @@ pub struct ChildRecord {
     pub end_ms: u64,
     /// The child's execution id while it runs.
     exec: u32,
+    /// Steps the child had taken when it was aborted (for replaying it exactly).
+    pub(super) abort_steps: u32,
 }
 
 impl ChildRecord {
@@ -366,6 +368,7 @@ impl Simulation {
             start_ms: 0,
             end_ms: 0,
             exec: u32::MAX,
+            abort_steps: 0,
         };
         let run = MapRun {
             setup: Rc::new(setup),
@@ -983,6 +986,7 @@ impl Simulation {
         };
         let now = self.now;
         for (child, exec) in running {
+            let steps_before = self.executions.get(exec as usize).map_or(0, |e| e.steps);
             self.abort_execution(exec, ExecutionStatus::Aborted);
             let Some(run) = self.runs.get_mut(run_id as usize) else {
                 continue;
@@ -997,6 +1001,7 @@ impl Simulation {
                 record.status = ChildStatus::Aborted;
                 record.end_ms = now;
                 record.attempts = attempts;
+                record.abort_steps = steps_before;
             }
             run.item_counts.running -= n;
             run.item_counts.aborted += n;
