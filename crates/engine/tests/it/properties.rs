@@ -40,7 +40,19 @@ fn map_case() -> impl Strategy<Value = MapCase> {
         1u64..500,
     )
         .prop_map(
-            |(items, max_concurrency, count, percentage, batch, probability, poison, retries, seed, express, latency_max)| MapCase {
+            |(
+                items,
+                max_concurrency,
+                count,
+                percentage,
+                batch,
+                probability,
+                poison,
+                retries,
+                seed,
+                express,
+                latency_max,
+            )| MapCase {
                 items,
                 max_concurrency,
                 count,
