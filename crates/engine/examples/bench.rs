@@ -25,7 +25,10 @@ const DEFAULT_SIZES: [u64; 6] = [10_000, 30_000, 100_000, 300_000, 600_000, 1_00
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {
-        let items = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+        let items = args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000_000);
         child(items);
         return;
     }
@@ -53,17 +56,22 @@ fn main() {
          0.5 % permanent errors (Catch), MaxConcurrency 1,000, Lambda concurrency 800"
     );
     println!(
-        "{:>10} {:>12} {:>9} {:>9} {:>10} {:>9} {:>12} {:>11}  {}",
-        "items", "events", "setup s", "run s", "ns/event", "µs/item", "items/s", "peak RSS MB", "result"
+        "{:>10} {:>12} {:>9} {:>9} {:>10} {:>9} {:>12} {:>11}  result",
+        "items", "events", "setup s", "run s", "ns/event", "µs/item", "items/s", "peak RSS MB"
     );
     for size in sizes {
         let mut best: Option<Row> = None;
         for _ in 0..repeat {
-            let output = Command::new(&exe).args(["--child", &size.to_string()]).output();
+            let output = Command::new(&exe)
+                .args(["--child", &size.to_string()])
+                .output();
             let row = match output {
                 Ok(o) if o.status.success() => Row::parse(&String::from_utf8_lossy(&o.stdout)),
                 Ok(o) => {
-                    eprintln!("bench: size {size} failed: {}", String::from_utf8_lossy(&o.stderr));
+                    eprintln!(
+                        "bench: size {size} failed: {}",
+                        String::from_utf8_lossy(&o.stderr)
+                    );
                     None
                 }
                 Err(e) => {
@@ -122,7 +130,10 @@ fn child(items: u64) {
     let started = Instant::now();
     let loaded = asl::load(DEFINITION, &asl::LoadOptions::default());
     let Some(model) = loaded.runnable() else {
-        eprintln!("the reference definition has errors: {:?}", loaded.diagnostics);
+        eprintln!(
+            "the reference definition has errors: {:?}",
+            loaded.diagnostics
+        );
         std::process::exit(2);
     };
     let mut scenario = match scenario::parse(SCENARIO) {
@@ -144,7 +155,11 @@ fn child(items: u64) {
     let run_started = Instant::now();
     let status = sim.run().status;
     let run_s = run_started.elapsed().as_secs_f64();
-    let result = format!("{} after {} virtual", status.as_str(), engine::sim::clock_text(sim.now_ms()));
+    let result = format!(
+        "{} after {} virtual",
+        status.as_str(),
+        engine::sim::clock_text(sim.now_ms())
+    );
     let line = serde_json::json!({
         "items": items,
         "events": sim.events_processed(),

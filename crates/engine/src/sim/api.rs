@@ -210,10 +210,10 @@ impl Simulation {
         };
         // The parent's own Map Runs (not those of nested Distributed Maps) decide the verdict.
         let top = || self.runs.iter().filter(|r| !r.setup.nested);
-        let failing_run = top().filter(|r| r.verdict.is_some()).last();
+        let failing_run = top().rev().find(|r| r.verdict.is_some());
         match outcome.status {
             ExecutionStatus::Succeeded => {
-                let last = top().last();
+                let last = top().next_back();
                 let failed = last.map_or(0, |r| r.item_counts.failed + r.item_counts.timed_out);
                 match last {
                     Some(run) if failed > 0 => {
