@@ -280,6 +280,8 @@ pub struct Simulation {
     stats: Vec<StateStats>,
     series: Series,
     changes: Vec<ItemChange>,
+    /// Changes discarded from the front of `changes` (cursor of `changes[0]`).
+    changes_base: usize,
     /// `(execution key, invocation ordinal)` of every throttled Lambda invocation.
     throttles: Vec<(u64, u32)>,
     fraction_sets: Vec<Option<(u32, Rc<Vec<u64>>)>>,
@@ -353,6 +355,7 @@ impl Simulation {
             outcome: None,
             series: Series::new(bucket_ms),
             changes: Vec::new(),
+            changes_base: 0,
             throttles: Vec::new(),
             fraction_sets: vec![None; fraction_slots],
             events_processed: 0,
@@ -1072,17 +1075,26 @@ impl Simulation {
         &self.runs
     }
 
-    /// Item status changes recorded since `cursor` (an index returned by an earlier call), and
-    /// the cursor to pass next time. Empty unless [`SimOptions::record_changes`] is set.
+    /// Item status changes recorded since `cursor` (0, or the cursor returned by an earlier
+    /// call), and the cursor to pass next time. Empty unless [`SimOptions::record_changes`] is
+    /// set. Cursors stay valid across [`Simulation::discard_item_changes_before`].
     pub fn item_changes(&self, cursor: usize) -> (&[ItemChange], usize) {
-        let start = cursor.min(self.changes.len());
-        (self.changes.get(start..).unwrap_or(&[]), self.changes.len())
+        let start = cursor
+            .saturating_sub(self.changes_base)
+            .min(self.changes.len());
+        (
+            self.changes.get(start..).unwrap_or(&[]),
+            self.changes_base + self.changes.len(),
+        )
     }
 
-    /// Drops the change log (after the page has consumed it) to bound memory.
-    pub fn clear_item_changes(&mut self) {
-        self.changes.clear();
-        self.changes.shrink_to(1 << 16);
+    /// Forgets the changes before `cursor` (every consumer has seen them), bounding memory.
+    pub fn discard_item_changes_before(&mut self, cursor: usize) {
+        let n = cursor
+            .saturating_sub(self.changes_base)
+            .min(self.changes.len());
+        self.changes.drain(..n);
+        self.changes_base += n;
     }
 
     /// Cheap counters for live display.

@@ -926,3 +926,97 @@ fn scenario_tasks_must_name_task_states() {
         assert!(Simulation::new(&model, &s, Default::default()).is_err());
     }
 }
+
+#[test]
+fn start_time_anchors_histories_and_timestamps() {
+    let machine = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Timestamp": "2030-05-01T10:00:05Z", "End": true}}});
+    let sim = run(&machine, &json!({"start_time": "2030-05-01T10:00:00Z"}));
+    assert_eq!(sim.outcome().map(|o| o.end_ms), Some(5000));
+    let history = sim.parent_history_json();
+    assert_eq!(history["events"][0]["timestamp"], json!(1_903_860_000));
+}
+
+#[test]
+fn per_map_items_override_and_nested_reader_default() {
+    let inner = json!({
+        "Type": "Map", "End": true,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Leaf", "States": {"Leaf": {"Type": "Pass", "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}}
+    });
+    let machine = json!({"StartAt": "Outer", "States": {"Outer": {
+        "Type": "Map", "End": true,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Inner", "States": {"Inner": inner}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}}
+    }}});
+    // Global items feed the outermost map; the nested reader stands in as 10 items.
+    let sim = run(&machine, &json!({"items": {"count": 3}}));
+    let totals: Vec<u64> = sim.map_runs().iter().map(|r| r.item_counts.total).collect();
+    assert_eq!(totals, vec![3, 10, 10, 10]);
+    assert!(sim.assumptions_used().contains_key("reader_items"));
+    // A per-map override wins.
+    let sim = run(
+        &machine,
+        &json!({"items": {"count": 2}, "maps": {"Inner": {"items": {"values": [1, 2, 3, 4]}}}}),
+    );
+    let totals: Vec<u64> = sim.map_runs().iter().map(|r| r.item_counts.total).collect();
+    assert_eq!(totals, vec![2, 4, 4]);
+    // Nested Distributed Maps: a child's history is rebuilt by re-running the whole simulation.
+    let trace = sim.child_trace(1, 3).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace.method, "rerun");
+    assert_eq!(trace.status, ExecutionStatus::Succeeded);
+}
+
+#[test]
+fn result_bytes_exercises_the_payload_limit() {
+    let machine = task_machine(json!({}));
+    let sim = run(
+        &machine,
+        &json!({"tasks": {"Work": {"result_bytes": 262_145}}}),
+    );
+    assert_eq!(error(&sim).as_deref(), Some("States.DataLimitExceeded"));
+    let sim = run(
+        &machine,
+        &json!({"tasks": {"Work": {"result_bytes": 262_144}}}),
+    );
+    assert_eq!(status(&sim), ExecutionStatus::Succeeded);
+}
+
+#[test]
+fn item_change_log_cursors_survive_discards() {
+    let machine = distributed(json!({"MaxConcurrency": 5}), json!({}));
+    let scenario_value = json!({"items": {"count": 40}});
+    let options = engine::sim::SimOptions {
+        record_changes: true,
+        ..Default::default()
+    };
+    let mut sim = Simulation::new(&model(&machine), &scenario_of(&scenario_value), options)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut cursor = 0;
+    let mut seen = Vec::new();
+    while sim.step_until_budget(u64::MAX, 7) {
+        let (changes, next) = sim.item_changes(cursor);
+        seen.extend_from_slice(changes);
+        cursor = next;
+        sim.discard_item_changes_before(cursor);
+    }
+    let (rest, _) = sim.item_changes(cursor);
+    seen.extend_from_slice(rest);
+    // Every child became Running then Succeeded, in that order.
+    assert_eq!(seen.len(), 80);
+    for child in 0..40 {
+        let statuses: Vec<ChildStatus> = seen
+            .iter()
+            .filter(|c| c.child == child)
+            .map(|c| c.status)
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![ChildStatus::Running, ChildStatus::Succeeded],
+            "child {child}"
+        );
+    }
+}
