@@ -1287,7 +1287,7 @@ impl Scanner<'_> {
                             self.pos += 1;
                         }
                         b'}' | b']' => {
-                            depth -= 1;
+                            depth = depth.saturating_sub(1);
                             self.pos += 1;
                             if depth == 0 {
                                 return Some(());

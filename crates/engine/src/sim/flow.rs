@@ -1401,6 +1401,20 @@ impl Simulation {
         let Some(state) = program.states.get(state_id as usize) else {
             return;
         };
+        if error == names::EMPTY
+            && state
+                .retriers
+                .iter()
+                .map(|r| &r.patterns)
+                .chain(state.catchers.iter().map(|c| &c.patterns))
+                .flatten()
+                .any(|p| *p == crate::errors::ErrorPattern::All)
+        {
+            self.note_assumption(
+                "states_all_matches_empty_error",
+                "States.ALL matches the empty error of a Fail state without Error (recorded: named patterns do not; States.ALL is not recorded)".into(),
+            );
+        }
         if error != names::RUNTIME {
             // The first retrier whose ErrorEquals matches decides; exhausted, it hands over to
             // Catch and later retriers are not tried.

@@ -662,9 +662,9 @@ impl Simulation {
         if let Some(record) = run.children.get_mut(child as usize) {
             record.status = ChildStatus::Running;
             record.start_ms = now;
-            run.item_counts.pending -= n;
+            run.item_counts.pending = run.item_counts.pending.saturating_sub(n);
             run.item_counts.running += n;
-            run.execution_counts.pending -= 1;
+            run.execution_counts.pending = run.execution_counts.pending.saturating_sub(1);
             run.execution_counts.running += 1;
         }
         self.series.execution_started(now);
@@ -827,9 +827,9 @@ impl Simulation {
             record.cause = cause_index;
             record.state = failed_state.unwrap_or(u32::MAX);
         }
-        run.item_counts.running -= n;
+        run.item_counts.running = run.item_counts.running.saturating_sub(n);
         *run.item_counts.slot(child_status) += n;
-        run.execution_counts.running -= 1;
+        run.execution_counts.running = run.execution_counts.running.saturating_sub(1);
         *run.execution_counts.slot(child_status) += 1;
         // Collected results (no ResultWriter): kept only while they fit the payload limit.
         if let Some(results) = run.results.as_mut() {
@@ -1003,9 +1003,9 @@ impl Simulation {
                 record.attempts = attempts;
                 record.abort_steps = steps_before;
             }
-            run.item_counts.running -= n;
+            run.item_counts.running = run.item_counts.running.saturating_sub(n);
             run.item_counts.aborted += n;
-            run.execution_counts.running -= 1;
+            run.execution_counts.running = run.execution_counts.running.saturating_sub(1);
             run.execution_counts.aborted += 1;
             self.series.execution_ended(now, ExecutionStatus::Aborted);
             if self.options.record_changes {

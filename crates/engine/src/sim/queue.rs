@@ -207,7 +207,7 @@ impl Queue {
             self.clear_bit(slot);
         }
         self.free.push(head);
-        self.wheel_len -= 1;
+        self.wheel_len = self.wheel_len.saturating_sub(1);
         Some(event)
     }
 
