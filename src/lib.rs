@@ -7,6 +7,8 @@
 pub mod app;
 pub mod components;
 pub mod examples;
+pub mod i18n;
+pub mod sim_frame;
 pub mod state;
 pub mod text;
 

@@ -24,6 +24,53 @@ pub struct AppState {
     pub analysis: Analysis,
     /// The latest request to move the editor's caret (clicking a diagnostic).
     pub caret: Option<CaretRequest>,
+    /// The scenario document as the user typed it.
+    pub scenario_text: AttrValue,
+    /// What `engine::scenario` reported about `scenario_text` (checked against the definition).
+    pub scenario: ScenarioAnalysis,
+}
+
+/// What the simulation needs to run: a definition without errors and a usable scenario.
+/// `key` changes whenever either changes, so the playback driver knows to rebuild.
+#[derive(Debug, Clone)]
+pub struct RunInput {
+    pub model: Rc<asl::StateMachine>,
+    pub scenario: Rc<engine::scenario::Scenario>,
+    pub key: u64,
+}
+
+impl PartialEq for RunInput {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+/// The parsed scenario and its problems (empty when it can be used).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioAnalysis {
+    pub parsed: Option<Rc<engine::scenario::Scenario>>,
+    pub errors: Rc<[engine::scenario::ScenarioError]>,
+}
+
+impl ScenarioAnalysis {
+    /// Parses `text` and, when a runnable definition is given, checks the scenario against it.
+    pub fn of(text: &str, model: Option<&asl::StateMachine>) -> Self {
+        match engine::scenario::parse(text) {
+            Ok(scenario) => {
+                let errors = model
+                    .map(|model| engine::scenario::check_against(&scenario, model, Some(text)))
+                    .unwrap_or_default();
+                ScenarioAnalysis {
+                    parsed: Some(Rc::new(scenario)),
+                    errors: errors.into(),
+                }
+            }
+            Err(errors) => ScenarioAnalysis {
+                parsed: None,
+                errors: errors.into(),
+            },
+        }
+    }
 }
 
 /// Something the user did.
@@ -35,6 +82,8 @@ pub enum Action {
     OpenExample(String),
     /// Move the editor's caret to a position (from 1) and show it.
     Reveal { line: u32, column: u32 },
+    /// The scenario text changed.
+    EditScenario(String),
 }
 
 /// A request for the editor to put its caret at `line:column`. `sequence` grows with every
@@ -53,13 +102,35 @@ impl AppState {
     }
 
     pub fn with_example(example: &'static Example) -> Self {
+        let analysis = Analysis::of(example.definition);
+        let scenario = ScenarioAnalysis::of(example.scenario, analysis.model.as_deref());
         AppState {
             example,
             edited: false,
             text: AttrValue::Static(example.definition),
-            analysis: Analysis::of(example.definition),
+            analysis,
             caret: None,
+            scenario_text: AttrValue::Static(example.scenario),
+            scenario,
         }
+    }
+
+    /// What the simulation should run, when both documents can be used.
+    pub fn run_input(&self) -> Option<RunInput> {
+        let model = self.analysis.model.clone()?;
+        let scenario = self.scenario.parsed.clone()?;
+        if !self.scenario.errors.is_empty() {
+            return None;
+        }
+        let mut key = engine::report::Fnv::default();
+        key.write(self.text.as_bytes());
+        key.write(&[0]);
+        key.write(self.scenario_text.as_bytes());
+        Some(RunInput {
+            model,
+            scenario,
+            key: key.finish(),
+        })
     }
 }
 
@@ -79,13 +150,26 @@ impl Reducible for AppState {
                     return self;
                 }
                 let analysis = Analysis::of(&text);
+                let scenario = ScenarioAnalysis::of(&self.scenario_text, analysis.model.as_deref());
                 Rc::new(AppState {
                     example: self.example,
                     edited: true,
                     text: AttrValue::from(text),
                     analysis,
                     caret: self.caret,
+                    scenario_text: self.scenario_text.clone(),
+                    scenario,
                 })
+            }
+            Action::EditScenario(text) => {
+                if text == self.scenario_text.as_str() {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.scenario = ScenarioAnalysis::of(&text, self.analysis.model.as_deref());
+                next.scenario_text = AttrValue::from(text);
+                next.edited = true;
+                Rc::new(next)
             }
             Action::OpenExample(id) => match examples::example(&id) {
                 Some(example) => Rc::new(AppState::with_example(example)),
@@ -115,6 +199,8 @@ pub struct Analysis {
     pub marks: Rc<[LineMark]>,
     /// An outline of the definition, when it could be read at all.
     pub outline: Option<Rc<Outline>>,
+    /// The model, only when the definition has no errors (what the engine may run).
+    pub model: Option<Rc<asl::StateMachine>>,
 }
 
 impl Analysis {
@@ -125,11 +211,13 @@ impl Analysis {
             .model
             .as_ref()
             .map(|model| Rc::new(Outline::of(model)));
+        let model = loaded.runnable().cloned().map(Rc::new);
         Analysis {
             format: loaded.format,
             diagnostics: loaded.diagnostics.into(),
             marks: marks.into(),
             outline,
+            model,
         }
     }
 
