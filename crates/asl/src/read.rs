@@ -130,11 +130,22 @@ pub(crate) fn locate_problems(
 /// Reads any JSON or YAML text: JSON when it starts like JSON (`{`, `[`, `"`), YAML otherwise.
 pub(crate) fn parse_any(text: &str) -> (Parsed, bool) {
     let body = text.trim_start_matches('\u{feff}');
-    let first = body.trim_start().bytes().next();
-    if matches!(first, Some(b'{' | b'[' | b'"')) {
-        (json::parse(text), true)
-    } else {
-        (yaml::parse(text), false)
+    match body.trim_start().bytes().next() {
+        Some(b'{' | b'[') => (json::parse(text), true),
+        // A JSON string, or YAML whose first key is quoted: JSON first, then YAML.
+        Some(b'"') => {
+            let parsed = json::parse(text);
+            if parsed.value.is_some() {
+                return (parsed, true);
+            }
+            let yaml = yaml::parse(text);
+            if yaml.value.as_ref().is_some_and(Value::is_object) {
+                (yaml, false)
+            } else {
+                (parsed, true)
+            }
+        }
+        _ => (yaml::parse(text), false),
     }
 }
 

@@ -465,3 +465,11 @@ fn the_model_holds_jsonata_fields_at_every_level() {
     assert_eq!(inner.query_language, QueryLanguage::JsonPath);
     assert!(inner.io.parameters.is_some());
 }
+
+#[test]
+fn yaml_starting_with_a_quoted_key_is_yaml() {
+    let text = "\"StartAt\": A\n\"States\":\n  A:\n    Type: Succeed\n";
+    let loaded = load_text(text);
+    assert_eq!(loaded.format, Some(SourceFormat::AslYaml));
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}
