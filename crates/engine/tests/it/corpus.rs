@@ -31,7 +31,10 @@ fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn every_real_world_definition_runs_to_its_end() {
-    let root = shared().join("asl-corpus");
+    let Some(shared) = shared() else {
+        return;
+    };
+    let root = shared.join("asl-corpus");
     let mut paths = Vec::new();
     files(&root.join("aws-samples"), &mut paths);
     files(&root.join("aws-solutions-library-samples"), &mut paths);
