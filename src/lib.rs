@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod document_edit;
 pub mod examples;
 pub mod i18n;
 pub mod sim_frame;
