@@ -123,6 +123,22 @@ pub struct ItemChange {
     /// Child index (an item, or a batch — see [`crate::sim::MapRun::child_items`]).
     pub child: u32,
     pub status: ChildStatus,
+    /// More about the status, for an item grid: a running child waiting to retry, a child that
+    /// succeeded because a Catch routed its error.
+    pub mark: ItemMark,
+}
+
+/// What an item grid can show beyond [`ChildStatus`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[repr(u8)]
+pub enum ItemMark {
+    #[default]
+    Plain = 0,
+    /// `Running`, and at least one of its states is waiting out a Retry delay.
+    Retrying = 1,
+    /// `Succeeded`, after a Catch routed an error somewhere in the child.
+    Caught = 2,
 }
 
 /// Cheap counters for a live display.
@@ -150,6 +166,72 @@ pub struct Verdict {
     pub total_items: u64,
     /// E.g. `51 failed items > ToleratedFailureCount 50`.
     pub explanation: String,
+    /// The rule that was exceeded, for saying the explanation in another language.
+    pub rule: ToleranceRule,
+}
+
+/// The tolerance rule a Map Run's failures exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum ToleranceRule {
+    /// Neither `ToleratedFailureCount` nor `ToleratedFailurePercentage` is set: one failed item
+    /// fails the Map Run.
+    NoTolerance,
+    /// More failed items than `ToleratedFailureCount`.
+    Count { limit: u64 },
+    /// A larger share of failed items than `ToleratedFailurePercentage` (`actual` is the share,
+    /// in percent, of the total number of items).
+    Percentage { limit: f64, actual: f64 },
+}
+
+/// The tolerance a Map Run was given (as the Map state resolved it when the run started).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Tolerance {
+    pub count: Option<u64>,
+    pub percentage: Option<f64>,
+}
+
+/// The verdict of a whole run in parts, for a page to say in its own words (the CLI's sentence
+/// is [`crate::sim::Simulation::verdict_text`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunVerdict {
+    /// `Running` until the parent execution ends.
+    pub status: ExecutionStatus,
+    /// When it ended (while running: the current virtual time).
+    pub end_ms: u64,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// The top-level Map Run that explains the verdict: the one that failed on tolerance, or
+    /// else the latest one (`None` when the parent started no Distributed Map).
+    pub map_run: Option<usize>,
+    /// That Map Run's item counts.
+    pub items: Option<Counts>,
+    /// That Map Run's tolerance.
+    pub tolerance: Tolerance,
+    /// Set when that Map Run failed because its failures exceeded the tolerance.
+    pub threshold: Option<Verdict>,
+}
+
+impl RunVerdict {
+    /// Failed items (failed or timed out) of the explaining Map Run.
+    pub fn failed_items(&self) -> u64 {
+        self.items.map_or(0, |c| c.failed + c.timed_out)
+    }
+
+    /// Items of the explaining Map Run that have finished, one way or another.
+    pub fn done_items(&self) -> u64 {
+        self.items
+            .map_or(0, |c| c.succeeded + c.failed + c.timed_out + c.aborted)
+    }
+
+    /// The share of failed items in percent of the total (0 when there are no items).
+    pub fn failed_percentage(&self) -> f64 {
+        let total = self.items.map_or(0, |c| c.total);
+        if total == 0 {
+            0.0
+        } else {
+            self.failed_items() as f64 * 100.0 / total as f64
+        }
+    }
 }
 
 /// One step of a child's timeline (for the page's item detail).

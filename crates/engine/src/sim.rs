@@ -250,6 +250,8 @@ struct Execution {
     status: ExecutionStatus,
     /// The state that decided a failure (for item records).
     failed_state: Option<StateId>,
+    /// Fibers of this execution waiting out a Retry delay (a child shows as retrying).
+    retrying: u32,
     alive: bool,
 }
 
@@ -638,6 +640,7 @@ impl Simulation {
             root: 0,
             status: ExecutionStatus::Running,
             failed_state: None,
+            retrying: 0,
             alive: true,
         };
         match self.free_executions.pop() {

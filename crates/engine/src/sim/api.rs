@@ -8,7 +8,7 @@ use serde_json::{Map as JsonObject, Value};
 use super::{ExecLink, ExecutionStatus, Link, MapRun, Mode, Phase, SimOptions, Simulation};
 use crate::data::{Data, ItemSource};
 use crate::history::{self, HistoryEvent};
-use crate::report::{ChildStatus, Fnv, TimelineEntry};
+use crate::report::{ChildStatus, Fnv, RunVerdict, TimelineEntry, Tolerance};
 
 /// A child execution rebuilt on demand.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,48 +202,72 @@ impl Simulation {
         Value::Object(o)
     }
 
+    /// The verdict in parts (status, error, the Map Run that explains it, its counts and
+    /// tolerance, the threshold it crossed), for a page to say in its own words.
+    pub fn verdict(&self) -> RunVerdict {
+        // The parent's own Map Runs (not those of nested Distributed Maps) decide the verdict.
+        let top = || {
+            self.runs
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.setup.nested)
+        };
+        let (status, end_ms, error, cause) = match &self.outcome {
+            Some(o) => (o.status, o.end_ms, o.error.clone(), o.cause.clone()),
+            None => (ExecutionStatus::Running, self.now, None, None),
+        };
+        let failing = match status {
+            ExecutionStatus::Running | ExecutionStatus::Succeeded => None,
+            _ => top().rev().find(|(_, r)| r.verdict.is_some()),
+        };
+        let explaining = failing.or_else(|| top().next_back());
+        RunVerdict {
+            status,
+            end_ms,
+            error,
+            cause,
+            map_run: explaining.map(|(i, _)| i),
+            items: explaining.map(|(_, r)| r.item_counts),
+            tolerance: explaining.map_or(Tolerance::default(), |(_, r)| Tolerance {
+                count: r.tolerated_count,
+                percentage: r.tolerated_percentage,
+            }),
+            threshold: failing.and_then(|(_, r)| r.verdict.clone()),
+        }
+    }
+
     /// The verdict, explained: `FAILED: States.ExceedToleratedFailureThreshold at 00:07:32 — 51
     /// failed items > ToleratedFailureCount 50`, or `SUCCEEDED with 12 failed items (…)`.
     pub fn verdict_text(&self) -> String {
-        let Some(outcome) = &self.outcome else {
-            return format!("RUNNING at {}", clock_text(self.now));
-        };
-        // The parent's own Map Runs (not those of nested Distributed Maps) decide the verdict.
-        let top = || self.runs.iter().filter(|r| !r.setup.nested);
-        let failing_run = top().rev().find(|r| r.verdict.is_some());
-        match outcome.status {
+        let verdict = self.verdict();
+        match verdict.status {
+            ExecutionStatus::Running => format!("RUNNING at {}", clock_text(verdict.end_ms)),
             ExecutionStatus::Succeeded => {
-                let last = top().next_back();
-                let failed = last.map_or(0, |r| r.item_counts.failed + r.item_counts.timed_out);
-                match last {
-                    Some(run) if failed > 0 => {
-                        let total = run.item_counts.total.max(1);
-                        let pct = failed as f64 * 100.0 / total as f64;
-                        let tolerance = match (run.tolerated_count, run.tolerated_percentage) {
-                            (_, Some(p)) => format!(" ≤ {}%", trim(p)),
-                            (Some(c), None) => format!(" ≤ ToleratedFailureCount {c}"),
-                            _ => String::new(),
-                        };
-                        format!(
-                            "SUCCEEDED with {failed} failed item{} ({}%{tolerance})",
-                            if failed == 1 { "" } else { "s" },
-                            trim(pct)
-                        )
-                    }
-                    _ => "SUCCEEDED".into(),
+                let failed = verdict.failed_items();
+                if verdict.items.is_none() || failed == 0 {
+                    return "SUCCEEDED".into();
                 }
+                let tolerance = match (verdict.tolerance.count, verdict.tolerance.percentage) {
+                    (_, Some(p)) => format!(" ≤ {}%", trim(p)),
+                    (Some(c), None) => format!(" ≤ ToleratedFailureCount {c}"),
+                    _ => String::new(),
+                };
+                format!(
+                    "SUCCEEDED with {failed} failed item{} ({}%{tolerance})",
+                    if failed == 1 { "" } else { "s" },
+                    trim(verdict.failed_percentage())
+                )
             }
             status => {
-                let error = outcome.error.clone().unwrap_or_default();
+                let error = verdict.error.clone().unwrap_or_default();
                 let mut text = format!("{}: {error}", status.as_str());
-                if let Some(verdict) = failing_run.and_then(|r| r.verdict.as_ref()) {
-                    text.push_str(&format!(
+                match &verdict.threshold {
+                    Some(threshold) => text.push_str(&format!(
                         " at {} — {}",
-                        clock_text(verdict.at_ms),
-                        verdict.explanation
-                    ));
-                } else {
-                    text.push_str(&format!(" at {}", clock_text(outcome.end_ms)));
+                        clock_text(threshold.at_ms),
+                        threshold.explanation
+                    )),
+                    None => text.push_str(&format!(" at {}", clock_text(verdict.end_ms))),
                 }
                 text
             }

@@ -1449,6 +1449,7 @@ impl Simulation {
                         }
                     }
                     self.series.retried(self.now);
+                    self.note_retry_wait(exec, true);
                     self.timeline(
                         exec,
                         TimelineEntry {
@@ -1493,6 +1494,7 @@ impl Simulation {
                             }
                         }
                         self.series.caught(self.now);
+                        self.note_caught(exec);
                         self.timeline(
                             exec,
                             TimelineEntry {
@@ -1627,6 +1629,7 @@ impl Simulation {
             stats.retrying = stats.retrying.saturating_sub(1);
         }
         let exec = self.exec_of(f);
+        self.note_retry_wait(exec, false);
         if self.history_exhausted(exec) {
             self.history_limit(f);
             return;
@@ -1924,14 +1927,16 @@ impl Simulation {
         }
         self.release_lambda(f);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
-            if fiber.phase == Phase::RetryDue {
-                let state = fiber.state;
+            let was_waiting = fiber.phase == Phase::RetryDue;
+            let (state, exec) = (fiber.state, fiber.exec);
+            fiber.phase = Phase::Waiting;
+            fiber.generation += 1;
+            if was_waiting {
                 if let Some(stats) = self.stats.get_mut(state as usize) {
                     stats.retrying = stats.retrying.saturating_sub(1);
                 }
+                self.note_retry_wait(exec, false);
             }
-            fiber.phase = Phase::Waiting;
-            fiber.generation += 1;
         }
     }
 

@@ -13,7 +13,9 @@ use crate::data::{Data, Failure, Roots, Variables};
 use crate::errors::{names, ErrorId, EXCEED_TOLERATED_CAUSE};
 use crate::history;
 use crate::program::{self, KindIr, Selector, StateId};
-use crate::report::{ChildStatus, Counts, ItemChange, MapRunReport, Verdict};
+use crate::report::{
+    ChildStatus, Counts, ItemChange, ItemMark, MapRunReport, ToleranceRule, Verdict,
+};
 use crate::scenario::Items;
 
 /// Where a Map Run's items come from, at run time.
@@ -96,9 +98,16 @@ pub struct ChildRecord {
     exec: u32,
     /// Steps the child had taken when it was aborted (for replaying it exactly).
     pub(super) abort_steps: u32,
+    /// A Catch routed an error somewhere in the child.
+    pub(super) caught: bool,
 }
 
 impl ChildRecord {
+    /// Whether a Catch routed an error somewhere in the child (so far).
+    pub fn caught(&self) -> bool {
+        self.caught
+    }
+
     pub fn error(&self) -> Option<ErrorId> {
         (self.error != u32::MAX).then_some(ErrorId(self.error))
     }
@@ -369,6 +378,7 @@ impl Simulation {
             end_ms: 0,
             exec: u32::MAX,
             abort_steps: 0,
+            caught: false,
         };
         let run = MapRun {
             setup: Rc::new(setup),
@@ -673,6 +683,7 @@ impl Simulation {
                 run: run_id,
                 child,
                 status: ChildStatus::Running,
+                mark: ItemMark::Plain,
             });
         }
     }
@@ -782,6 +793,52 @@ impl Simulation {
         }
     }
 
+    /// A fiber of execution `exec` started (`waiting`) or stopped waiting out a Retry delay. A
+    /// child shows as retrying in the item change log while any of its fibers waits.
+    pub(super) fn note_retry_wait(&mut self, exec: u32, waiting: bool) {
+        let Some(execution) = self.executions.get_mut(exec as usize) else {
+            return;
+        };
+        let before = execution.retrying;
+        let after = if waiting {
+            before.saturating_add(1)
+        } else {
+            before.saturating_sub(1)
+        };
+        execution.retrying = after;
+        let ExecLink::Child { run, child } = execution.link else {
+            return;
+        };
+        if self.options.record_changes && (before == 0) != (after == 0) {
+            self.changes.push(ItemChange {
+                run,
+                child,
+                status: ChildStatus::Running,
+                mark: if after > 0 {
+                    ItemMark::Retrying
+                } else {
+                    ItemMark::Plain
+                },
+            });
+        }
+    }
+
+    /// A Catch routed an error in execution `exec`: remembered on its child record.
+    pub(super) fn note_caught(&mut self, exec: u32) {
+        let Some(ExecLink::Child { run, child }) =
+            self.executions.get(exec as usize).map(|e| e.link)
+        else {
+            return;
+        };
+        if let Some(record) = self
+            .runs
+            .get_mut(run as usize)
+            .and_then(|r| r.children.get_mut(child as usize))
+        {
+            record.caught = true;
+        }
+    }
+
     /// A child execution ended.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn child_ended(
@@ -867,10 +924,20 @@ impl Simulation {
         }
         self.series.execution_ended(now, status);
         if self.options.record_changes {
+            let caught = self
+                .runs
+                .get(run_id as usize)
+                .and_then(|r| r.children.get(child as usize))
+                .is_some_and(|r| r.caught);
             self.changes.push(ItemChange {
                 run: run_id,
                 child,
                 status: child_status,
+                mark: if caught && child_status == ChildStatus::Succeeded {
+                    ItemMark::Caught
+                } else {
+                    ItemMark::Plain
+                },
             });
         }
         let Some(run) = self.runs.get_mut(run_id as usize) else {
@@ -881,12 +948,13 @@ impl Simulation {
         }
         if matches!(child_status, ChildStatus::Failed | ChildStatus::TimedOut) {
             run.failed_items += n;
-            if let Some(explanation) = exceeded(run) {
+            if let Some((explanation, rule)) = exceeded(run) {
                 let verdict = Verdict {
                     at_ms: now,
                     failed_items: run.failed_items,
                     total_items: run.item_counts.total,
                     explanation,
+                    rule,
                 };
                 run.verdict = Some(verdict);
                 let untolerated =
@@ -1013,6 +1081,7 @@ impl Simulation {
                     run: run_id,
                     child,
                     status: ChildStatus::Aborted,
+                    mark: ItemMark::Plain,
                 });
             }
         }
@@ -1119,25 +1188,32 @@ fn items_rt(items: &Items) -> ItemsRt {
     }
 }
 
-/// Whether a Map Run's failures exceed its tolerance, with the explanation. Failures are counted
-/// over the total number of items and must *exceed* the threshold (equal is tolerated).
-fn exceeded(run: &MapRun) -> Option<String> {
+/// Whether a Map Run's failures exceed its tolerance, with the explanation and the rule. Failures
+/// are counted over the total number of items and must *exceed* the threshold (equal is
+/// tolerated).
+fn exceeded(run: &MapRun) -> Option<(String, ToleranceRule)> {
     let failed = run.failed_items;
     let total = run.item_counts.total;
     let plural = |n: u64| if n == 1 { "item" } else { "items" };
     if run.tolerated_count.is_none() && run.tolerated_percentage.is_none() {
         return (failed > 0).then(|| {
-            format!(
-                "{failed} failed {} > ToleratedFailureCount 0 (no tolerance set)",
-                plural(failed)
+            (
+                format!(
+                    "{failed} failed {} > ToleratedFailureCount 0 (no tolerance set)",
+                    plural(failed)
+                ),
+                ToleranceRule::NoTolerance,
             )
         });
     }
     if let Some(count) = run.tolerated_count {
         if failed > count {
-            return Some(format!(
-                "{failed} failed {} > ToleratedFailureCount {count}",
-                plural(failed)
+            return Some((
+                format!(
+                    "{failed} failed {} > ToleratedFailureCount {count}",
+                    plural(failed)
+                ),
+                ToleranceRule::Count { limit: count },
             ));
         }
     }
@@ -1148,11 +1224,17 @@ fn exceeded(run: &MapRun) -> Option<String> {
             } else {
                 failed as f64 * 100.0 / total as f64
             };
-            return Some(format!(
-                "{failed} failed {} of {total} ({}%) > ToleratedFailurePercentage {}",
-                plural(failed),
-                trim_float(actual),
-                trim_float(percentage)
+            return Some((
+                format!(
+                    "{failed} failed {} of {total} ({}%) > ToleratedFailurePercentage {}",
+                    plural(failed),
+                    trim_float(actual),
+                    trim_float(percentage)
+                ),
+                ToleranceRule::Percentage {
+                    limit: percentage,
+                    actual,
+                },
             ));
         }
     }

@@ -5,6 +5,7 @@
 mod conformance;
 mod corpus;
 mod determinism;
+mod page_reports;
 mod properties;
 mod semantics;
 mod support;
