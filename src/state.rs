@@ -7,9 +7,15 @@
 use std::rc::Rc;
 
 use asl::{Diagnostic, Numeric, ProcessorMode, Severity, SourceFormat, StateKind};
+use serde_json::Value;
 use yew::{AttrValue, Reducible};
 
+use crate::document_edit::DocumentEdit;
 use crate::examples::{self, Example};
+
+mod document;
+
+pub use document::{Document, Notice, MAX_FILE_BYTES};
 
 /// What the page shows and edits.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +34,15 @@ pub struct AppState {
     pub scenario_text: AttrValue,
     /// What `engine::scenario` reported about `scenario_text` (checked against the definition).
     pub scenario: ScenarioAnalysis,
+    /// The logical id of the state machine picked in a template that holds several
+    /// (`asl::LoadOptions::machine`); `None` reads the first.
+    pub machine: Option<String>,
+    /// The JSON pointer of the Distributed Map whose settings the settings panel shows;
+    /// `None` shows the first one.
+    pub shown_map: Option<String>,
+    /// Something the page must tell about the last document action (a file that could not be
+    /// opened, a form edit that could not keep the layout).
+    pub notice: Option<Notice>,
 }
 
 /// What the simulation needs to run: a definition without errors and a usable scenario.
@@ -81,9 +96,29 @@ pub enum Action {
     /// Open a built-in example by id; unknown ids are ignored.
     OpenExample(String),
     /// Move the editor's caret to a position (from 1) and show it.
-    Reveal { line: u32, column: u32 },
+    Reveal {
+        line: u32,
+        column: u32,
+    },
     /// The scenario text changed.
     EditScenario(String),
+    /// A file was opened or dropped: its name and bytes (decoded here, so that invalid UTF-8
+    /// becomes a notice rather than a garbled text).
+    OpenFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// Pick one of the state machines of a template, by logical id.
+    SelectMachine(String),
+    /// A settings form changed the definition: written into the text in place.
+    EditDefinition(Vec<DocumentEdit>),
+    /// The scenario form changed the scenario: written into its text in place.
+    EditScenarioFields(Vec<DocumentEdit>),
+    /// Show the settings of this Distributed Map (its JSON pointer).
+    ShowMap(String),
+    /// Something went wrong before the state could be asked (a file too large to read).
+    Notify(Notice),
+    DismissNotice,
 }
 
 /// A request for the editor to put its caret at `line:column`. `sequence` grows with every
@@ -112,7 +147,34 @@ impl AppState {
             caret: None,
             scenario_text: AttrValue::Static(example.scenario),
             scenario,
+            machine: None,
+            shown_map: None,
+            notice: None,
         }
+    }
+
+    /// This state with a new definition text, read with the picked machine when the text still
+    /// holds it; the scenario is checked again against the new definition.
+    pub fn with_text(&self, text: String, notice: Option<Notice>) -> AppState {
+        let analysis = Analysis::of_machine(&text, self.machine.as_deref());
+        let mut next = self.clone();
+        next.machine = analysis.picked_machine().map(str::to_string);
+        next.scenario = ScenarioAnalysis::of(&self.scenario_text, analysis.model.as_deref());
+        next.analysis = analysis;
+        next.text = AttrValue::from(text);
+        next.edited = true;
+        next.notice = notice;
+        next
+    }
+
+    /// This state with a new scenario text.
+    pub fn with_scenario_text(&self, text: String, notice: Option<Notice>) -> AppState {
+        let mut next = self.clone();
+        next.scenario = ScenarioAnalysis::of(&text, self.analysis.model.as_deref());
+        next.scenario_text = AttrValue::from(text);
+        next.edited = true;
+        next.notice = notice;
+        next
     }
 
     /// What the simulation should run, when both documents can be used.
@@ -126,11 +188,24 @@ impl AppState {
         key.write(self.text.as_bytes());
         key.write(&[0]);
         key.write(self.scenario_text.as_bytes());
+        // The same template text runs another machine when another one is picked.
+        if let Some(machine) = &self.machine {
+            key.write(&[0]);
+            key.write(machine.as_bytes());
+        }
         Some(RunInput {
             model,
             scenario,
             key: key.finish(),
         })
+    }
+}
+
+/// How the definition is read when `machine` was picked in a template.
+pub fn load_options(machine: Option<&str>) -> asl::LoadOptions {
+    asl::LoadOptions {
+        machine: machine.map(str::to_string),
+        ..asl::LoadOptions::default()
     }
 }
 
@@ -149,26 +224,34 @@ impl Reducible for AppState {
                 if text == self.text.as_str() {
                     return self;
                 }
-                let analysis = Analysis::of(&text);
-                let scenario = ScenarioAnalysis::of(&self.scenario_text, analysis.model.as_deref());
-                Rc::new(AppState {
-                    example: self.example,
-                    edited: true,
-                    text: AttrValue::from(text),
-                    analysis,
-                    caret: self.caret,
-                    scenario_text: self.scenario_text.clone(),
-                    scenario,
-                })
+                Rc::new(self.with_text(text, None))
             }
             Action::EditScenario(text) => {
                 if text == self.scenario_text.as_str() {
                     return self;
                 }
+                Rc::new(self.with_scenario_text(text, None))
+            }
+            Action::OpenFile { name, bytes } => document::open_file(self, &name, &bytes),
+            Action::SelectMachine(machine) => document::select_machine(self, machine),
+            Action::EditDefinition(edits) => document::edit_definition(self, &edits),
+            Action::EditScenarioFields(edits) => document::edit_scenario(self, &edits),
+            Action::ShowMap(pointer) => {
                 let mut next = (*self).clone();
-                next.scenario = ScenarioAnalysis::of(&text, self.analysis.model.as_deref());
-                next.scenario_text = AttrValue::from(text);
-                next.edited = true;
+                next.shown_map = Some(pointer);
+                Rc::new(next)
+            }
+            Action::Notify(notice) => {
+                let mut next = (*self).clone();
+                next.notice = Some(notice);
+                Rc::new(next)
+            }
+            Action::DismissNotice => {
+                if self.notice.is_none() {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.notice = None;
                 Rc::new(next)
             }
             Action::OpenExample(id) => match examples::example(&id) {
@@ -193,6 +276,15 @@ impl Reducible for AppState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     pub format: Option<SourceFormat>,
+    /// Every state machine found (several in some templates), for the machine picker.
+    pub machines: Rc<[asl::MachineEntry]>,
+    /// Index into `machines` of the one read.
+    pub selected_machine: Option<usize>,
+    /// The definition as JSON, as written (what the settings forms show and edit).
+    pub definition: Option<Rc<Value>>,
+    /// The model as far as it could be built, errors or not (the structure the settings forms
+    /// follow, so that a definition with a bad value can still be fixed in the forms).
+    pub structure: Option<Rc<asl::StateMachine>>,
     /// In the order `asl` reported them.
     pub diagnostics: Rc<[Diagnostic]>,
     /// One entry per line that has diagnostics, in line order.
@@ -205,20 +297,46 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn of(text: &str) -> Self {
-        let loaded = asl::load(text, &asl::LoadOptions::default());
+        Self::of_machine(text, None)
+    }
+
+    /// Reads `text`, picking the state machine `machine` when the text is a template that
+    /// holds it (the first one otherwise).
+    pub fn of_machine(text: &str, machine: Option<&str>) -> Self {
+        let options = load_options(machine);
+        let mut loaded = asl::load(text, &options);
+        if options.machine.is_some() && loaded.selected.is_none() {
+            // The picked machine is gone (the text changed): read the first one.
+            loaded = asl::load(text, &asl::LoadOptions::default());
+        }
         let marks = line_marks(&loaded.diagnostics);
         let outline = loaded
             .model
             .as_ref()
             .map(|model| Rc::new(Outline::of(model)));
-        let model = loaded.runnable().cloned().map(Rc::new);
+        let runnable = !loaded.has_errors();
+        let structure = loaded.model.map(Rc::new);
+        let model = structure.clone().filter(|_| runnable);
         Analysis {
             format: loaded.format,
             diagnostics: loaded.diagnostics.into(),
             marks: marks.into(),
             outline,
             model,
+            machines: loaded.machines.into(),
+            selected_machine: loaded.selected,
+            definition: loaded.definition.map(Rc::new),
+            structure,
         }
+    }
+
+    /// The logical id of the machine read, when the text holds several to choose from.
+    pub fn picked_machine(&self) -> Option<&str> {
+        if self.machines.len() < 2 {
+            return None;
+        }
+        let index = self.selected_machine?;
+        self.machines.get(index).map(|entry| entry.name.as_str())
     }
 
     pub fn n_errors(&self) -> usize {
