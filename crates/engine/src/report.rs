@@ -253,6 +253,8 @@ pub enum TimelineKind {
     AttemptFailed {
         error: ErrorId,
         latency_ms: u64,
+        /// The error's cause (empty when it has none).
+        cause: String,
     },
     Retry {
         retrier: u32,

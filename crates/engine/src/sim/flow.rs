@@ -1141,17 +1141,7 @@ impl Simulation {
                     Err((error, cause)) => {
                         self.task_failed_event(f, task, error, &cause);
                         self.count_error(state_id, error);
-                        self.timeline(
-                            exec,
-                            TimelineEntry {
-                                time_ms: now,
-                                state: state_id,
-                                kind: TimelineKind::AttemptFailed {
-                                    error,
-                                    latency_ms: now - started,
-                                },
-                            },
-                        );
+                        self.attempt_failed_timeline(exec, state_id, error, &cause, now - started);
                         return self.raise(f, error, cause, false);
                     }
                 };
@@ -1253,18 +1243,39 @@ impl Simulation {
             }
         };
         self.count_error(state_id, error);
+        self.attempt_failed_timeline(exec, state_id, error, &cause, now - started);
+        self.raise(f, error, cause, false);
+    }
+
+    /// Records a failed attempt in the execution's timeline, if it keeps one (the cause is only
+    /// copied then).
+    fn attempt_failed_timeline(
+        &mut self,
+        exec: u32,
+        state: StateId,
+        error: ErrorId,
+        cause: &Rc<str>,
+        latency_ms: u64,
+    ) {
+        let keeps_timeline = self
+            .executions
+            .get(exec as usize)
+            .is_some_and(|e| e.timeline.is_some());
+        if !keeps_timeline {
+            return;
+        }
         self.timeline(
             exec,
             TimelineEntry {
-                time_ms: now,
-                state: state_id,
+                time_ms: self.now,
+                state,
                 kind: TimelineKind::AttemptFailed {
                     error,
-                    latency_ms: now - started,
+                    latency_ms,
+                    cause: cause.to_string(),
                 },
             },
         );
-        self.raise(f, error, cause, false);
     }
 
     fn count_error(&mut self, state: StateId, error: ErrorId) {

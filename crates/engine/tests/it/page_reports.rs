@@ -170,10 +170,21 @@ fn the_change_log_marks_children_waiting_to_retry_and_children_that_were_caught(
         "latency": {"fixed_ms": 100},
         "faults": [
             {"error": "Permanent", "items": {"indices": [2, 7]}},
-            {"error": "Transient", "items": {"indices": [5]}, "attempts": [0]}
+            {"error": "Transient", "cause": "flaky", "items": {"indices": [5]}, "attempts": [0]}
         ]
     }}});
     let sim = run_recording(&definition, &scenario_value);
+    // The child's timeline keeps each failed attempt's cause.
+    let trace = sim.child_trace(0, 5).unwrap_or_else(|e| panic!("{e}"));
+    let causes: Vec<&str> = trace
+        .timeline
+        .iter()
+        .filter_map(|entry| match &entry.kind {
+            engine::report::TimelineKind::AttemptFailed { cause, .. } => Some(cause.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(causes, vec!["flaky"]);
     let (changes, _) = sim.item_changes(0);
     let marks_of = |child: u32| -> Vec<(ChildStatus, ItemMark)> {
         changes
