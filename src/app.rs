@@ -42,7 +42,7 @@ pub fn App() -> Html {
                         <div>
                             <h2 id="definition-heading" class="panel-title">{ "Definition" }</h2>
                             <p class="panel-subtitle">
-                                { state.example.title }
+                                { state.example.title.en }
                                 if state.edited {
                                     <span class="edited-flag">{ " · edited" }</span>
                                 }

@@ -52,6 +52,24 @@ impl Lang {
     }
 }
 
+/// A text in both languages, for data that is written once and shown in either (the examples'
+/// titles and stories); components pick with [`Text::get`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub en: &'static str,
+    pub ja: &'static str,
+}
+
+impl Text {
+    pub const fn new(en: &'static str, ja: &'static str) -> Text {
+        Text { en, ja }
+    }
+
+    pub fn get(self, lang: Lang) -> &'static str {
+        lang.t(self.en, self.ja)
+    }
+}
+
 /// The page's current language (English outside a provider, e.g. in a component test).
 #[hook]
 pub fn use_lang() -> Lang {

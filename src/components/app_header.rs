@@ -63,7 +63,7 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
                                 value={example.id}
                                 selected={example.id == props.example_id.as_str()}
                             >
-                                { example.title }
+                                { example.title.en }
                             </option>
                         }) }
                     </select>
