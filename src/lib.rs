@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod document_edit;
 pub mod examples;
+pub mod graph;
 pub mod i18n;
 pub mod sim_frame;
 pub mod state;
