@@ -3,5 +3,16 @@
 
 pub mod app_header;
 pub mod asl_editor;
+pub mod catch_editor;
 pub mod definition_outline;
+pub mod definition_pane;
 pub mod diagnostics_panel;
+pub mod file_open;
+pub mod form_fields;
+pub mod machine_picker;
+pub mod map_settings;
+pub mod notice_bar;
+pub mod retry_editor;
+pub mod scenario_editor;
+pub mod scenario_task;
+pub mod settings;

@@ -5,14 +5,18 @@
 //! other text field: paste, undo, selection, IME input for Japanese, screen readers. Lines
 //! never wrap, so gutter line *n* always sits beside text line *n*; the gutter follows the
 //! textarea's scroll position.
+//!
+//! A file dropped onto the editor is handed to `on_file` (the definition pane reads it); text
+//! dropped or pasted goes into the textarea as usual.
 
 use std::rc::Rc;
 
 use asl::Severity;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlTextAreaElement};
+use web_sys::{DragEvent, File, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
 use crate::state::{CaretRequest, LineMark};
 use crate::text;
 
@@ -28,12 +32,58 @@ pub struct AslEditorProps {
     pub caret: Option<CaretRequest>,
     /// Called with the whole new text on every input event.
     pub on_edit: Callback<String>,
+    /// Called with a file dropped onto the editor.
+    #[prop_or_default]
+    pub on_file: Option<Callback<File>>,
+}
+
+/// The first file a drag carries, if any.
+fn dragged_file(event: &DragEvent) -> Option<File> {
+    event
+        .data_transfer()
+        .and_then(|transfer| transfer.files())
+        .and_then(|files| files.get(0))
 }
 
 #[component]
 pub fn AslEditor(props: &AslEditorProps) -> Html {
+    let lang = use_lang();
     let textarea = use_node_ref();
     let gutter = use_node_ref();
+    // Whether a drag is over the editor (it then shows where a file would go).
+    let dragging = use_state(|| false);
+    let accepts_files = props.on_file.is_some();
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |event: DragEvent| {
+            if accepts_files {
+                // Without this the browser would open the file in place of the page.
+                event.prevent_default();
+                if !*dragging {
+                    dragging.set(true);
+                }
+            }
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_drop = {
+        let dragging = dragging.clone();
+        let on_file = props.on_file.clone();
+        Callback::from(move |event: DragEvent| {
+            dragging.set(false);
+            let Some(on_file) = &on_file else {
+                return;
+            };
+            // Dropped text is left to the textarea; a dropped file replaces the definition.
+            if let Some(file) = dragged_file(&event) {
+                event.prevent_default();
+                on_file.emit(file);
+            }
+        })
+    };
 
     let on_input = {
         let on_edit = props.on_edit.clone();
@@ -93,7 +143,13 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
     });
 
     html! {
-        <div class="editor">
+        <div
+            class={classes!("editor", dragging.then_some("editor-dragging"))}
+            data-testid="editor-drop-target"
+            ondragover={on_drag_over}
+            ondragleave={on_drag_leave}
+            ondrop={on_drop}
+        >
             <div class="editor-gutter" ref={gutter} aria-hidden="true">
                 { for gutter_lines }
             </div>
@@ -101,7 +157,7 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
                 ref={textarea}
                 class="editor-text"
                 data-testid="asl-editor"
-                aria-label="ASL definition"
+                aria-label={lang.t("ASL definition", "ASL 定義")}
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
@@ -110,6 +166,11 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
                 oninput={on_input}
                 onscroll={on_scroll}
             />
+            if *dragging {
+                <div class="editor-drop-hint" aria-hidden="true">
+                    { lang.t("Drop the file to open it", "ドロップしてファイルを開く") }
+                </div>
+            }
         </div>
     }
 }

@@ -1,0 +1,88 @@
+//! The definition tab: a toolbar (open a file, the machine picker for templates), notices about
+//! opening files, and the ASL editor, onto which a file can also be dropped.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::asl_editor::AslEditor;
+use crate::components::file_open::{read_file, FileOpen};
+use crate::components::machine_picker::MachinePicker;
+use crate::components::notice_bar::NoticeBar;
+use crate::i18n::use_lang;
+use crate::state::{Action, Analysis, CaretRequest, Notice};
+
+#[derive(Properties, PartialEq)]
+pub struct DefinitionPaneProps {
+    /// The definition text.
+    pub text: AttrValue,
+    pub analysis: Analysis,
+    #[prop_or_default]
+    pub caret: Option<CaretRequest>,
+    #[prop_or_default]
+    pub notice: Option<Notice>,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
+    let lang = use_lang();
+    let on_edit = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |text: String| on_action.emit(Action::Edit(text)))
+    };
+    let on_file = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |file: web_sys::File| read_file(file, on_action.clone()))
+    };
+    let on_select_machine = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |machine: String| on_action.emit(Action::SelectMachine(machine)))
+    };
+    // Notices about files belong here; those about form edits are shown by the forms.
+    let notice = props
+        .notice
+        .as_ref()
+        .filter(|notice| {
+            matches!(
+                notice,
+                Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
+            )
+        })
+        .map(|notice| {
+            let on_action = props.on_action.clone();
+            html! {
+                <NoticeBar
+                    notice={notice.clone()}
+                    on_dismiss={Callback::from(move |()| on_action.emit(Action::DismissNotice))}
+                />
+            }
+        });
+    let marks: Rc<[crate::state::LineMark]> = props.analysis.marks.clone();
+    html! {
+        <div class="definition-pane" data-testid="definition-pane">
+            <div class="definition-toolbar">
+                <FileOpen on_action={props.on_action.clone()} />
+                <span class="definition-toolbar-hint">
+                    { lang.t(
+                        "or drop or paste it · ASL JSON/YAML, CloudFormation/SAM",
+                        "またはドロップ・貼り付け · ASL JSON/YAML、CloudFormation/SAM",
+                    ) }
+                </span>
+                <MachinePicker
+                    machines={props.analysis.machines.clone()}
+                    selected={props.analysis.selected_machine}
+                    on_select={on_select_machine}
+                />
+            </div>
+            { for notice }
+            <AslEditor
+                text={props.text.clone()}
+                marks={marks}
+                caret={props.caret}
+                on_edit={on_edit}
+                on_file={on_file}
+            />
+        </div>
+    }
+}

@@ -1,0 +1,587 @@
+//! The small inputs every settings and scenario form is made of: a number, a text, a choice, a
+//! list of error names as chips. Each shows the value written at its JSON pointer of a document
+//! and turns what the user types into [`DocumentEdit`]s — it never keeps a copy of the value.
+//!
+//! Inputs are `type="text"` rather than `type="number"`: a number input reports an empty value
+//! while the user is half-way through typing `2.` or `-`, which would remove the field from the
+//! document at every such keystroke. Here a text that is not yet a number is simply not written
+//! (the field says so), and the input keeps what the user typed.
+
+use asl::Diagnostic;
+use serde_json::Value;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::document_edit::DocumentEdit;
+use crate::i18n::use_lang;
+
+/// Error names offered when writing an `ErrorEquals` list or a scenario fault, before those
+/// the documents themselves name.
+pub const COMMON_ERRORS: &[&str] = &[
+    "States.ALL",
+    "States.TaskFailed",
+    "States.Timeout",
+    "States.HeartbeatTimeout",
+    "States.Permissions",
+    "States.Runtime",
+    "States.DataLimitExceeded",
+    "States.ResultPathMatchFailure",
+    "States.ParameterPathFailure",
+    "States.BranchFailed",
+    "States.ExceedToleratedFailureThreshold",
+    "States.ItemReaderFailed",
+    "States.ResultWriterFailed",
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    "Lambda.ClientExecutionTimeoutException",
+    "Lambda.Unknown",
+];
+
+/// The messages of the diagnostics about exactly `pointer`.
+pub fn messages_at(diagnostics: &[Diagnostic], pointer: &str) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter(|d| d.pointer == pointer)
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+/// The messages of the diagnostics about `pointer` or anything inside it, except inside the
+/// pointers listed in `shown_elsewhere` (fields that show their own).
+pub fn messages_within(
+    diagnostics: &[Diagnostic],
+    pointer: &str,
+    shown_elsewhere: &[String],
+) -> Vec<String> {
+    let inside = |candidate: &str, container: &str| {
+        candidate == container
+            || candidate
+                .strip_prefix(container)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    diagnostics
+        .iter()
+        .filter(|d| inside(&d.pointer, pointer))
+        .filter(|d| {
+            !shown_elsewhere
+                .iter()
+                .any(|other| inside(&d.pointer, other))
+        })
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+/// How a JSON value reads in a text input.
+pub fn value_text(value: Option<&Value>) -> String {
+    match value {
+        None => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Problems shown under a field or a card.
+#[derive(Properties, PartialEq)]
+pub struct IssuesProps {
+    pub messages: Vec<String>,
+}
+
+#[component]
+pub fn Issues(props: &IssuesProps) -> Html {
+    if props.messages.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <ul class="form-issues" data-testid="form-issues">
+            { for props.messages.iter().map(|message| html! {
+                <li class="form-issue" role="alert">{ message.clone() }</li>
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NumberFieldProps {
+    /// The field's ASL or scenario name, shown as its label.
+    pub label: AttrValue,
+    /// What the field means, in the page's language (a tooltip).
+    #[prop_or_default]
+    pub hint: AttrValue,
+    /// Where the value is written.
+    pub pointer: AttrValue,
+    /// The value written there now, if any.
+    pub value: Option<Value>,
+    /// Shown when the field is absent (the default that then applies).
+    #[prop_or_default]
+    pub placeholder: AttrValue,
+    #[prop_or_default]
+    pub testid: Option<AttrValue>,
+    /// Whole numbers only (for the on-screen keyboard; the value is checked by the document's
+    /// own validator, not here).
+    #[prop_or_default]
+    pub integer: bool,
+    /// The diagnostics about this field.
+    #[prop_or_default]
+    pub issues: Vec<String>,
+    /// When the value is not written here but elsewhere (a `…Path` field, a JSONata
+    /// expression): says where, and the input is read-only.
+    #[prop_or_default]
+    pub fixed: Option<AttrValue>,
+    pub on_edit: Callback<Vec<DocumentEdit>>,
+}
+
+/// A number at a pointer: empty removes the field, a number sets it.
+#[component]
+pub fn NumberField(props: &NumberFieldProps) -> Html {
+    let lang = use_lang();
+    // Whether the last text typed was not a number (and so was not written).
+    let not_a_number = use_state(|| false);
+    let on_input = {
+        let pointer = props.pointer.clone();
+        let on_edit = props.on_edit.clone();
+        let not_a_number = not_a_number.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let typed = input.value();
+            let typed = typed.trim();
+            if typed.is_empty() {
+                not_a_number.set(false);
+                on_edit.emit(vec![DocumentEdit::prune(pointer.to_string())]);
+                return;
+            }
+            match serde_json::from_str::<Value>(typed) {
+                Ok(number @ Value::Number(_)) => {
+                    not_a_number.set(false);
+                    on_edit.emit(vec![DocumentEdit::set(pointer.to_string(), number)]);
+                }
+                _ => not_a_number.set(true),
+            }
+        })
+    };
+    let invalid = *not_a_number || !props.issues.is_empty();
+    let text = value_text(props.value.as_ref());
+    html! {
+        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
+            <span class="form-label">{ props.label.clone() }</span>
+            <input
+                class="form-input"
+                type="text"
+                inputmode={if props.integer { "numeric" } else { "decimal" }}
+                autocomplete="off"
+                spellcheck="false"
+                value={text}
+                placeholder={props.placeholder.clone()}
+                readonly={props.fixed.is_some()}
+                aria-invalid={invalid.to_string()}
+                data-testid={props.testid.clone()}
+                data-pointer={props.pointer.clone()}
+                oninput={on_input}
+            />
+            if let Some(fixed) = &props.fixed {
+                <span class="form-note">{ fixed.clone() }</span>
+            }
+            if *not_a_number {
+                <span class="form-issue" role="alert">
+                    { lang.t("Not a number: not written", "数値ではないため反映していません") }
+                </span>
+            }
+            <Issues messages={props.issues.clone()} />
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TextFieldProps {
+    pub label: AttrValue,
+    #[prop_or_default]
+    pub hint: AttrValue,
+    pub pointer: AttrValue,
+    pub value: Option<Value>,
+    #[prop_or_default]
+    pub placeholder: AttrValue,
+    #[prop_or_default]
+    pub testid: Option<AttrValue>,
+    /// Typing `null` writes JSON `null` (for `ResultPath`, where it means "discard").
+    #[prop_or_default]
+    pub allow_null: bool,
+    /// Offer these values (the id of a `<datalist>` on the page).
+    #[prop_or_default]
+    pub list: Option<AttrValue>,
+    #[prop_or_default]
+    pub issues: Vec<String>,
+    pub on_edit: Callback<Vec<DocumentEdit>>,
+}
+
+/// A string at a pointer: empty removes the field.
+#[component]
+pub fn TextField(props: &TextFieldProps) -> Html {
+    let on_input = {
+        let pointer = props.pointer.clone();
+        let on_edit = props.on_edit.clone();
+        let allow_null = props.allow_null;
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let typed = input.value();
+            let edit = if typed.is_empty() {
+                DocumentEdit::prune(pointer.to_string())
+            } else if allow_null && typed == "null" {
+                DocumentEdit::set(pointer.to_string(), Value::Null)
+            } else {
+                DocumentEdit::set(pointer.to_string(), Value::String(typed))
+            };
+            on_edit.emit(vec![edit]);
+        })
+    };
+    let invalid = !props.issues.is_empty();
+    html! {
+        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
+            <span class="form-label">{ props.label.clone() }</span>
+            <input
+                class="form-input"
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                list={props.list.clone()}
+                value={value_text(props.value.as_ref())}
+                placeholder={props.placeholder.clone()}
+                aria-invalid={invalid.to_string()}
+                data-testid={props.testid.clone()}
+                data-pointer={props.pointer.clone()}
+                oninput={on_input}
+            />
+            <Issues messages={props.issues.clone()} />
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SelectFieldProps {
+    pub label: AttrValue,
+    #[prop_or_default]
+    pub hint: AttrValue,
+    pub pointer: AttrValue,
+    /// The value written now (`None` = absent).
+    pub value: Option<String>,
+    /// `(value, label)` of each choice.
+    pub options: Vec<(AttrValue, AttrValue)>,
+    /// The label of the "absent" choice; without it the field cannot be removed.
+    #[prop_or_default]
+    pub absent: Option<AttrValue>,
+    #[prop_or_default]
+    pub testid: Option<AttrValue>,
+    #[prop_or_default]
+    pub issues: Vec<String>,
+    pub on_edit: Callback<Vec<DocumentEdit>>,
+}
+
+/// One string among a few, or absent.
+#[component]
+pub fn SelectField(props: &SelectFieldProps) -> Html {
+    let on_change = {
+        let pointer = props.pointer.clone();
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            let chosen = select.value();
+            on_edit.emit(vec![if chosen.is_empty() {
+                DocumentEdit::prune(pointer.to_string())
+            } else {
+                DocumentEdit::set(pointer.to_string(), Value::String(chosen))
+            }]);
+        })
+    };
+    let current = props.value.clone().unwrap_or_default();
+    // A value the choices do not know (a typo in the text) stays visible as it is.
+    let unknown = !current.is_empty() && !props.options.iter().any(|(value, _)| *value == current);
+    let invalid = !props.issues.is_empty();
+    html! {
+        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
+            <span class="form-label">{ props.label.clone() }</span>
+            <select
+                class="form-input"
+                aria-invalid={invalid.to_string()}
+                data-testid={props.testid.clone()}
+                data-pointer={props.pointer.clone()}
+                onchange={on_change}
+            >
+                if let Some(absent) = &props.absent {
+                    <option value="" selected={current.is_empty()}>{ absent.clone() }</option>
+                }
+                if unknown {
+                    <option value={current.clone()} selected=true>{ current.clone() }</option>
+                }
+                { for props.options.iter().map(|(value, label)| html! {
+                    <option value={value.clone()} selected={*value == current}>{ label.clone() }</option>
+                }) }
+            </select>
+            <Issues messages={props.issues.clone()} />
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorChipsProps {
+    pub label: AttrValue,
+    /// The pointer of the `ErrorEquals` array.
+    pub pointer: AttrValue,
+    /// The array as written (`None` when absent).
+    pub value: Option<Value>,
+    /// The id of the page's `<datalist>` of error names.
+    pub list: AttrValue,
+    #[prop_or_default]
+    pub issues: Vec<String>,
+    pub on_edit: Callback<Vec<DocumentEdit>>,
+}
+
+/// An `ErrorEquals` list: one chip per name (× removes it) and an input that adds one on
+/// Enter or when a suggestion is picked.
+#[component]
+pub fn ErrorChips(props: &ErrorChipsProps) -> Html {
+    let lang = use_lang();
+    let names: Vec<String> = match &props.value {
+        Some(Value::Array(items)) => items.iter().map(|item| value_text(Some(item))).collect(),
+        Some(other) => vec![other.to_string()],
+        None => Vec::new(),
+    };
+    let add = {
+        let pointer = props.pointer.clone();
+        let on_edit = props.on_edit.clone();
+        let is_array = matches!(props.value, Some(Value::Array(_)));
+        move |input: &HtmlInputElement| {
+            let name = input.value().trim().to_string();
+            if name.is_empty() {
+                return;
+            }
+            input.set_value("");
+            let edit = if is_array {
+                DocumentEdit::set(format!("{pointer}/-"), Value::String(name))
+            } else {
+                DocumentEdit::set(pointer.to_string(), Value::Array(vec![Value::String(name)]))
+            };
+            on_edit.emit(vec![edit]);
+        }
+    };
+    let on_keydown = {
+        let add = add.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Enter" {
+                event.prevent_default();
+                add(&event.target_unchecked_into());
+            }
+        })
+    };
+    let on_change = Callback::from(move |event: Event| add(&event.target_unchecked_into()));
+    let invalid = !props.issues.is_empty();
+    html! {
+        <div class={classes!("form-field", "form-field-wide", invalid.then_some("form-field-invalid"))}>
+            <span class="form-label">{ props.label.clone() }</span>
+            <div class="chips" data-pointer={props.pointer.clone()}>
+                { for names.iter().enumerate().map(|(index, name)| {
+                    let on_remove = {
+                        let pointer = format!("{}/{index}", props.pointer);
+                        let on_edit = props.on_edit.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            on_edit.emit(vec![DocumentEdit::remove(pointer.clone())]);
+                        })
+                    };
+                    let remove_label = match lang {
+                        crate::i18n::Lang::En => format!("Remove {name}"),
+                        crate::i18n::Lang::Ja => format!("{name} を削除"),
+                    };
+                    html! {
+                        <span class="chip-error" data-testid="error-chip">
+                            <span class="chip-error-name">{ name.clone() }</span>
+                            <button
+                                type="button"
+                                class="chip-remove"
+                                aria-label={remove_label.clone()}
+                                title={remove_label}
+                                onclick={on_remove}
+                            >{ "×" }</button>
+                        </span>
+                    }
+                }) }
+                <input
+                    class="chip-input"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    list={props.list.clone()}
+                    placeholder={lang.t("add error…", "エラーを追加…")}
+                    aria-label={lang.t("Add an error name", "エラー名を追加")}
+                    data-testid="error-chip-input"
+                    onkeydown={on_keydown}
+                    onchange={on_change}
+                />
+            </div>
+            <Issues messages={props.issues.clone()} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorListProps {
+    pub id: AttrValue,
+    /// Names beyond [`COMMON_ERRORS`] (those the documents use), offered first.
+    #[prop_or_default]
+    pub extra: Vec<String>,
+}
+
+/// The `<datalist>` of error names the chip and error inputs offer.
+#[component]
+pub fn ErrorList(props: &ErrorListProps) -> Html {
+    let mut names: Vec<&str> = props.extra.iter().map(String::as_str).collect();
+    for common in COMMON_ERRORS {
+        if !names.contains(common) {
+            names.push(common);
+        }
+    }
+    html! {
+        <datalist id={props.id.clone()}>
+            { for names.into_iter().map(|name| html! { <option value={name.to_string()} /> }) }
+        </datalist>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReorderButtonsProps {
+    /// The pointer of the array.
+    pub array: AttrValue,
+    pub index: usize,
+    pub len: usize,
+    /// What the element is called, for the buttons' labels ("retrier 2").
+    pub what: AttrValue,
+    pub on_edit: Callback<Vec<DocumentEdit>>,
+}
+
+/// Move up, move down and remove, for one element of an array of the document. Removing the
+/// last element removes the array.
+#[component]
+pub fn ReorderButtons(props: &ReorderButtonsProps) -> Html {
+    let lang = use_lang();
+    let edit = |edit: DocumentEdit| {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |_: MouseEvent| on_edit.emit(vec![edit.clone()]))
+    };
+    let array = props.array.to_string();
+    let index = props.index;
+    let label = |en: &str, ja: &str| match lang {
+        crate::i18n::Lang::En => format!("{en} {}", props.what),
+        crate::i18n::Lang::Ja => format!("{} を{ja}", props.what),
+    };
+    html! {
+        <span class="reorder">
+            <button
+                type="button"
+                class="icon-button"
+                disabled={index == 0}
+                aria-label={label("Move up", "上へ移動")}
+                title={label("Move up", "上へ移動")}
+                data-testid="move-up"
+                onclick={edit(DocumentEdit::Move { array: array.clone(), from: index, to: index.saturating_sub(1) })}
+            >{ "↑" }</button>
+            <button
+                type="button"
+                class="icon-button"
+                disabled={index + 1 >= props.len}
+                aria-label={label("Move down", "下へ移動")}
+                title={label("Move down", "下へ移動")}
+                data-testid="move-down"
+                onclick={edit(DocumentEdit::Move { array: array.clone(), from: index, to: (index + 1).min(props.len.saturating_sub(1)) })}
+            >{ "↓" }</button>
+            <button
+                type="button"
+                class="icon-button icon-button-danger"
+                aria-label={label("Remove", "削除")}
+                title={label("Remove", "削除")}
+                data-testid="remove"
+                onclick={edit(DocumentEdit::prune(format!("{array}/{index}")))}
+            >{ "✕" }</button>
+        </span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NumberListFieldProps {
+    pub label: AttrValue,
+    #[prop_or_default]
+    pub hint: AttrValue,
+    pub pointer: AttrValue,
+    /// The array as written (`None` when absent).
+    pub value: Option<Value>,
+    #[prop_or_default]
+    pub placeholder: AttrValue,
+    #[prop_or_default]
+    pub issues: Vec<String>,
+    pub on_edit: Callback<Vec<DocumentEdit>>,
+}
+
+/// A list of whole numbers typed as `0, 1, 5`: empty removes the field.
+#[component]
+pub fn NumberListField(props: &NumberListFieldProps) -> Html {
+    let lang = use_lang();
+    let not_numbers = use_state(|| false);
+    let on_input = {
+        let pointer = props.pointer.clone();
+        let on_edit = props.on_edit.clone();
+        let not_numbers = not_numbers.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let typed = input.value();
+            if typed.trim().is_empty() {
+                not_numbers.set(false);
+                on_edit.emit(vec![DocumentEdit::prune(pointer.to_string())]);
+                return;
+            }
+            let parsed: Option<Vec<Value>> = typed
+                .split([',', ' ', '、'])
+                .filter(|part| !part.trim().is_empty())
+                .map(|part| part.trim().parse::<u64>().ok().map(Value::from))
+                .collect();
+            match parsed {
+                Some(numbers) => {
+                    not_numbers.set(false);
+                    on_edit.emit(vec![DocumentEdit::set(
+                        pointer.to_string(),
+                        Value::Array(numbers),
+                    )]);
+                }
+                None => not_numbers.set(true),
+            }
+        })
+    };
+    let text = match &props.value {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| value_text(Some(item)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => value_text(other.as_ref()),
+    };
+    let invalid = *not_numbers || !props.issues.is_empty();
+    html! {
+        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
+            <span class="form-label">{ props.label.clone() }</span>
+            <input
+                class="form-input"
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                spellcheck="false"
+                value={text}
+                placeholder={props.placeholder.clone()}
+                aria-invalid={invalid.to_string()}
+                data-pointer={props.pointer.clone()}
+                oninput={on_input}
+            />
+            if *not_numbers {
+                <span class="form-issue" role="alert">
+                    { lang.t("Whole numbers separated by commas: not written", "カンマ区切りの整数ではないため反映していません") }
+                </span>
+            }
+            <Issues messages={props.issues.clone()} />
+        </label>
+    }
+}

@@ -1,0 +1,191 @@
+//! The `Retry` of one Task, Parallel or Map state: each retrier's `ErrorEquals`,
+//! `IntervalSeconds`, `MaxAttempts`, `BackoffRate`, `MaxDelaySeconds` and `JitterStrategy`,
+//! with add, remove and reorder. A view of the definition's JSON: every change is a
+//! [`DocumentEdit`] written into the ASL text, and problems shown are the `asl` diagnostics of
+//! that text.
+
+use std::rc::Rc;
+
+use asl::{Diagnostic, Retrier};
+use serde_json::{json, Value};
+use yew::prelude::*;
+
+use crate::components::form_fields::{
+    messages_at, messages_within, ErrorChips, Issues, NumberField, ReorderButtons, SelectField,
+};
+use crate::document_edit::DocumentEdit;
+use crate::i18n::{use_lang, Lang};
+
+#[derive(Properties, PartialEq)]
+pub struct RetryEditorProps {
+    /// The state's JSON pointer.
+    pub state_pointer: AttrValue,
+    /// The state's `Retry` as written (`None` when absent).
+    pub retry: Option<Value>,
+    pub diagnostics: Rc<[Diagnostic]>,
+    /// The id of the page's `<datalist>` of error names.
+    pub error_list: AttrValue,
+    pub on_edit: Callback<Vec<DocumentEdit>>,
+}
+
+#[component]
+pub fn RetryEditor(props: &RetryEditorProps) -> Html {
+    let lang = use_lang();
+    let array = format!("{}/Retry", props.state_pointer);
+    let retriers: &[Value] = match &props.retry {
+        Some(Value::Array(items)) => items,
+        _ => &[],
+    };
+    let on_add = {
+        let on_edit = props.on_edit.clone();
+        let array = array.clone();
+        // States.ALL must come last, so a second catch-all would be an error from the start.
+        let has_catch_all = retriers.iter().any(|r| {
+            r["ErrorEquals"]
+                .as_array()
+                .is_some_and(|e| e.contains(&json!("States.ALL")))
+        });
+        let error = if has_catch_all {
+            "States.TaskFailed"
+        } else {
+            "States.ALL"
+        };
+        Callback::from(move |_: MouseEvent| {
+            on_edit.emit(vec![DocumentEdit::set(
+                format!("{array}/-"),
+                json!({
+                    "ErrorEquals": [error],
+                    "IntervalSeconds": Retrier::DEFAULT_INTERVAL_SECONDS,
+                    "MaxAttempts": Retrier::DEFAULT_MAX_ATTEMPTS,
+                    "BackoffRate": Retrier::DEFAULT_BACKOFF_RATE,
+                }),
+            )]);
+        })
+    };
+    let len = retriers.len();
+    html! {
+        <div class="list-editor retry-editor" data-testid="retry-editor">
+            <div class="list-editor-head">
+                <h4 class="list-editor-title">{ "Retry" }</h4>
+                <button type="button" class="text-button" data-testid="add-retrier" onclick={on_add}>
+                    { lang.t("+ Add retrier", "+ リトライを追加") }
+                </button>
+            </div>
+            <Issues messages={messages_at(&props.diagnostics, &array)} />
+            if retriers.is_empty() {
+                <p class="list-editor-empty">
+                    { lang.t(
+                        "No retrier: an error fails the state at once (or goes to a catcher).",
+                        "リトライなし：エラーが起きるとステートはすぐに失敗します（キャッチがあればそちらへ）。",
+                    ) }
+                </p>
+            }
+            { for retriers.iter().enumerate().map(|(index, retrier)| {
+                retrier_card(lang, props, &array, index, len, retrier)
+            }) }
+        </div>
+    }
+}
+
+fn retrier_card(
+    lang: Lang,
+    props: &RetryEditorProps,
+    array: &str,
+    index: usize,
+    len: usize,
+    retrier: &Value,
+) -> Html {
+    let pointer = format!("{array}/{index}");
+    let field = |name: &str| format!("{pointer}/{name}");
+    let fields = [
+        "ErrorEquals",
+        "IntervalSeconds",
+        "MaxAttempts",
+        "BackoffRate",
+        "MaxDelaySeconds",
+        "JitterStrategy",
+    ];
+    let shown_at_fields: Vec<String> = fields.iter().map(|name| field(name)).collect();
+    let diagnostics = &props.diagnostics;
+    let what = match lang {
+        Lang::En => format!("retrier {}", index + 1),
+        Lang::Ja => format!("リトライ {}", index + 1),
+    };
+    html! {
+        <div class="list-item retrier" data-testid="retrier" data-pointer={pointer.clone()} key={pointer.clone()}>
+            <div class="list-item-head">
+                <span class="list-item-number">{ format!("#{}", index + 1) }</span>
+                <ReorderButtons
+                    array={AttrValue::from(array.to_string())}
+                    index={index}
+                    len={len}
+                    what={AttrValue::from(what)}
+                    on_edit={props.on_edit.clone()}
+                />
+            </div>
+            <ErrorChips
+                label="ErrorEquals"
+                pointer={AttrValue::from(field("ErrorEquals"))}
+                value={retrier.get("ErrorEquals").cloned()}
+                list={props.error_list.clone()}
+                issues={messages_within(diagnostics, &field("ErrorEquals"), &[])}
+                on_edit={props.on_edit.clone()}
+            />
+            <div class="form-row">
+                <NumberField
+                    label="IntervalSeconds"
+                    hint={lang.t("Seconds before the first retry (default 1)", "最初のリトライまでの秒数（既定 1）")}
+                    pointer={AttrValue::from(field("IntervalSeconds"))}
+                    value={retrier.get("IntervalSeconds").cloned()}
+                    placeholder="1"
+                    integer=true
+                    issues={messages_at(diagnostics, &field("IntervalSeconds"))}
+                    on_edit={props.on_edit.clone()}
+                />
+                <NumberField
+                    label="MaxAttempts"
+                    hint={lang.t("Retries at most (default 3; 0 = never retry)", "最大リトライ回数（既定 3、0 はリトライしない）")}
+                    pointer={AttrValue::from(field("MaxAttempts"))}
+                    value={retrier.get("MaxAttempts").cloned()}
+                    placeholder="3"
+                    integer=true
+                    issues={messages_at(diagnostics, &field("MaxAttempts"))}
+                    on_edit={props.on_edit.clone()}
+                />
+                <NumberField
+                    label="BackoffRate"
+                    hint={lang.t("Multiplier of the interval after each retry (default 2.0, at least 1)", "リトライごとの間隔の倍率（既定 2.0、1 以上）")}
+                    pointer={AttrValue::from(field("BackoffRate"))}
+                    value={retrier.get("BackoffRate").cloned()}
+                    placeholder="2.0"
+                    issues={messages_at(diagnostics, &field("BackoffRate"))}
+                    on_edit={props.on_edit.clone()}
+                />
+                <NumberField
+                    label="MaxDelaySeconds"
+                    hint={lang.t("Cap of each wait, in seconds (default: no cap)", "各待機の上限秒数（既定：上限なし）")}
+                    pointer={AttrValue::from(field("MaxDelaySeconds"))}
+                    value={retrier.get("MaxDelaySeconds").cloned()}
+                    placeholder={lang.t("no cap", "上限なし")}
+                    integer=true
+                    issues={messages_at(diagnostics, &field("MaxDelaySeconds"))}
+                    on_edit={props.on_edit.clone()}
+                />
+                <SelectField
+                    label="JitterStrategy"
+                    hint={lang.t("FULL waits a random time between 0 and the delay", "FULL は 0 から待機時間までのランダムな時間だけ待ちます")}
+                    pointer={AttrValue::from(field("JitterStrategy"))}
+                    value={retrier.get("JitterStrategy").and_then(Value::as_str).map(str::to_string)}
+                    absent={AttrValue::from(lang.t("(none)", "（なし）"))}
+                    options={vec![
+                        (AttrValue::from("FULL"), AttrValue::from("FULL")),
+                        (AttrValue::from("NONE"), AttrValue::from("NONE")),
+                    ]}
+                    issues={messages_at(diagnostics, &field("JitterStrategy"))}
+                    on_edit={props.on_edit.clone()}
+                />
+            </div>
+            <Issues messages={messages_within(diagnostics, &pointer, &shown_at_fields)} />
+        </div>
+    }
+}
