@@ -230,7 +230,7 @@ pub const EXAMPLES: &[Example] = &[
                  PaymentGatewayError that States.ALL catches: both routes end in a Fail state, so \
                  those orders fail. 16 failed orders are only 1.6 % — well inside \
                  ToleratedFailurePercentage 5 — but ToleratedFailureCount 10 is set too, and \
-                 exceeding either fails the run: at 00:00:03 the 11th failed order exceeds the \
+                 exceeding either fails the run: at 00:00:14 the 11th failed order exceeds the \
                  count and the Map Run fails with States.ExceedToleratedFailureThreshold.",
                 "3 種類のエラーに 3 つの経路があります。注文の 3 % は検証で DataValidationError に\
                  なりますが、Catch が QuarantineOrder に送るので「処理済み」として数えられ、失敗には\
@@ -238,10 +238,10 @@ pub const EXAMPLES: &[Example] = &[
                  なって States.ALL に捕捉されます。どちらの経路も Fail ステートで終わるため、これらの\
                  注文は失敗です。失敗 16 件は 1.6 % にすぎず ToleratedFailurePercentage 5 には十分\
                  収まりますが、ToleratedFailureCount 10 も設定されており、どちらか一方を超えれば Map Run\
-                 は失敗します。00:00:03、11 件目の失敗で件数の上限を超え、Map Run は\
+                 は失敗します。00:00:14、11 件目の失敗で件数の上限を超え、Map Run は\
                  States.ExceedToleratedFailureThreshold で失敗します。",
             ),
-            verdict_before: "FAILED: States.ExceedToleratedFailureThreshold at 00:00:03 — \
+            verdict_before: "FAILED: States.ExceedToleratedFailureThreshold at 00:00:14 — \
                              11 failed items > ToleratedFailureCount 10",
             fix: Fix {
                 summary: Text::new(

@@ -10,8 +10,10 @@ pub mod document_edit;
 pub mod examples;
 pub mod graph;
 pub mod i18n;
+pub mod share;
 pub mod sim_frame;
 pub mod state;
+pub mod storage;
 pub mod text;
 
 // The browser entry point; everything else also compiles natively so it can be checked and

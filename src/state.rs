@@ -12,10 +12,13 @@ use yew::{AttrValue, Reducible};
 
 use crate::document_edit::DocumentEdit;
 use crate::examples::{self, Example};
+use crate::i18n::Lang;
 
 mod document;
+mod keep;
 
 pub use document::{Document, Notice, MAX_FILE_BYTES};
+pub use keep::{KeepNotice, Startup, Work};
 
 /// What the page shows and edits.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +46,10 @@ pub struct AppState {
     /// Something the page must tell about the last document action (a file that could not be
     /// opened, a form edit that could not keep the layout).
     pub notice: Option<Notice>,
+    /// The page's language (remembered in local storage).
+    pub lang: Lang,
+    /// Something the page tells about keeping or sharing the work.
+    pub keep_notice: Option<KeepNotice>,
 }
 
 /// What the simulation needs to run: a definition without errors and a usable scenario.
@@ -119,6 +126,14 @@ pub enum Action {
     /// Something went wrong before the state could be asked (a file too large to read).
     Notify(Notice),
     DismissNotice,
+    /// Switch the page's language.
+    SetLang(Lang),
+    /// Write the current example's fix into the texts.
+    ApplyFix,
+    /// Replace the work on the page (going back to the work a share link replaced).
+    Restore(Rc<Work>),
+    /// Show (or, with `None`, clear) a keep/share notice.
+    KeepNotice(Option<KeepNotice>),
 }
 
 /// A request for the editor to put its caret at `line:column`. `sequence` grows with every
@@ -150,6 +165,8 @@ impl AppState {
             machine: None,
             shown_map: None,
             notice: None,
+            lang: Lang::default(),
+            keep_notice: None,
         }
     }
 
@@ -255,9 +272,17 @@ impl Reducible for AppState {
                 Rc::new(next)
             }
             Action::OpenExample(id) => match examples::example(&id) {
-                Some(example) => Rc::new(AppState::with_example(example)),
+                Some(example) => {
+                    let mut next = AppState::with_example(example);
+                    next.lang = self.lang;
+                    Rc::new(next)
+                }
                 None => self,
             },
+            Action::SetLang(lang) => keep::set_lang(self, lang),
+            Action::ApplyFix => keep::apply_fix(self),
+            Action::Restore(work) => keep::restore(self, &work),
+            Action::KeepNotice(notice) => keep::notify(self, notice),
             Action::Reveal { line, column } => {
                 let sequence = self.caret.map_or(0, |caret| caret.sequence.wrapping_add(1));
                 let mut next = (*self).clone();
