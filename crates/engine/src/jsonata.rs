@@ -3,17 +3,20 @@
 //! Why our own: `jsonata-rs` (0.3.4, the maintained Rust port) does not build for
 //! `wasm32-unknown-unknown` without JavaScript-backed randomness (`getrandom` and `uuid` need
 //! their `js` features), reads the wall clock in `$now()`/`$millis()` and an unseeded generator
-//! in `$random()`, which would break determinism, and pulls `clap` and `chrono`. This module is an
-//! interpreter of the constructs found in the corpus of real definitions — paths, predicates,
-//! operators, conditionals, blocks and `:=` bindings, lambdas, array/object constructors,
-//! group-by, `~>`, regular expressions — and of JSONata's common built-in functions plus the ones
+//! in `$random()`, which would break determinism, and pulls `clap` and `chrono`.
+//!
+//! Expressions are parsed by [`asl::jsonata::parse`], the parser the validator checks them with,
+//! so what the validator accepts is what reaches this evaluator. This module interprets the
+//! constructs found in the corpus of real definitions — paths, predicates, operators,
+//! conditionals, `??` and `?:`, blocks and `:=` bindings, lambdas, array/object constructors,
+//! group-by, `~>`, regular expressions — and JSONata's common built-in functions plus the ones
 //! Step Functions adds (`$parse`, `$uuid`, `$hash`, `$partition`, `$range`, seeded `$random`).
-//! `$now()` and `$millis()` return virtual time. Anything outside the subset is refused with an
-//! error that names it, never skipped.
+//! `$now()` and `$millis()` return virtual time. Anything outside the subset (order-by, parent,
+//! focus and index bindings, transforms, partial application, function signatures) is refused
+//! when the expression is compiled, with an error that names it, never skipped.
 
 mod eval;
 mod functions;
-mod parser;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -25,13 +28,15 @@ use crate::data::{Failure, Variables};
 use crate::errors::names;
 use crate::rng::Stream;
 
-pub use parser::Node;
+pub use asl::jsonata::Node;
 
 /// A parsed JSONata expression.
 #[derive(Debug, Clone)]
 pub struct Expression {
     text: Rc<str>,
     root: Rc<Node>,
+    /// The expression's regular-expression literals, compiled once.
+    regexes: Rc<[Rc<regex_lite::Regex>]>,
 }
 
 /// A JSONata syntax or evaluation error.
@@ -107,27 +112,37 @@ impl<'a> Env<'a> {
 }
 
 impl Expression {
-    /// Parses an expression (the text between `{%` and `%}`).
+    /// Parses an expression (the text between `{%` and `%}`) with the grammar the validator
+    /// checks ([`asl::jsonata::parse`]), and refuses what this evaluator does not implement.
     pub fn parse(text: &str) -> Result<Expression, JsonataError> {
-        let root = parser::parse(text).map_err(|(message, offset)| JsonataError {
+        let refused = |message: String, offset: Option<usize>| JsonataError {
             expression: text.to_string(),
             message,
-            offset: Some(offset),
+            offset,
             undefined: false,
+        };
+        let root = asl::jsonata::parse(text).map_err(|e| {
+            // The parser counts bytes; messages count characters.
+            let offset = text.get(..e.offset).map_or(e.offset, |s| s.chars().count());
+            refused(e.message, Some(offset))
         })?;
-        if let Some(name) = eval::unknown_function(&root) {
-            return Err(JsonataError {
-                expression: text.to_string(),
-                message: format!(
-                    "the function ${name} is not supported by mapsim's JSONata evaluator"
-                ),
-                offset: None,
-                undefined: false,
-            });
+        if let Some(what) = eval::unsupported(&root) {
+            return Err(refused(
+                format!("{what} is not supported by mapsim's JSONata evaluator"),
+                None,
+            ));
         }
+        if let Some(name) = eval::unknown_function(&root) {
+            return Err(refused(
+                format!("the function ${name} is not supported by mapsim's JSONata evaluator"),
+                None,
+            ));
+        }
+        let regexes = eval::compile_regexes(&root).map_err(|message| refused(message, None))?;
         Ok(Expression {
             text: Rc::from(text),
             root: Rc::new(root),
+            regexes: Rc::from(regexes),
         })
     }
 
@@ -137,7 +152,7 @@ impl Expression {
 
     /// Evaluates; `Ok(None)` is JSONata's *undefined*.
     pub fn evaluate(&self, env: &Env<'_>) -> Result<Option<Value>, JsonataError> {
-        eval::evaluate(&self.root, env).map_err(|message| JsonataError {
+        eval::evaluate(&self.root, &self.regexes, env).map_err(|message| JsonataError {
             expression: self.text.to_string(),
             message,
             offset: None,
@@ -375,6 +390,79 @@ mod tests {
         assert!(err.message.contains("$eval"), "{}", err.message);
         // A function bound in the expression is not unknown.
         assert!(Expression::parse("($f := function($x){$x}; $f(1))").is_ok());
+    }
+
+    #[test]
+    fn constructs_of_the_shared_grammar() {
+        let cases = [
+            ("$states.input.missing ?? 'default'", json!("default")),
+            ("$states.input.name ?? 'default'", json!("Ada")),
+            ("$states.input.items[9] ?? 0", json!(0)),
+            ("$states.input.rejected = '1' ?: 'no'", json!("no")),
+            ("0 ?: 'zero is falsy'", json!("zero is falsy")),
+            ("'x' ?: 'y'", json!("x")),
+            ("$states.input.items[]", json!([1, 2, 3])),
+            ("$states.input.name[]", json!(["Ada"])),
+            ("[$states.input.items[0]][]", json!([1])),
+            ("1 - 2 + 3 - 4", json!(-2)),
+            ("2 * 3 + 4 * 5 = 26 and 1 < 2", json!(true)),
+            ("$states.input.items ~> $count() = 3", json!(true)),
+            ("$match('a\nb', /^b$/m).match", json!("b")),
+            (
+                "$replace($split('A-b_c', /[-_]/) ~> $join('.'), /B/i, 'x')",
+                json!("A.x.c"),
+            ),
+            (r"'caf\u00e9 \ud83d\ude00'", json!("café 😀")),
+            ("$states.input.data.address[1] & `$states`", json!(" ")),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(eval(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn long_chains_evaluate_without_deep_recursion() {
+        let n = 20_000;
+        let sum = vec!["1"; n].join(" + ");
+        assert_eq!(eval(&sum), Some(json!(n)));
+        let path = format!("$states.input{}", ".data".repeat(n));
+        assert_eq!(eval(&path), None);
+        let words = vec!["$states.input.name"; n].join(" & ");
+        assert_eq!(
+            eval(&words).map(|v| v.as_str().map(str::len)),
+            Some(Some(3 * n))
+        );
+    }
+
+    #[test]
+    fn constructs_the_evaluator_lacks_are_refused_by_name() {
+        for (text, named) in [
+            ("$states.input.items^(>$)", "order-by"),
+            ("$states.input.data.address.%", "parent"),
+            ("$states.input.items@$i", "focus"),
+            ("$states.input.items#$i", "index"),
+            ("| $ | {'a': 1} |", "transform"),
+            ("$substring(?, 1)", "partial application"),
+            ("function($x) <n:n> { $x }", "signatures"),
+        ] {
+            let Err(error) = Expression::parse(text) else {
+                panic!("{text} should be refused");
+            };
+            assert!(
+                error.message.contains(named) && error.message.contains("not supported"),
+                "{text}: {}",
+                error.message
+            );
+        }
+        // Syntax errors carry a character offset (the parser counts bytes).
+        let Err(error) = Expression::parse("'é' + ") else {
+            panic!("should not parse");
+        };
+        assert_eq!(error.offset, Some(6), "{error}");
+        let Err(error) = Expression::parse("$match('a', /(?<=a)b/)") else {
+            panic!("a regular expression regex-lite lacks should be refused");
+        };
+        assert!(error.message.contains("bad regular expression"), "{error}");
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use serde_json::{Map as JsonObject, Value};
 
 use super::functions;
-use super::parser::{Lambda, Node, Op};
 use super::Env;
 use crate::intrinsics::json_equal;
+use asl::jsonata::{Lambda, Node, Op};
 
 /// A value during evaluation.
 #[derive(Debug, Clone)]
@@ -64,6 +64,8 @@ pub struct Context<'e, 'a> {
     pub env: &'e Env<'a>,
     pub root: Val,
     pub depth: usize,
+    /// The expression's regular expressions, compiled, by [`asl::jsonata::Regex::index`].
+    pub regexes: &'e [Rc<regex_lite::Regex>],
 }
 
 const MAX_CALL_DEPTH: usize = 500;
@@ -120,7 +122,11 @@ pub fn val_truthy(v: &Val) -> bool {
     }
 }
 
-pub fn evaluate(node: &Node, env: &Env<'_>) -> Result<Option<Value>, String> {
+pub fn evaluate(
+    node: &Node,
+    regexes: &[Rc<regex_lite::Regex>],
+    env: &Env<'_>,
+) -> Result<Option<Value>, String> {
     let input = env
         .states
         .get("input")
@@ -130,6 +136,7 @@ pub fn evaluate(node: &Node, env: &Env<'_>) -> Result<Option<Value>, String> {
         env,
         root: input.clone(),
         depth: 0,
+        regexes,
     };
     let scope = Scope::default().child();
     eval(node, &input, &scope, &cx).map(Val::collapse)
@@ -164,14 +171,14 @@ pub fn eval(
 ) -> Result<Val, String> {
     Ok(match node {
         Node::Number(n) => Val::Json(num(*n)),
-        Node::Str(s) => Val::Json(Value::String(s.clone())),
+        Node::String(s) => Val::Json(Value::String(s.clone())),
         Node::Bool(b) => Val::Json(Value::Bool(*b)),
         Node::Null => Val::Json(Value::Null),
         Node::Regex(..) => return Err(
             "a regular expression can only be an argument of $split, $replace, $contains or $match"
                 .into(),
         ),
-        Node::Var(name) => lookup_var(name, context, scope, cx),
+        Node::Variable(name) => lookup_var(name, context, scope, cx),
         Node::Name(name) => field(context, name),
         Node::Wildcard => {
             let mut out = Vec::new();
@@ -203,26 +210,28 @@ pub fn eval(
             Some(Value::Number(n)) => Val::Json(num(-n.as_f64().unwrap_or(0.0))),
             Some(other) => return Err(format!("cannot negate {}", crate::data::compact(&other))),
         },
-        Node::Binary(op, l, r) => binary(*op, l, r, context, scope, cx)?,
-        Node::Path(l, r) => {
-            let left = eval(l, context, scope, cx)?;
-            let items = left.items();
-            if items.len() == 1 {
-                let item = Val::Json(items.into_iter().next().unwrap_or(Value::Null));
-                eval(r, &item, scope, cx)?
-            } else {
-                let mut out = Vec::new();
-                for item in items {
-                    match eval(r, &Val::Json(item), scope, cx)? {
-                        Val::Undefined | Val::Func(_) => {}
-                        Val::Json(Value::Array(a)) => out.extend(a),
-                        Val::Json(v) => out.push(v),
-                        Val::Seq(s) => out.extend(s),
-                    }
-                }
-                Val::Seq(out)
+        Node::Binary(first, rest) => {
+            let mut left = eval(first, context, scope, cx)?;
+            for (op, operand) in rest {
+                left = binary(*op, left, operand, context, scope, cx)?;
             }
+            left
         }
+        Node::Path(steps) => {
+            let Some((first, rest)) = steps.split_first() else {
+                return Ok(Val::Undefined);
+            };
+            let mut left = eval(first, context, scope, cx)?;
+            for step in rest {
+                left = path_step(left, step, scope, cx)?;
+            }
+            left
+        }
+        Node::KeepArray(inner) => match eval(inner, context, scope, cx)?.collapse() {
+            None => Val::Undefined,
+            Some(Value::Array(a)) => Val::Json(Value::Array(a)),
+            Some(other) => Val::Json(Value::Array(vec![other])),
+        },
         Node::Filter(l, predicate) => {
             let left = eval(l, context, scope, cx)?;
             let items = left.items();
@@ -266,6 +275,19 @@ pub fn eval(
                 Val::Undefined
             }
         }
+        Node::Coalesce(left, right) => match eval(left, context, scope, cx)? {
+            Val::Undefined => eval(right, context, scope, cx)?,
+            Val::Seq(items) if items.is_empty() => eval(right, context, scope, cx)?,
+            defined => defined,
+        },
+        Node::Default(left, right) => {
+            let value = eval(left, context, scope, cx)?;
+            if val_truthy(&value) {
+                value
+            } else {
+                eval(right, context, scope, cx)?
+            }
+        }
         Node::Block(items) => {
             let inner = scope.child();
             let mut last = Val::Undefined;
@@ -281,55 +303,12 @@ pub fn eval(
         }
         Node::Lambda(lambda) => Val::Func(Rc::new(Func::Lambda(lambda.clone(), scope.clone()))),
         Node::Call(f, args) => {
-            if let Node::Var(name) = f.as_ref() {
-                if name == "__array" {
-                    let v = eval(args.first().unwrap_or(&Node::Null), context, scope, cx)?;
-                    return Ok(match v.collapse() {
-                        None => Val::Undefined,
-                        Some(Value::Array(a)) => Val::Json(Value::Array(a)),
-                        Some(other) => Val::Json(Value::Array(vec![other])),
-                    });
-                }
-            }
             let function = eval(f, context, scope, cx)?;
             let Val::Func(function) = function else {
                 return Err(format!("{} is not a function", describe_callee(f)));
             };
-            let mut values = Vec::with_capacity(args.len());
-            for arg in args {
-                if let Node::Regex(regex, _) = arg {
-                    values.push(Arg::Regex(regex.clone()));
-                } else {
-                    values.push(Arg::Val(eval(arg, context, scope, cx)?));
-                }
-            }
+            let values = arguments(Vec::with_capacity(args.len()), args, context, scope, cx)?;
             apply(&function, values, context, cx)?
-        }
-        Node::Chain(l, r) => {
-            let left = eval(l, context, scope, cx)?;
-            match r.as_ref() {
-                Node::Call(f, args) => {
-                    let function = eval(f, context, scope, cx)?;
-                    let Val::Func(function) = function else {
-                        return Err(format!("{} is not a function", describe_callee(f)));
-                    };
-                    let mut values = vec![Arg::Val(left)];
-                    for arg in args {
-                        if let Node::Regex(regex, _) = arg {
-                            values.push(Arg::Regex(regex.clone()));
-                        } else {
-                            values.push(Arg::Val(eval(arg, context, scope, cx)?));
-                        }
-                    }
-                    apply(&function, values, context, cx)?
-                }
-                other => {
-                    let Val::Func(function) = eval(other, context, scope, cx)? else {
-                        return Err("the right side of ~> must be a function".into());
-                    };
-                    apply(&function, vec![Arg::Val(left)], context, cx)?
-                }
-            }
         }
         Node::Array(items) => {
             let mut out = Vec::new();
@@ -361,12 +340,88 @@ pub fn eval(
             Val::Json(Value::Array(out))
         }
         Node::Range(..) => return Err("a range (..) is only allowed inside [ ]".into()),
+        Node::Parent
+        | Node::Sort(..)
+        | Node::Focus(..)
+        | Node::Index(..)
+        | Node::Transform { .. }
+        | Node::Placeholder => {
+            return Err(format!(
+                "{} is not supported by mapsim's JSONata evaluator",
+                unsupported(node).unwrap_or("this construct")
+            ))
+        }
     })
+}
+
+/// `left.step`: the step evaluated with each item of `left` as its context.
+fn path_step(left: Val, step: &Node, scope: &Scope, cx: &Context<'_, '_>) -> Result<Val, String> {
+    let items = left.items();
+    if items.len() == 1 {
+        let item = Val::Json(items.into_iter().next().unwrap_or(Value::Null));
+        return eval(step, &item, scope, cx);
+    }
+    let mut out = Vec::new();
+    for item in items {
+        match eval(step, &Val::Json(item), scope, cx)? {
+            Val::Undefined | Val::Func(_) => {}
+            Val::Json(Value::Array(a)) => out.extend(a),
+            Val::Json(v) => out.push(v),
+            Val::Seq(s) => out.extend(s),
+        }
+    }
+    Ok(Val::Seq(out))
+}
+
+/// The arguments of a call, after those in `values`; a regular-expression literal is passed as
+/// such.
+fn arguments(
+    mut values: Vec<Arg>,
+    args: &[Node],
+    context: &Val,
+    scope: &Scope,
+    cx: &Context<'_, '_>,
+) -> Result<Vec<Arg>, String> {
+    for arg in args {
+        if let Node::Regex(regex) = arg {
+            let Some(compiled) = cx.regexes.get(regex.index) else {
+                return Err(format!(
+                    "the regular expression /{}/ was not compiled",
+                    regex.pattern
+                ));
+            };
+            values.push(Arg::Regex(compiled.clone()));
+        } else {
+            values.push(Arg::Val(eval(arg, context, scope, cx)?));
+        }
+    }
+    Ok(values)
+}
+
+/// `left ~> right`: `right` called with `left` as its first argument.
+fn apply_chain(
+    left: Val,
+    right: &Node,
+    context: &Val,
+    scope: &Scope,
+    cx: &Context<'_, '_>,
+) -> Result<Val, String> {
+    if let Node::Call(f, args) = right {
+        let Val::Func(function) = eval(f, context, scope, cx)? else {
+            return Err(format!("{} is not a function", describe_callee(f)));
+        };
+        let values = arguments(vec![Arg::Val(left)], args, context, scope, cx)?;
+        return apply(&function, values, context, cx);
+    }
+    let Val::Func(function) = eval(right, context, scope, cx)? else {
+        return Err("the right side of ~> must be a function".into());
+    };
+    apply(&function, vec![Arg::Val(left)], context, cx)
 }
 
 fn describe_callee(node: &Node) -> String {
     match node {
-        Node::Var(name) => format!("${name}"),
+        Node::Variable(name) => format!("${name}"),
         _ => "the expression called".into(),
     }
 }
@@ -456,31 +511,29 @@ fn group(
     Ok(Val::Json(Value::Object(result)))
 }
 
+/// `left op right`, `left` already evaluated (the operators of a [`Node::Binary`] run are
+/// applied left to right).
 fn binary(
     op: Op,
-    l: &Node,
+    left: Val,
     r: &Node,
     context: &Val,
     scope: &Scope,
     cx: &Context<'_, '_>,
 ) -> Result<Val, String> {
-    if op == Op::And {
-        let left = eval(l, context, scope, cx)?;
-        if !val_truthy(&left) {
-            return Ok(Val::Json(Value::Bool(false)));
+    match op {
+        Op::And | Op::Or => {
+            // Short-circuit: the right side is evaluated only when it decides.
+            if val_truthy(&left) == (op == Op::Or) {
+                return Ok(Val::Json(Value::Bool(op == Op::Or)));
+            }
+            let right = eval(r, context, scope, cx)?;
+            return Ok(Val::Json(Value::Bool(val_truthy(&right))));
         }
-        let right = eval(r, context, scope, cx)?;
-        return Ok(Val::Json(Value::Bool(val_truthy(&right))));
+        Op::Apply => return apply_chain(left, r, context, scope, cx),
+        _ => {}
     }
-    if op == Op::Or {
-        let left = eval(l, context, scope, cx)?;
-        if val_truthy(&left) {
-            return Ok(Val::Json(Value::Bool(true)));
-        }
-        let right = eval(r, context, scope, cx)?;
-        return Ok(Val::Json(Value::Bool(val_truthy(&right))));
-    }
-    let left = eval(l, context, scope, cx)?.collapse();
+    let left = left.collapse();
     let right = eval(r, context, scope, cx)?.collapse();
     Ok(match op {
         Op::Concat => {
@@ -488,7 +541,7 @@ fn binary(
             let b = right.map(|v| functions::stringify(&v)).unwrap_or_default();
             Val::Json(Value::String(a + &b))
         }
-        Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod => {
+        Op::Add | Op::Subtract | Op::Multiply | Op::Divide | Op::Modulo => {
             let (Some(a), Some(b)) = (left, right) else {
                 return Ok(Val::Undefined);
             };
@@ -501,9 +554,9 @@ fn binary(
             };
             let value = match op {
                 Op::Add => x + y,
-                Op::Sub => x - y,
-                Op::Mul => x * y,
-                Op::Div => x / y,
+                Op::Subtract => x - y,
+                Op::Multiply => x * y,
+                Op::Divide => x / y,
                 _ => x % y,
             };
             if !value.is_finite() {
@@ -511,19 +564,19 @@ fn binary(
             }
             Val::Json(num(value))
         }
-        Op::Eq | Op::Ne => {
+        Op::Equal | Op::NotEqual => {
             let equal = match (&left, &right) {
                 (Some(a), Some(b)) => json_equal(a, b),
                 _ => false,
             };
             let undefined = left.is_none() || right.is_none();
-            Val::Json(Value::Bool(if op == Op::Eq {
+            Val::Json(Value::Bool(if op == Op::Equal {
                 equal
             } else {
                 !equal && !undefined
             }))
         }
-        Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+        Op::Less | Op::LessOrEqual | Op::Greater | Op::GreaterOrEqual => {
             let (Some(a), Some(b)) = (left, right) else {
                 return Ok(Val::Json(Value::Bool(false)));
             };
@@ -543,9 +596,9 @@ fn binary(
             };
             use std::cmp::Ordering::*;
             Val::Json(Value::Bool(match op {
-                Op::Lt => ordering == Less,
-                Op::Le => ordering != Greater,
-                Op::Gt => ordering == Greater,
+                Op::Less => ordering == Less,
+                Op::LessOrEqual => ordering != Greater,
+                Op::Greater => ordering == Greater,
                 _ => ordering != Less,
             }))
         }
@@ -559,7 +612,7 @@ fn binary(
                 None => false,
             }))
         }
-        Op::And | Op::Or => Val::Undefined,
+        Op::And | Op::Or | Op::Apply => Val::Undefined,
     })
 }
 
@@ -592,7 +645,7 @@ pub fn apply(
         Func::Builtin(name) => functions::call(name, args, context, cx),
         Func::Lambda(lambda, closure) => {
             let scope = closure.child();
-            for (i, param) in lambda.params.iter().enumerate() {
+            for (i, param) in lambda.parameters.iter().enumerate() {
                 let value = match args.get(i) {
                     Some(Arg::Val(v)) => v.clone(),
                     _ => Val::Undefined,
@@ -603,6 +656,7 @@ pub fn apply(
                 env: cx.env,
                 root: cx.root.clone(),
                 depth: cx.depth + 1,
+                regexes: cx.regexes,
             };
             eval(&lambda.body, context, &scope, &inner)
         }
@@ -618,28 +672,25 @@ pub fn unknown_function(root: &Node) -> Option<String> {
 
 fn collect_bound(node: &Node, bound: &mut BTreeSet<String>) {
     match node {
-        Node::Bind(name, v) => {
+        Node::Bind(name, _) => {
             bound.insert(name.clone());
-            collect_bound(v, bound);
         }
-        Node::Lambda(l) => {
-            bound.extend(l.params.iter().cloned());
-            collect_bound(&l.body, bound);
-        }
-        _ => for_children(node, &mut |c| collect_bound(c, bound)),
+        Node::Lambda(l) => bound.extend(l.parameters.iter().cloned()),
+        _ => {}
     }
+    node.for_each_child(&mut |c| collect_bound(c, bound));
 }
 
 fn find_unknown(node: &Node, bound: &BTreeSet<String>) -> Option<String> {
     if let Node::Call(f, _) = node {
-        if let Node::Var(name) = f.as_ref() {
-            if name != "__array" && !bound.contains(name) && functions::builtin(name).is_none() {
+        if let Node::Variable(name) = f.as_ref() {
+            if !bound.contains(name) && functions::builtin(name).is_none() {
                 return Some(name.clone());
             }
         }
     }
     let mut found = None;
-    for_children(node, &mut |c| {
+    node.for_each_child(&mut |c| {
         if found.is_none() {
             found = find_unknown(c, bound);
         }
@@ -647,44 +698,56 @@ fn find_unknown(node: &Node, bound: &BTreeSet<String>) -> Option<String> {
     found
 }
 
-fn for_children(node: &Node, visit: &mut dyn FnMut(&Node)) {
-    match node {
-        Node::Negate(a) => visit(a),
-        Node::Binary(_, a, b)
-        | Node::Path(a, b)
-        | Node::Filter(a, b)
-        | Node::Range(a, b)
-        | Node::Chain(a, b) => {
-            visit(a);
-            visit(b);
-        }
-        Node::Group(a, pairs) => {
-            visit(a);
-            for (k, v) in pairs {
-                visit(k);
-                visit(v);
-            }
-        }
-        Node::Object(pairs) => {
-            for (k, v) in pairs {
-                visit(k);
-                visit(v);
-            }
-        }
-        Node::Condition(a, b, c) => {
-            visit(a);
-            visit(b);
-            if let Some(c) = c {
-                visit(c);
-            }
-        }
-        Node::Block(items) | Node::Array(items) => items.iter().for_each(visit),
-        Node::Bind(_, v) => visit(v),
-        Node::Call(f, args) => {
-            visit(f);
-            args.iter().for_each(visit);
-        }
-        Node::Lambda(l) => visit(&l.body),
-        _ => {}
+/// The first construct of the tree that this evaluator does not implement, named for a
+/// message ("… is not supported by mapsim's JSONata evaluator"), if any.
+pub fn unsupported(node: &Node) -> Option<&'static str> {
+    let here = match node {
+        Node::Parent => Some("the parent operator %"),
+        Node::Sort(..) => Some("the order-by operator ^( )"),
+        Node::Focus(..) => Some("the focus variable binding @$"),
+        Node::Index(..) => Some("the index variable binding #$"),
+        Node::Transform { .. } => Some("the transform operator | … | … |"),
+        Node::Placeholder => Some("partial application (?)"),
+        Node::Lambda(l) if l.signature.is_some() => Some("function signatures (<…>)"),
+        _ => None,
+    };
+    if here.is_some() {
+        return here;
     }
+    let mut found = None;
+    node.for_each_child(&mut |c| {
+        if found.is_none() {
+            found = unsupported(c);
+        }
+    });
+    found
+}
+
+/// The expression's regular expressions compiled, in the order of their
+/// [`index`](asl::jsonata::Regex::index). JavaScript's flags `i` and `m` become inline flags.
+pub fn compile_regexes(root: &Node) -> Result<Vec<Rc<regex_lite::Regex>>, String> {
+    fn collect<'n>(node: &'n Node, out: &mut Vec<&'n asl::jsonata::Regex>) {
+        if let Node::Regex(regex) = node {
+            out.push(regex);
+        }
+        node.for_each_child(&mut |c| collect(c, out));
+    }
+    let mut literals = Vec::new();
+    collect(root, &mut literals);
+    literals.sort_by_key(|r| r.index);
+    literals
+        .into_iter()
+        .map(|literal| {
+            let mut pattern = String::new();
+            for flag in ['i', 'm'] {
+                if literal.flags.contains(flag) {
+                    pattern.push_str(&format!("(?{flag})"));
+                }
+            }
+            pattern.push_str(&literal.pattern);
+            regex_lite::Regex::new(&pattern)
+                .map(Rc::new)
+                .map_err(|e| format!("bad regular expression /{}/: {e}", literal.pattern))
+        })
+        .collect()
 }

@@ -138,7 +138,7 @@ fn json(v: Value) -> Val {
 
 fn arity_of(f: &Func) -> usize {
     match f {
-        Func::Lambda(l, _) => l.params.len(),
+        Func::Lambda(l, _) => l.parameters.len(),
         Func::Builtin(_) => 1,
     }
 }
