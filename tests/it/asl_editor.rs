@@ -18,6 +18,7 @@ fn props(text: &str, marks: Vec<LineMark>, caret: Option<CaretRequest>) -> AslEd
         marks: marks.into(),
         caret,
         on_edit: Callback::noop(),
+        on_file: None,
     }
 }
 

@@ -11,5 +11,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod app;
 mod asl_editor;
+mod definition_pane;
 mod diagnostics_panel;
+mod document_harness;
+mod scenario_editor;
+mod settings;
 mod support;
