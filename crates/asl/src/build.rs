@@ -48,16 +48,7 @@ impl<'v> Obj<'v> {
 }
 
 /// How a JSON type is named in messages ("a string", "an array", …).
-pub(crate) fn json_type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub(crate) use crate::path::type_name as json_type_name;
 
 /// The `${…}` placeholder a CloudFormation intrinsic function stands for: `{"Ref": "X"}` →
 /// `${X}`, `{"Fn::GetAtt": ["A", "B"]}` → `${A.B}`, any other `Fn::` → `${Fn::Name}`.

@@ -291,6 +291,29 @@ impl RawTree {
         id
     }
 
+    /// Adds a node for `start..end` as the last child of `parent` (none for a root); `key` is
+    /// its key in an object or mapping (the name and the key's range).
+    pub fn push_child(
+        &mut self,
+        parent: Option<u32>,
+        (start, end): (usize, usize),
+        key: Option<(String, usize, usize)>,
+        style: ScalarStyle,
+    ) -> u32 {
+        let id = self.push(RawNode {
+            start,
+            end,
+            key: key.as_ref().map(|(_, s, e)| (*s, *e)),
+            name: key.map(|(name, _, _)| name.into_boxed_str()),
+            children: Vec::new(),
+            style,
+        });
+        if let Some(p) = parent.and_then(|p| self.nodes.get_mut(p as usize)) {
+            p.children.push(id);
+        }
+        id
+    }
+
     pub fn node(&self, id: u32) -> Option<&RawNode> {
         self.nodes.get(id as usize)
     }

@@ -180,23 +180,12 @@ pub fn evaluate(call: &Call, roots: &Roots<'_>) -> Result<Value, String> {
                 ));
             }
             let algorithm = string_arg(&args, 1, name)?;
-            let digest: Vec<u8> = match algorithm {
-                "MD5" => md5::Md5::digest(data.as_bytes()).to_vec(),
-                "SHA-1" => sha1::Sha1::digest(data.as_bytes()).to_vec(),
-                "SHA-256" => sha2::Sha256::digest(data.as_bytes()).to_vec(),
-                "SHA-384" => sha2::Sha384::digest(data.as_bytes()).to_vec(),
-                "SHA-512" => sha2::Sha512::digest(data.as_bytes()).to_vec(),
-                other => {
-                    return fail(format!(
-                        "unknown algorithm {other:?} (MD5, SHA-1, SHA-256, SHA-384 or SHA-512)"
-                    ))
-                }
-            };
-            let mut hex = String::with_capacity(digest.len() * 2);
-            for byte in digest {
-                let _ = write!(hex, "{byte:02x}");
+            match hash_hex(algorithm, &data) {
+                Some(hex) => Ok(Value::String(hex)),
+                None => fail(format!(
+                    "unknown algorithm {algorithm:?} (MD5, SHA-1, SHA-256, SHA-384 or SHA-512)"
+                )),
             }
-            Ok(Value::String(hex))
         }
         Function::JsonMerge => {
             let (Value::Object(left), Value::Object(right)) =
@@ -266,6 +255,25 @@ fn draw(roots: &Roots<'_>) -> Result<u64, String> {
         return Err("no random stream is available here".into());
     };
     Ok(random.borrow_mut().next_u64())
+}
+
+/// The digest of `data`'s UTF-8 bytes in lowercase hexadecimal, by the algorithm names
+/// `States.Hash` and JSONata's `$hash` share; `None` for an unknown algorithm.
+pub fn hash_hex(algorithm: &str, data: &str) -> Option<String> {
+    let bytes = data.as_bytes();
+    let digest: Vec<u8> = match algorithm {
+        "MD5" => md5::Md5::digest(bytes).to_vec(),
+        "SHA-1" => sha1::Sha1::digest(bytes).to_vec(),
+        "SHA-256" => sha2::Sha256::digest(bytes).to_vec(),
+        "SHA-384" => sha2::Sha384::digest(bytes).to_vec(),
+        "SHA-512" => sha2::Sha512::digest(bytes).to_vec(),
+        _ => return None,
+    };
+    let mut hex = String::with_capacity(digest.len() * 2);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    Some(hex)
 }
 
 /// Formats 128 random bits as a version-4 UUID.

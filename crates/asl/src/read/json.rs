@@ -12,7 +12,7 @@ use serde_json::{Map, Number, Value};
 
 use super::{Parsed, Problem};
 use crate::limits::MAX_DEPTH;
-use crate::source_map::{RawNode, RawTree, ScalarStyle};
+use crate::source_map::{RawTree, ScalarStyle};
 
 enum Container {
     Array(Vec<Value>),
@@ -290,20 +290,8 @@ impl Parser<'_> {
             }) => Some((name.clone(), *key_start, *key_end)),
             _ => None,
         };
-        let id = self.tree.push(RawNode {
-            start,
-            end,
-            key: key.as_ref().map(|(_, s, e)| (*s, *e)),
-            name: key.map(|(name, _, _)| name.into_boxed_str()),
-            children: Vec::new(),
-            style,
-        });
-        if let Some(parent) = self.stack.last().map(|f| f.node) {
-            if let Some(p) = self.tree.nodes.get_mut(parent as usize) {
-                p.children.push(id);
-            }
-        }
-        id
+        let parent = self.stack.last().map(|f| f.node);
+        self.tree.push_child(parent, (start, end), key, style)
     }
 
     fn open(&mut self, byte: u8) -> Result<(), Stop> {

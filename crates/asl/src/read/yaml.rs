@@ -417,20 +417,8 @@ impl Reader<'_> {
             }) => Some((name.clone(), *key_start, *key_end)),
             _ => None,
         };
-        let id = self.tree.push(RawNode {
-            start,
-            end,
-            key: key.as_ref().map(|(_, s, e)| (*s, *e)),
-            name: key.map(|(name, _, _)| name.into_boxed_str()),
-            children: Vec::new(),
-            style,
-        });
-        if let Some(parent) = self.stack.last().map(|f| f.node) {
-            if let Some(p) = self.tree.nodes.get_mut(parent as usize) {
-                p.children.push(id);
-            }
-        }
-        id
+        let parent = self.stack.last().map(|f| f.node);
+        self.tree.push_child(parent, (start, end), key, style)
     }
 
     /// Wraps a value in its intrinsic function's long form (`{"Fn::Sub": value}`), giving the

@@ -2,7 +2,6 @@
 //! `$partition`, `$range`, seeded `$random`). Time and randomness are virtual and seeded.
 
 use base64::Engine as _;
-use md5::Digest as _;
 use serde_json::{Map as JsonObject, Value};
 
 use super::eval::{apply, num, truthy, Arg, Context, Func, Val};
@@ -781,17 +780,9 @@ pub fn call(
             };
             let data = stringify(&data);
             let algorithm = string(&args, 1, name)?.unwrap_or_else(|| "SHA-256".into());
-            let digest: Vec<u8> = match algorithm.as_str() {
-                "MD5" => md5::Md5::digest(data.as_bytes()).to_vec(),
-                "SHA-1" => sha1::Sha1::digest(data.as_bytes()).to_vec(),
-                "SHA-256" => sha2::Sha256::digest(data.as_bytes()).to_vec(),
-                "SHA-384" => sha2::Sha384::digest(data.as_bytes()).to_vec(),
-                "SHA-512" => sha2::Sha512::digest(data.as_bytes()).to_vec(),
-                other => return Err(format!("$hash: unknown algorithm {other:?}")),
-            };
-            Ok(json(Value::String(
-                digest.iter().map(|b| format!("{b:02x}")).collect(),
-            )))
+            crate::intrinsics::hash_hex(&algorithm, &data)
+                .map(|hex| json(Value::String(hex)))
+                .ok_or_else(|| format!("$hash: unknown algorithm {algorithm:?}"))
         }
         "partition" => {
             let Some(items) = array(&args, 0) else {
