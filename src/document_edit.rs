@@ -258,12 +258,17 @@ fn swap(
         } else {
             (second.value, first.value)
         };
+        // A YAML comment at the end of an element's last line belongs to the element.
+        let (first_end, second_end) = (
+            with_trailing_comment(text, first.end),
+            with_trailing_comment(text, second.end),
+        );
         let swapped = text
             .get(..first.start)
-            .zip(text.get(second.start..second.end))
-            .zip(text.get(first.end..second.start))
-            .zip(text.get(first.start..first.end))
-            .zip(text.get(second.end..))
+            .zip(text.get(second.start..second_end))
+            .zip(text.get(first_end..second.start))
+            .zip(text.get(first.start..first_end))
+            .zip(text.get(second_end..))
             .map(|((((before, second), between), first), after)| {
                 [before, second, between, first, after].concat()
             });
@@ -293,6 +298,19 @@ fn swap(
         &format!("{array}/{b}"),
         &Change::Set(value_b),
     )
+}
+
+/// `end`, or the end of its line when the rest of that line is a `#` comment.
+fn with_trailing_comment(text: &str, end: usize) -> usize {
+    let Some(rest) = text.get(end..) else {
+        return end;
+    };
+    let line = rest.split('\n').next().unwrap_or_default();
+    if line.trim_start().starts_with('#') {
+        end + line.trim_end_matches('\r').len()
+    } else {
+        end
+    }
 }
 
 /// The pointer tokens of `pointer`, decoded.
@@ -625,6 +643,17 @@ States:
         )
         .text
         .contains("      - ErrorEquals: [States.ALL]\n        IntervalSeconds: 5\n      - ErrorEquals: [Lambda.ServiceException]\n        MaxAttempts: 3   # keep this comment\n"));
+        // The comment moves with its retrier, also when that one is last.
+        let commented = YAML.replace("IntervalSeconds: 5", "IntervalSeconds: 5  # the catch-all");
+        let moved = edit(
+            &commented,
+            &[DocumentEdit::Move {
+                array: "/States/Work/Retry".into(),
+                from: 0,
+                to: 1,
+            }],
+        );
+        assert!(moved.text.contains("      - ErrorEquals: [States.ALL]\n        IntervalSeconds: 5  # the catch-all\n      - ErrorEquals: [Lambda.ServiceException]\n        MaxAttempts: 3   # keep this comment\n"), "{}", moved.text);
     }
 
     #[test]

@@ -9,114 +9,27 @@
 // Every test opens a fresh browser context (Chromium itself starts on a fresh temporary
 // profile), records console errors, uncaught exceptions and every request, and fails when any
 // request leaves the page's origin. Each step leaves a numbered screenshot.
+//
+// The harness (server, browser, recording, screenshots) is in harness.mjs; the tests of each part
+// of the page are in their own files, imported here so that one command runs them all.
 
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
-import { serveStatic } from './server.mjs';
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const distDir = resolve(process.env.MAPSIM_DIST ?? join(repo, 'dist'));
-const basePath = process.env.MAPSIM_BASE_PATH ?? '/mapsim/';
-const screenshotDir = resolve(process.env.MAPSIM_SCREENSHOTS ?? join(repo, 'target', 'e2e-screenshots'));
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-// The flags this machine's closed network needs: without the background-networking ones,
-// Chromium keeps trying to reach Google's services.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-const EDITOR = '[data-testid="asl-editor"]';
-const DIAGNOSTICS = '[data-testid="diagnostics"]';
-const DIAGNOSTIC = `${DIAGNOSTICS} [data-testid="diagnostic"]`;
-
-let server;
-let browser;
-let screenshotNumber = 0;
-let current; // the page of the running test, with what was recorded on it
-
-before(async () => {
-  assert.ok(existsSync(join(distDir, 'index.html')), `no build in ${distDir}: run trunk build --release first`);
-  assert.ok(basePath.startsWith('/') && basePath.endsWith('/'), 'MAPSIM_BASE_PATH must start and end with /');
-  await rm(screenshotDir, { recursive: true, force: true });
-  await mkdir(screenshotDir, { recursive: true });
-  server = await serveStatic(distDir, basePath);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Opens the page in a fresh context and starts recording what happens on it. */
-async function openPage(url = server.url) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const record = { context, consoleErrors: [], offOrigin: [], requests: [] };
-  // Block (and remember) anything that would leave the origin, so a stray request can
-  // neither pass unnoticed nor hang the test on the closed network.
-  await context.route('**/*', (route) => {
-    const requestUrl = route.request().url();
-    record.requests.push(requestUrl);
-    if (leavesOrigin(requestUrl)) {
-      record.offOrigin.push(requestUrl);
-      return route.abort('blockedbyclient');
-    }
-    return route.continue();
-  });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') record.consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => record.consoleErrors.push(`uncaught: ${error.message}`));
-  page.on('websocket', (socket) => record.offOrigin.push(socket.url()));
-  record.page = page;
-  current = record;
-  await page.goto(url);
-  await page.waitForSelector(EDITOR);
-  return page;
-}
-
-function leavesOrigin(requestUrl) {
-  const parsed = new URL(requestUrl);
-  // data: and blob: URLs are the page's own bytes; everything else must be same-origin.
-  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return false;
-  return parsed.origin !== server.origin;
-}
-
-async function screenshot(name) {
-  screenshotNumber += 1;
-  const file = join(screenshotDir, `${String(screenshotNumber).padStart(2, '0')}-${name}.png`);
-  await current.page.screenshot({ path: file });
-  return file;
-}
-
-afterEach(async () => {
-  if (!current) return;
-  const { context, consoleErrors, offOrigin, requests } = current;
-  current = undefined;
-  await context.close();
-  assert.deepEqual(consoleErrors, [], 'the page logged errors');
-  assert.deepEqual(offOrigin, [], 'requests left the page origin');
-  assert.ok(requests.length > 0, 'no request was recorded at all (is the recorder working?)');
-});
-
-/** The 1-based line of the caret in the editor. */
-async function caretLine(page) {
-  return page.$eval(EDITOR, (editor) => editor.value.slice(0, editor.selectionStart).split('\n').length);
-}
+import {
+  DIAGNOSTIC,
+  EDITOR,
+  basePath,
+  caretLine,
+  current,
+  distDir,
+  openPage,
+  screenshot,
+  server,
+} from './harness.mjs';
+import './edit_load.test.mjs';
 
 test('the page opens on the built-in example, which has no diagnostics', async () => {
   const page = await openPage();
