@@ -372,6 +372,15 @@ pub fn ErrorChips(props: &ErrorChipsProps) -> Html {
             }
         })
     };
+    // Picking a suggestion of the datalist adds it at once (it arrives as a replacement).
+    let on_input = {
+        let add = add.clone();
+        Callback::from(move |event: InputEvent| {
+            if event.input_type() == "insertReplacementText" {
+                add(&event.target_unchecked_into());
+            }
+        })
+    };
     let on_change = Callback::from(move |event: Event| add(&event.target_unchecked_into()));
     let invalid = !props.issues.is_empty();
     html! {
@@ -413,6 +422,7 @@ pub fn ErrorChips(props: &ErrorChipsProps) -> Html {
                     aria-label={lang.t("Add an error name", "エラー名を追加")}
                     data-testid="error-chip-input"
                     onkeydown={on_keydown}
+                    oninput={on_input}
                     onchange={on_change}
                 />
             </div>

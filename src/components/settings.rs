@@ -182,7 +182,9 @@ pub fn Settings(props: &SettingsProps) -> Html {
     };
     let map_run = match shown {
         Some((name, pointer)) => {
-            let state = definition.pointer(pointer).cloned().unwrap_or(Value::Null);
+            let state = definition
+                .pointer(pointer)
+                .map_or(Value::Null, settings_view);
             let legacy = state.get("Iterator").is_some() && state.get("ItemProcessor").is_none();
             html! {
                 <section class="settings-card settings-map-run" data-testid="map-run-settings">
@@ -273,7 +275,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                                 pointer={AttrValue::from(state.pointer.clone())}
                                 kind={SettingsKind::of(state)}
                                 jsonata={state.query_language == QueryLanguage::Jsonata}
-                                value={definition.pointer(&state.pointer).cloned().unwrap_or(Value::Null)}
+                                value={definition.pointer(&state.pointer).map_or(Value::Null, settings_view)}
                                 scope_states={names.clone()}
                                 map_run_shown={shown_pointer == Some(state.pointer.as_str())}
                                 diagnostics={diagnostics.clone()}
@@ -285,6 +287,33 @@ pub fn Settings(props: &SettingsProps) -> Html {
             }) }
         </section>
     }
+}
+
+/// The part of a state's object its settings show: its own fields, without the states nested in
+/// its processor or branches (which have cards of their own), so that a large Map is not copied
+/// and compared at every render.
+fn settings_view(state: &Value) -> Value {
+    let Value::Object(members) = state else {
+        return state.clone();
+    };
+    let mut view = serde_json::Map::new();
+    for (key, value) in members {
+        match key.as_str() {
+            "ItemProcessor" | "Iterator" => {
+                let mut processor = serde_json::Map::new();
+                if let Some(config) = value.get("ProcessorConfig") {
+                    processor.insert("ProcessorConfig".to_string(), config.clone());
+                }
+                view.insert(key.clone(), Value::Object(processor));
+            }
+            "Branches" | "ItemReader" | "ItemSelector" | "Parameters" | "Arguments"
+            | "ResultSelector" | "Output" | "Assign" | "ResultWriter" => {}
+            _ => {
+                view.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Value::Object(view)
 }
 
 /// Whether a state has settings here: Task, Parallel and Map states.
