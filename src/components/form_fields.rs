@@ -132,36 +132,92 @@ pub struct NumberFieldProps {
     pub on_edit: Callback<Vec<DocumentEdit>>,
 }
 
+/// What a text typed into a number field means: `Some(None)` when empty (the field is removed),
+/// `Some(Some(number))`, or `None` when it is not a number (yet).
+pub fn parse_number(typed: &str) -> Option<Option<Value>> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Some(None);
+    }
+    match serde_json::from_str::<Value>(typed) {
+        Ok(number @ Value::Number(_)) => Some(Some(number)),
+        _ => None,
+    }
+}
+
+/// What a text typed into a list field (`0, 1, 5`) means, like [`parse_number`].
+pub fn parse_number_list(typed: &str) -> Option<Option<Value>> {
+    if typed.trim().is_empty() {
+        return Some(None);
+    }
+    typed
+        .split([',', ' ', '、'])
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| part.trim().parse::<u64>().ok().map(Value::from))
+        .collect::<Option<Vec<Value>>>()
+        .map(|numbers| Some(Value::Array(numbers)))
+}
+
+/// The text an input shows and how to record what is typed into it.
+///
+/// It shows what the user typed as long as that still means the value written (so `1.50`, `2.`
+/// or `0, 1,` are not rewritten under the caret), and what is written as soon as something else
+/// changes it (an edit of the text, another form).
+#[hook]
+fn use_typed(
+    value: Option<Value>,
+    written: String,
+    parse: fn(&str) -> Option<Option<Value>>,
+) -> (String, UseStateHandle<Option<String>>) {
+    let typed = use_state(|| None::<String>);
+    {
+        let typed = typed.clone();
+        use_effect_with(value.clone(), move |value| {
+            let still_meant = typed
+                .as_deref()
+                .is_some_and(|text| parse(text).as_ref() == Some(value));
+            if typed.is_some() && !still_meant {
+                typed.set(None);
+            }
+        });
+    }
+    let shown = match typed.as_deref() {
+        // Not a number yet, or the same value written differently: keep the user's text.
+        Some(text) if parse(text).is_none_or(|meant| meant == value) => text.to_string(),
+        _ => written,
+    };
+    (shown, typed)
+}
+
 /// A number at a pointer: empty removes the field, a number sets it.
 #[component]
 pub fn NumberField(props: &NumberFieldProps) -> Html {
     let lang = use_lang();
-    // Whether the last text typed was not a number (and so was not written).
-    let not_a_number = use_state(|| false);
+    let (shown, typed) = use_typed(
+        props.value.clone(),
+        value_text(props.value.as_ref()),
+        parse_number,
+    );
     let on_input = {
         let pointer = props.pointer.clone();
         let on_edit = props.on_edit.clone();
-        let not_a_number = not_a_number.clone();
+        let typed = typed.clone();
         Callback::from(move |event: InputEvent| {
             let input: HtmlInputElement = event.target_unchecked_into();
-            let typed = input.value();
-            let typed = typed.trim();
-            if typed.is_empty() {
-                not_a_number.set(false);
-                on_edit.emit(vec![DocumentEdit::prune(pointer.to_string())]);
-                return;
+            let text = input.value();
+            if let Some(meant) = parse_number(&text) {
+                on_edit.emit(vec![DocumentEdit::set_or_remove(
+                    pointer.to_string(),
+                    meant,
+                )]);
             }
-            match serde_json::from_str::<Value>(typed) {
-                Ok(number @ Value::Number(_)) => {
-                    not_a_number.set(false);
-                    on_edit.emit(vec![DocumentEdit::set(pointer.to_string(), number)]);
-                }
-                _ => not_a_number.set(true),
-            }
+            typed.set(Some(text));
         })
     };
-    let invalid = *not_a_number || !props.issues.is_empty();
-    let text = value_text(props.value.as_ref());
+    let not_a_number = typed
+        .as_deref()
+        .is_some_and(|text| parse_number(text).is_none());
+    let invalid = not_a_number || !props.issues.is_empty();
     html! {
         <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
             <span class="form-label">{ props.label.clone() }</span>
@@ -171,7 +227,7 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
                 inputmode={if props.integer { "numeric" } else { "decimal" }}
                 autocomplete="off"
                 spellcheck="false"
-                value={text}
+                value={shown}
                 placeholder={props.placeholder.clone()}
                 readonly={props.fixed.is_some()}
                 aria-invalid={invalid.to_string()}
@@ -182,7 +238,7 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
             if let Some(fixed) = &props.fixed {
                 <span class="form-note">{ fixed.clone() }</span>
             }
-            if *not_a_number {
+            if not_a_number {
                 <span class="form-issue" role="alert">
                     { lang.t("Not a number: not written", "数値ではないため反映していません") }
                 </span>
@@ -532,37 +588,7 @@ pub struct NumberListFieldProps {
 #[component]
 pub fn NumberListField(props: &NumberListFieldProps) -> Html {
     let lang = use_lang();
-    let not_numbers = use_state(|| false);
-    let on_input = {
-        let pointer = props.pointer.clone();
-        let on_edit = props.on_edit.clone();
-        let not_numbers = not_numbers.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            let typed = input.value();
-            if typed.trim().is_empty() {
-                not_numbers.set(false);
-                on_edit.emit(vec![DocumentEdit::prune(pointer.to_string())]);
-                return;
-            }
-            let parsed: Option<Vec<Value>> = typed
-                .split([',', ' ', '、'])
-                .filter(|part| !part.trim().is_empty())
-                .map(|part| part.trim().parse::<u64>().ok().map(Value::from))
-                .collect();
-            match parsed {
-                Some(numbers) => {
-                    not_numbers.set(false);
-                    on_edit.emit(vec![DocumentEdit::set(
-                        pointer.to_string(),
-                        Value::Array(numbers),
-                    )]);
-                }
-                None => not_numbers.set(true),
-            }
-        })
-    };
-    let text = match &props.value {
+    let written = match &props.value {
         Some(Value::Array(items)) => items
             .iter()
             .map(|item| value_text(Some(item)))
@@ -570,7 +596,27 @@ pub fn NumberListField(props: &NumberListFieldProps) -> Html {
             .join(", "),
         other => value_text(other.as_ref()),
     };
-    let invalid = *not_numbers || !props.issues.is_empty();
+    let (shown, typed) = use_typed(props.value.clone(), written, parse_number_list);
+    let on_input = {
+        let pointer = props.pointer.clone();
+        let on_edit = props.on_edit.clone();
+        let typed = typed.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let text = input.value();
+            if let Some(meant) = parse_number_list(&text) {
+                on_edit.emit(vec![DocumentEdit::set_or_remove(
+                    pointer.to_string(),
+                    meant,
+                )]);
+            }
+            typed.set(Some(text));
+        })
+    };
+    let not_numbers = typed
+        .as_deref()
+        .is_some_and(|text| parse_number_list(text).is_none());
+    let invalid = not_numbers || !props.issues.is_empty();
     html! {
         <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
             <span class="form-label">{ props.label.clone() }</span>
@@ -580,18 +626,84 @@ pub fn NumberListField(props: &NumberListFieldProps) -> Html {
                 inputmode="numeric"
                 autocomplete="off"
                 spellcheck="false"
-                value={text}
+                value={shown}
                 placeholder={props.placeholder.clone()}
                 aria-invalid={invalid.to_string()}
                 data-pointer={props.pointer.clone()}
                 oninput={on_input}
             />
-            if *not_numbers {
+            if not_numbers {
                 <span class="form-issue" role="alert">
                     { lang.t("Whole numbers separated by commas: not written", "カンマ区切りの整数ではないため反映していません") }
                 </span>
             }
             <Issues messages={props.issues.clone()} />
         </label>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_numbers_mean_a_number_nothing_or_not_yet() {
+        let cases = [
+            ("", Some(None)),
+            ("  ", Some(None)),
+            ("5", Some(Some(json!(5)))),
+            (" 2.5 ", Some(Some(json!(2.5)))),
+            ("1.50", Some(Some(json!(1.5)))),
+            ("-3", Some(Some(json!(-3)))),
+            ("2.", None),
+            ("1e", None),
+            ("abc", None),
+            ("\"5\"", None),
+        ];
+        for (typed, meant) in cases {
+            assert_eq!(parse_number(typed), meant, "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn typed_lists_mean_whole_numbers_separated_by_commas_or_spaces() {
+        let cases = [
+            ("", Some(None)),
+            ("0", Some(Some(json!([0])))),
+            ("0, 1,", Some(Some(json!([0, 1])))),
+            ("3 17  99", Some(Some(json!([3, 17, 99])))),
+            ("1、2", Some(Some(json!([1, 2])))),
+            ("1, x", None),
+            ("-1", None),
+            ("1.5", None),
+        ];
+        for (typed, meant) in cases {
+            assert_eq!(parse_number_list(typed), meant, "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn diagnostics_are_shown_at_their_field_or_at_the_card() {
+        let at = |pointer: &str, message: &str| Diagnostic::error("e", pointer, message);
+        let diagnostics = [
+            at("/R/0/BackoffRate", "rate"),
+            at("/R/0/ErrorEquals/1", "name"),
+            at("/R/0", "card"),
+            at("/R/10", "other card"),
+        ];
+        assert_eq!(messages_at(&diagnostics, "/R/0/BackoffRate"), ["rate"]);
+        assert_eq!(
+            messages_within(
+                &diagnostics,
+                "/R/0",
+                &["/R/0/BackoffRate".into(), "/R/0/ErrorEquals".into()]
+            ),
+            ["card"]
+        );
+        assert_eq!(
+            messages_within(&diagnostics, "/R/0/ErrorEquals", &[]),
+            ["name"]
+        );
     }
 }

@@ -188,3 +188,44 @@ async fn a_task_the_definition_lacks_is_flagged() {
         .unwrap_or_default()
         .contains("did you mean `Work`"));
 }
+
+#[wasm_bindgen_test]
+async fn what_is_typed_stays_as_typed_while_it_means_the_value_written() {
+    let page = harness(Panel::Scenario, DEFINITION, SCENARIO).await;
+    let probability = page.one("[data-task=Work] [data-testid=fault-probability]");
+    type_into(&probability, "0.50");
+    yew::scheduler::flush().await;
+    assert!(
+        scenario_text(&page).contains("\"probability\": 0.5 }"),
+        "{}",
+        scenario_text(&page)
+    );
+    assert_eq!(
+        input(&probability).value(),
+        "0.50",
+        "not rewritten under the caret"
+    );
+
+    let attempts = page.one("[data-task=Work] [data-pointer='/tasks/Work/faults/0/attempts']");
+    type_into(&attempts, "0, 1,");
+    yew::scheduler::flush().await;
+    let written: serde_json::Value =
+        serde_json::from_str(&scenario_text(&page)).unwrap_or_default();
+    assert_eq!(
+        written["tasks"]["Work"]["faults"][0]["attempts"],
+        serde_json::json!([0, 1])
+    );
+    assert_eq!(input(&attempts).value(), "0, 1,");
+
+    // A change from elsewhere replaces what was typed.
+    let editor = page.textarea("[data-testid=scenario-editor]");
+    type_text(
+        &editor,
+        &SCENARIO.replace("\"probability\": 0.05", "\"probability\": 0.25"),
+    );
+    yew::scheduler::flush().await;
+    assert_eq!(
+        input(&page.one("[data-task=Work] [data-testid=fault-probability]")).value(),
+        "0.25"
+    );
+}
