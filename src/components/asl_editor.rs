@@ -115,8 +115,52 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
     }
 
     let n_lines = text::line_count(&props.text);
+
+    html! {
+        <div
+            class={classes!("editor", dragging.then_some("editor-dragging"))}
+            data-testid="editor-drop-target"
+            ondragover={on_drag_over}
+            ondragleave={on_drag_leave}
+            ondrop={on_drop}
+        >
+            <Gutter n_lines={n_lines} marks={props.marks.clone()} node={gutter} />
+            <textarea
+                ref={textarea}
+                class="editor-text"
+                data-testid="asl-editor"
+                aria-label={lang.t("ASL definition", "ASL 定義")}
+                spellcheck="false"
+                autocomplete="off"
+                autocapitalize="off"
+                wrap="off"
+                value={props.text.clone()}
+                oninput={on_input}
+                onscroll={on_scroll}
+            />
+            if *dragging {
+                <div class="editor-drop-hint" aria-hidden="true">
+                    { lang.t("Drop the file to open it", "ドロップしてファイルを開く") }
+                </div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GutterProps {
+    n_lines: usize,
+    marks: Rc<[LineMark]>,
+    /// The gutter's element, which the editor scrolls along with the text.
+    node: NodeRef,
+}
+
+/// The line numbers, with the marked lines. A component of its own so that typing which keeps
+/// the number of lines and the marks (most keystrokes) does not rebuild one element per line.
+#[component]
+fn Gutter(props: &GutterProps) -> Html {
     let mut marks = props.marks.iter().peekable();
-    let gutter_lines = (1..=n_lines).map(|number| {
+    let lines = (1..=props.n_lines).map(|number| {
         let number = u32::try_from(number).unwrap_or(u32::MAX);
         // Marks are in line order, so one pass over them serves every line.
         while marks.next_if(|mark| mark.line < number).is_some() {}
@@ -141,36 +185,9 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
             None => html! { <div class="gutter-line">{ number }</div> },
         }
     });
-
     html! {
-        <div
-            class={classes!("editor", dragging.then_some("editor-dragging"))}
-            data-testid="editor-drop-target"
-            ondragover={on_drag_over}
-            ondragleave={on_drag_leave}
-            ondrop={on_drop}
-        >
-            <div class="editor-gutter" ref={gutter} aria-hidden="true">
-                { for gutter_lines }
-            </div>
-            <textarea
-                ref={textarea}
-                class="editor-text"
-                data-testid="asl-editor"
-                aria-label={lang.t("ASL definition", "ASL 定義")}
-                spellcheck="false"
-                autocomplete="off"
-                autocapitalize="off"
-                wrap="off"
-                value={props.text.clone()}
-                oninput={on_input}
-                onscroll={on_scroll}
-            />
-            if *dragging {
-                <div class="editor-drop-hint" aria-hidden="true">
-                    { lang.t("Drop the file to open it", "ドロップしてファイルを開く") }
-                </div>
-            }
+        <div class="editor-gutter" ref={props.node.clone()} aria-hidden="true">
+            { for lines }
         </div>
     }
 }
