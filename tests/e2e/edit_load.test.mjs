@@ -108,11 +108,20 @@ Resources:
 /** Shows a tab of the documents column. */
 async function showTab(page, key) {
   await page.click(`[data-testid="tab-${key}"]`);
+  // The panels slide sideways: wait until this one is in place before looking at it.
+  await page.waitForFunction((panelKey) => {
+    const panel = document.querySelector(`#panel-${panelKey}`);
+    if (!panel) return true;
+    const track = panel.parentElement.getBoundingClientRect();
+    return Math.abs(panel.getBoundingClientRect().left - track.left) < 2;
+  }, key);
 }
 
 /** Runs the current documents to their end and returns the verdict's text once it has one. */
 async function runToEnd(page, expected) {
-  await page.click('[data-testid="run-to-end"]');
+  // A short run may already be over (the button is then disabled): the verdict tells either way.
+  const button = page.locator('[data-testid="run-to-end"]');
+  if (await button.isEnabled()) await button.click({ timeout: 5_000 }).catch(() => {});
   await page.waitForFunction(
     ([selector, pattern]) => new RegExp(pattern).test(document.querySelector(selector)?.textContent ?? ''),
     [VERDICT, expected.source],
