@@ -3,6 +3,9 @@
 //! per-state counts ([`traffic`]), and the state-level figures the state panel shows
 //! ([`delays`], [`state_report`]). Nothing here touches the DOM, so all of it is tested natively.
 
+pub mod delays;
 pub mod layout;
 pub mod measure;
 pub mod scene;
+pub mod state_report;
+pub mod traffic;

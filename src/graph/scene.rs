@@ -1,9 +1,11 @@
 //! The drawing of a whole state machine, built from `asl`'s model: a card per state, a Start
-//! and an End pill per machine (the top level, each Parallel branch, each Map processor),
-//! Parallel states and Inline Maps as containers holding their branches, a Distributed Map as
-//! a card that expands into a container holding its child workflow (ItemProcessor), and every
-//! transition as a routed edge: `Next`, Choice rules (`#1`, … `Default`), Catch (labelled with
-//! the errors it catches) and the ends.
+//! pill per machine (the top level, each Parallel branch, each Map processor), Parallel states
+//! and Inline Maps as containers holding their branches, a Distributed Map as a card that
+//! expands into a container holding its child workflow (ItemProcessor), and every transition
+//! as a routed edge: `Next`, Choice rules (`#1`, … `Default`) and Catch (labelled with the
+//! errors it catches). A state that ends its machine says so on its card (`ends`) rather than
+//! with an edge to an End pill: that keeps the drawing shorter and free of the long edges
+//! every terminal state would send to one point.
 //!
 //! Each machine is laid out on its own with [`super::layout`], inner machines first, so a
 //! container is just a big box to the level around it. ASL scopes every `Next` inside its own
@@ -17,9 +19,9 @@ use super::layout::{self, Edge, Graph, Rect, Route, Size, Spacing};
 use super::measure::{bold_text_width, fit, text_width};
 
 /// Card sizes and paddings, in CSS pixels (the stylesheet draws with the same figures).
-pub const CARD_HEIGHT: f64 = 66.0;
+pub const CARD_HEIGHT: f64 = 60.0;
 /// The extra row of a Distributed Map's card holding its expand/collapse button.
-pub const TOGGLE_ROW: f64 = 26.0;
+pub const TOGGLE_ROW: f64 = 24.0;
 pub const CARD_MIN_WIDTH: f64 = 176.0;
 pub const CARD_MAX_WIDTH: f64 = 260.0;
 /// Horizontal room inside a card around its text.
@@ -68,12 +70,10 @@ impl Scene {
 pub enum Role {
     /// Where a machine starts (its pointer is the machine's).
     Start,
-    /// Where a machine ends (its pointer is the machine's).
-    End,
     State,
 }
 
-/// A node: a state's card (or container), or a Start/End pill.
+/// A node: a state's card (or container), or a Start pill.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SceneNode {
     pub role: Role,
@@ -90,6 +90,8 @@ pub struct SceneNode {
     pub card: Rect,
     /// How deep in branches and processors (0 = top level).
     pub depth: usize,
+    /// The state ends its machine (`End: true`, Succeed, Fail).
+    pub ends: bool,
 }
 
 impl SceneNode {
@@ -97,12 +99,11 @@ impl SceneNode {
         self.rect != self.card
     }
 
-    /// A stable key for this node among all of the scene's (pointers alone are shared by a
-    /// machine's Start and End pills).
+    /// A stable key for this node among all of the scene's (a Start pill has its machine's
+    /// pointer, which is also the pointer of the state that holds the machine).
     pub fn key(&self) -> String {
         match self.role {
             Role::Start => format!("start:{}", self.pointer),
-            Role::End => format!("end:{}", self.pointer),
             Role::State => self.pointer.clone(),
         }
     }
@@ -112,7 +113,6 @@ impl SceneNode {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     Start,
-    End,
     Task {
         /// A short name of the integration: `Lambda`, `sns:publish`, `Activity`, or "".
         service: String,
@@ -138,11 +138,10 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    /// The ASL `Type` (or "Start"/"End").
+    /// The ASL `Type` (or "Start").
     pub fn type_name(&self) -> &'static str {
         match self {
             NodeKind::Start => "Start",
-            NodeKind::End => "End",
             NodeKind::Task { .. } => "Task",
             NodeKind::Pass => "Pass",
             NodeKind::Choice { .. } => "Choice",
@@ -158,7 +157,6 @@ impl NodeKind {
     pub fn css_class(&self) -> &'static str {
         match self {
             NodeKind::Start => "kind-start",
-            NodeKind::End => "kind-end",
             NodeKind::Task { .. } => "kind-task",
             NodeKind::Pass => "kind-pass",
             NodeKind::Choice { .. } => "kind-choice",
@@ -214,8 +212,6 @@ pub enum EdgeKind {
     /// From a machine's Start pill to its `StartAt` state.
     Start,
     Next,
-    /// Into a machine's End pill (an `End: true` state, Succeed, Fail).
-    End,
     /// Choice rule `Some(n)` (from 0), or `None` for `Default`.
     Choice {
         rule: Option<usize>,
@@ -268,8 +264,8 @@ fn spacing() -> Spacing {
     Spacing {
         node_gap: 30.0,
         edge_gap: 14.0,
-        layer_gap: 12.0,
-        min_label_layer: 12.0,
+        layer_gap: 9.0,
+        min_label_layer: 6.0,
         margin: 10.0,
         loop_reach: 26.0,
     }
@@ -332,10 +328,8 @@ struct Inside {
 
 impl Builder<'_> {
     fn machine(&self, machine: &StateMachine, depth: usize) -> Built {
-        // Node 0 is Start, then the states in document order, then End (when something ends).
+        // Node 0 is Start, then the states in document order.
         let n_states = machine.states.len();
-        let ends = machine.states.iter().any(ends_machine);
-        let end_index = n_states + 1;
         let mut kinds = Vec::with_capacity(n_states);
         let mut insides: Vec<Option<Inside>> = Vec::with_capacity(n_states);
         let mut sizes = vec![PILL];
@@ -350,9 +344,6 @@ impl Builder<'_> {
             sizes.push(size);
             kinds.push(kind);
             insides.push(inside);
-        }
-        if ends {
-            sizes.push(PILL);
         }
 
         // Edges, with what the scene needs to know about each.
@@ -426,9 +417,6 @@ impl Builder<'_> {
                     all,
                 );
             }
-            if ends_machine(state) {
-                push(Some(end_index), EdgeKind::End, None, String::new());
-            }
         }
 
         let graph = Graph {
@@ -446,8 +434,6 @@ impl Builder<'_> {
         let key_of = |index: usize| -> String {
             if index == 0 {
                 format!("start:{}", machine.pointer)
-            } else if index == end_index {
-                format!("end:{}", machine.pointer)
             } else {
                 machine
                     .states
@@ -464,6 +450,7 @@ impl Builder<'_> {
             rect,
             card: rect,
             depth,
+            ends: false,
         };
         if let Some(rect) = placed.nodes.first() {
             built.nodes.push(pill(Role::Start, NodeKind::Start, *rect));
@@ -495,6 +482,7 @@ impl Builder<'_> {
                 rect,
                 card,
                 depth,
+                ends: ends_machine(state),
             });
             if let Some(inside) = inside {
                 place_inside(
@@ -506,11 +494,6 @@ impl Builder<'_> {
                     &mut built.lanes,
                     &mut inner_builds,
                 );
-            }
-        }
-        if ends {
-            if let Some(rect) = placed.nodes.get(end_index) {
-                built.nodes.push(pill(Role::End, NodeKind::End, *rect));
             }
         }
         for (plan, route) in planned.into_iter().zip(placed.edges) {
@@ -601,7 +584,7 @@ impl Builder<'_> {
     }
 }
 
-/// Whether the state ends its machine (an edge to the End pill).
+/// Whether the state ends its machine.
 fn ends_machine(state: &State) -> bool {
     matches!(state.transition, Transition::End)
         || matches!(state.kind, StateKind::Succeed | StateKind::Fail(_))
@@ -615,7 +598,11 @@ fn card_size(state: &State, kind: &NodeKind) -> Size {
         NodeKind::Task { service } => service.clone(),
         _ => "Distributed · 00 branches".into(),
     };
-    let type_line = text_width(kind.type_name(), LABEL_FONT) + text_width(&detail, LABEL_FONT);
+    let mut type_line = text_width(kind.type_name(), LABEL_FONT) + text_width(&detail, LABEL_FONT);
+    if ends_machine(state) {
+        // The END tag at the type line's right.
+        type_line += text_width("END", LABEL_FONT) + 12.0;
+    }
     let width = name
         .max(type_line + 2.0 * CARD_PADDING + 34.0)
         .clamp(CARD_MIN_WIDTH, CARD_MAX_WIDTH);

@@ -16,4 +16,6 @@ mod diagnostics_panel;
 mod document_harness;
 mod scenario_editor;
 mod settings;
+mod state_graph;
+mod state_panel;
 mod support;

@@ -1,0 +1,314 @@
+//! The state graph: the whole machine drawn as an SVG from `asl`'s model (laid out by
+//! [`crate::graph::scene`]), with live per-state counts and animated traffic when a run is
+//! given. Parallel branches and Inline Maps are containers; a Distributed Map expands into its
+//! child workflow (the one the run is about starts expanded). Clicking a state — or Tab to it
+//! and Enter — selects it for the state panel.
+//!
+//! Rendering cost per frame is kept small for the 100,000-item benchmark: the layout and the
+//! static drawing (containers, edges, labels) are memoised and re-rendered only when the
+//! definition or the expansion changes; each card is its own component whose props are its
+//! counts, so Yew redraws only the cards whose counts changed; traffic is a handful of CSS
+//! classes that change only when an edge's level does.
+
+mod card;
+mod edges;
+
+use std::rc::Rc;
+
+use asl::StateMachine;
+use yew::prelude::*;
+
+use crate::graph::scene::{self, Expansion, Role, Scene};
+use crate::graph::state_report::StateIndex;
+use crate::graph::traffic::{self, Flow, Measured, Snapshot};
+use crate::i18n::{use_lang, Lang};
+use crate::sim_frame::SimFrame;
+
+use card::{Card, Counts};
+use edges::{FlowLayer, StaticLayer};
+
+#[derive(Properties, PartialEq)]
+pub struct StateGraphProps {
+    /// The definition's model (`None` while the definition has errors: the last good graph is
+    /// then shown greyed).
+    pub model: Option<Rc<StateMachine>>,
+    /// The run, for live counts and traffic.
+    #[prop_or_default]
+    pub frame: Option<SimFrame>,
+    /// The JSON pointer of the selected state.
+    #[prop_or_default]
+    pub selected: Option<AttrValue>,
+    /// Called with a state's JSON pointer when the user selects it.
+    #[prop_or_default]
+    pub on_select: Callback<AttrValue>,
+    /// Whether the run is moving (playing or running to the end): traffic shows only then,
+    /// since it is measured between frames and a paused run has none.
+    #[prop_or(true)]
+    pub animate: bool,
+}
+
+/// A shared scene compared by identity (the scene itself is large and never changes).
+#[derive(Clone)]
+pub struct SceneRef(pub Rc<Scene>);
+
+impl PartialEq for SceneRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A model compared by identity, for memoising on it.
+#[derive(Clone)]
+struct ModelRef(Rc<StateMachine>);
+
+impl PartialEq for ModelRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Traffic across frames, kept by the component between renders.
+#[derive(Default)]
+struct Traffic {
+    /// The frame (generation, frame) and scene the levels were computed for.
+    seen: Option<(u64, u64, usize)>,
+    measures: Vec<Option<Measured>>,
+    measured_for: Option<(u64, usize)>,
+    flow: Flow,
+    levels: Rc<[u8]>,
+}
+
+#[component]
+pub fn StateGraph(props: &StateGraphProps) -> Html {
+    let lang = use_lang();
+    let expansion = use_state(Expansion::default);
+    // Fitted into the panel (the default) or at natural size, scrolling.
+    let natural = use_state(|| false);
+    // The last model that could be drawn, for while the definition has errors.
+    let last_model = use_mut_ref(|| None::<Rc<StateMachine>>);
+    if let Some(model) = &props.model {
+        *last_model.borrow_mut() = Some(model.clone());
+    }
+    let shown = props.model.clone().or_else(|| last_model.borrow().clone());
+    let stale = props.model.is_none() && shown.is_some();
+
+    let scene = use_memo(
+        (shown.clone().map(ModelRef), (*expansion).clone()),
+        |(model, expansion)| {
+            model
+                .as_ref()
+                .map(|model| SceneRef(Rc::new(scene::build(&model.0, expansion))))
+        },
+    );
+    let generation = props.frame.as_ref().map(|frame| frame.generation);
+    let index = {
+        let frame = props.frame.clone();
+        use_memo(generation, move |_| {
+            frame
+                .as_ref()
+                .and_then(|frame| frame.read().map(|sim| StateIndex::of(sim.program())))
+                .unwrap_or_default()
+        })
+    };
+    let traffic = use_mut_ref(Traffic::default);
+
+    let Some(scene) = (*scene).clone() else {
+        return html! {
+            <section class="panel state-graph" data-testid="state-graph" aria-labelledby="state-graph-heading">
+                { header(lang, None) }
+                <p class="state-graph-note" data-testid="state-graph-empty">
+                    { lang.t(
+                        "No graph yet: the definition has errors. Fix them and the graph appears here.",
+                        "まだグラフはありません:定義にエラーがあります。修正するとここにグラフが表示されます。",
+                    ) }
+                </p>
+            </section>
+        };
+    };
+
+    // Live counts per state card, and traffic per edge.
+    let mut counts: Vec<Option<Counts>> = vec![None; scene.0.nodes.len()];
+    let mut levels: Rc<[u8]> = Rc::from(Vec::new());
+    if let Some(frame) = &props.frame {
+        if let Some(sim) = frame.read() {
+            let stats = sim.state_stats();
+            for (slot, node) in counts.iter_mut().zip(&scene.0.nodes) {
+                if node.role == Role::State {
+                    *slot = index
+                        .id(&node.pointer)
+                        .and_then(|id| stats.get(id))
+                        .map(Counts::of);
+                }
+            }
+            let scene_id = Rc::as_ptr(&scene.0) as usize;
+            let mut traffic = traffic.borrow_mut();
+            let traffic = &mut *traffic;
+            let now = (frame.generation, frame.frame, scene_id);
+            if traffic.seen != Some(now) {
+                if traffic.measured_for != Some((frame.generation, scene_id)) {
+                    traffic.measures = traffic::measures(&scene.0, &index);
+                    traffic.measured_for = Some((frame.generation, scene_id));
+                    traffic.flow.reset();
+                }
+                traffic.flow.update(&traffic.measures, Snapshot::of(stats));
+                let next: Vec<u8> = (0..scene.0.edges.len())
+                    .map(|i| traffic.flow.level(i))
+                    .collect();
+                if *traffic.levels != *next {
+                    traffic.levels = next.into();
+                }
+                traffic.seen = Some(now);
+            }
+            if props.animate {
+                levels = traffic.levels.clone();
+            }
+        }
+    }
+
+    let on_toggle = {
+        let expansion = expansion.clone();
+        Callback::from(move |pointer: AttrValue| expansion.set(expansion.toggle(&pointer)))
+    };
+    let size = scene.0.size;
+    let cards = scene.0.nodes.iter().enumerate().map(|(i, node)| {
+        let selected =
+            node.role == Role::State && props.selected.as_deref() == Some(node.pointer.as_str());
+        html! {
+            <Card
+                key={node.key()}
+                scene={scene.clone()}
+                index={i}
+                counts={counts.get(i).copied().flatten()}
+                selected={selected}
+                on_select={props.on_select.clone()}
+                on_toggle={on_toggle.clone()}
+            />
+        }
+    });
+    let live = props.frame.is_some();
+    let zoom = {
+        let onclick = {
+            let natural = natural.clone();
+            Callback::from(move |_: MouseEvent| natural.set(!*natural))
+        };
+        html! {
+            <button
+                type="button"
+                class="state-graph-zoom"
+                aria-pressed={natural.to_string()}
+                data-testid="graph-zoom"
+                {onclick}
+            >
+                { if *natural { lang.t("Fit to panel", "パネルに合わせる") } else { lang.t("Actual size", "実寸") } }
+            </button>
+        }
+    };
+
+    html! {
+        <section
+            class={classes!(
+                "panel",
+                "state-graph",
+                stale.then_some("state-graph-stale"),
+                natural.then_some("state-graph-natural"),
+                (!props.animate).then_some("state-graph-still"),
+            )}
+            data-testid="state-graph"
+            aria-labelledby="state-graph-heading"
+        >
+            { header(lang, Some(zoom)) }
+            if stale {
+                <p class="state-graph-note state-graph-stale-note" data-testid="state-graph-stale" role="status">
+                    { lang.t(
+                        "The definition has errors: this is the last graph that could be drawn.",
+                        "定義にエラーがあります:最後に描けたグラフを表示しています。",
+                    ) }
+                </p>
+            }
+            <div class="state-graph-scroll">
+                <svg
+                    class="state-graph-svg"
+                    viewBox={format!("0 0 {:.0} {:.0}", size.width.ceil(), size.height.ceil())}
+                    width={format!("{:.0}", size.width.ceil())}
+                    height={format!("{:.0}", size.height.ceil())}
+                    role="group"
+                    aria-label={lang.t("State graph", "ステートグラフ")}
+                >
+                    <StaticLayer scene={scene.clone()} lang={lang} />
+                    <FlowLayer scene={scene.clone()} levels={levels} />
+                    { for cards }
+                </svg>
+            </div>
+            { legend(lang, live) }
+        </section>
+    }
+}
+
+fn header(lang: Lang, actions: Option<Html>) -> Html {
+    html! {
+        <header class="panel-header">
+            <div>
+                <h2 id="state-graph-heading" class="panel-title">{ lang.t("State graph", "ステートグラフ") }</h2>
+                <p class="panel-subtitle">
+                    { lang.t(
+                        "Select a state (click, or Tab then Enter) for its statistics.",
+                        "ステートを選ぶ(クリック、または Tab のあと Enter)と統計を表示します。",
+                    ) }
+                </p>
+            </div>
+            { actions.unwrap_or_default() }
+        </header>
+    }
+}
+
+/// What the glyphs, line styles and moving dots mean.
+fn legend(lang: Lang, live: bool) -> Html {
+    let items: [(&str, &str, &str); 5] = [
+        (
+            "legend-in-flight",
+            card::GLYPH_IN_FLIGHT,
+            lang.t("in flight", "実行中"),
+        ),
+        (
+            "legend-retrying",
+            card::GLYPH_RETRYING,
+            lang.t("retrying", "リトライ待ち"),
+        ),
+        (
+            "legend-succeeded",
+            card::GLYPH_SUCCEEDED,
+            lang.t("succeeded", "成功"),
+        ),
+        (
+            "legend-caught",
+            card::GLYPH_CAUGHT,
+            lang.t("caught", "キャッチ"),
+        ),
+        (
+            "legend-failed",
+            card::GLYPH_FAILED,
+            lang.t("failed", "失敗"),
+        ),
+    ];
+    html! {
+        <ul class="state-graph-legend" aria-label={lang.t("Legend", "凡例")}>
+            { for items.iter().map(|(class, glyph, word)| html! {
+                <li class={*class}><span class="legend-glyph" aria-hidden="true">{ *glyph }</span>{ *word }</li>
+            }) }
+            <li class="legend-edge legend-catch">
+                <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" /></svg>
+                { lang.t("Catch", "Catch") }
+            </li>
+            <li class="legend-edge legend-back">
+                <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" /></svg>
+                { lang.t("loop back", "ループ") }
+            </li>
+            if live {
+                <li class="legend-edge legend-flow">
+                    <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" /></svg>
+                    { lang.t("traffic (faster = busier)", "流量(速いほど多い)") }
+                </li>
+            }
+        </ul>
+    }
+}
