@@ -1,24 +1,93 @@
-//! The root component: owns the app state (a reducer) and lays out the panels.
+//! The root component and the page's layout: the documents on the left (tabs Definition,
+//! Scenario, Settings), the run on the right (verdict, playback, graphs, Map Run, items,
+//! timeline, histories).
+//!
+//! The other engineers' components plug in at the places marked `// slot: …`.
 
+use std::rc::Rc;
+
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::app_header::AppHeader;
-use crate::components::asl_editor::AslEditor;
 use crate::components::definition_outline::DefinitionOutline;
+use crate::components::definition_pane::DefinitionPane;
 use crate::components::diagnostics_panel::DiagnosticsPanel;
-use crate::state::{Action, AppState};
+use crate::components::history_panel::{HistoryPanel, HistorySource};
+use crate::components::item_grid::ItemGrid;
+use crate::components::item_timeline::ItemTimeline;
+use crate::components::map_run_panel::MapRunPanel;
+use crate::components::playback_bar::PlaybackBar;
+use crate::components::scenario_editor::ScenarioEditor;
+use crate::components::settings::Settings;
+use crate::components::timeline_chart::TimelineChart;
+use crate::components::verdict_banner::VerdictBanner;
+use crate::i18n::{use_lang, Lang};
+use crate::playback::use_playback;
+use crate::run_status::shown_run;
+use crate::state::{Action, AppState, RunInput};
+
+/// The tabs of the left column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentTab {
+    Definition = 0,
+    Scenario = 1,
+    Settings = 2,
+}
+
+impl DocumentTab {
+    const ALL: [DocumentTab; 3] = [
+        DocumentTab::Definition,
+        DocumentTab::Scenario,
+        DocumentTab::Settings,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            DocumentTab::Definition => "definition",
+            DocumentTab::Scenario => "scenario",
+            DocumentTab::Settings => "settings",
+        }
+    }
+
+    fn label(self, lang: Lang) -> &'static str {
+        match self {
+            DocumentTab::Definition => lang.t("Definition", "定義"),
+            DocumentTab::Scenario => lang.t("Scenario", "シナリオ"),
+            DocumentTab::Settings => lang.t("Settings", "設定"),
+        }
+    }
+}
 
 #[component]
 pub fn App() -> Html {
+    // The page starts from a share link, the kept work or the default example (W4).
+    // slot: start-up — a share link, the kept work, `?lang=` (W4).
     let state = use_reducer(AppState::initial);
+    let lang = state.lang;
 
-    let on_edit = {
+    html! {
+        <ContextProvider<Lang> context={lang}>
+            <Page state={state} />
+        </ContextProvider<Lang>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    state: UseReducerHandle<AppState>,
+}
+
+#[component]
+fn Page(props: &PageProps) -> Html {
+    let lang = use_lang();
+    let state = &props.state;
+    let tab = use_state(|| DocumentTab::Definition);
+    let track = use_node_ref();
+
+    let on_action = {
         let state = state.dispatcher();
-        Callback::from(move |text: String| state.dispatch(Action::Edit(text)))
-    };
-    let on_open_example = {
-        let state = state.dispatcher();
-        Callback::from(move |id: String| state.dispatch(Action::OpenExample(id)))
+        Callback::from(move |action: Action| state.dispatch(action))
     };
     let on_reveal = {
         let state = state.dispatcher();
@@ -26,49 +95,396 @@ pub fn App() -> Html {
             state.dispatch(Action::Reveal { line, column })
         })
     };
+    // The panels sit side by side in a track that scrolls sideways: every panel stays laid out
+    // (so its fields keep their state and can be reached by the keyboard or a test), and a tab
+    // only scrolls its panel into view.
+    let show_tab = {
+        let track = track.clone();
+        let tab = tab.clone();
+        Callback::from(move |next: DocumentTab| {
+            if let Some(track) = track.cast::<HtmlElement>() {
+                let options = web_sys::ScrollToOptions::new();
+                options.set_left(f64::from(track.client_width()) * next as i32 as f64);
+                options.set_behavior(if crate::playback::prefers_reduced_motion() {
+                    web_sys::ScrollBehavior::Instant
+                } else {
+                    web_sys::ScrollBehavior::Smooth
+                });
+                track.scroll_to_with_scroll_to_options(&options);
+            }
+            tab.set(next);
+        })
+    };
+    let on_track_scroll = {
+        let tab = tab.clone();
+        Callback::from(move |event: Event| {
+            let track: HtmlElement = event.target_unchecked_into();
+            let width = f64::from(track.client_width()).max(1.0);
+            let index = (f64::from(track.scroll_left()) / width).round() as usize;
+            if let Some(&next) = DocumentTab::ALL.get(index) {
+                if next != *tab {
+                    tab.set(next);
+                }
+            }
+        })
+    };
 
     let analysis = &state.analysis;
+    let tabs = DocumentTab::ALL.iter().map(|&each| {
+        let selected = *tab == each;
+        let onclick = {
+            let show_tab = show_tab.clone();
+            Callback::from(move |_: MouseEvent| show_tab.emit(each))
+        };
+        let badge = match each {
+            DocumentTab::Definition if analysis.n_errors() > 0 => Some(analysis.n_errors()),
+            DocumentTab::Scenario if !state.scenario.errors.is_empty() => {
+                Some(state.scenario.errors.len())
+            }
+            _ => None,
+        };
+        html! {
+            <button
+                type="button"
+                role="tab"
+                id={format!("tab-{}", each.key())}
+                class={classes!("tab", selected.then_some("tab-selected"))}
+                aria-selected={selected.to_string()}
+                aria-controls={format!("panel-{}", each.key())}
+                data-testid={format!("tab-{}", each.key())}
+                {onclick}
+            >
+                { each.label(lang) }
+                if let Some(n) = badge {
+                    <span class="tab-badge" title={lang.t("problems", "問題")}>{ n }</span>
+                }
+            </button>
+        }
+    });
+
+    let blockers = Blockers {
+        definition_errors: analysis.n_errors(),
+        definition_unreadable: analysis.outline.is_none(),
+        scenario_errors: state
+            .scenario
+            .errors
+            .iter()
+            .map(|error| error.to_string())
+            .collect::<Vec<_>>()
+            .into(),
+    };
+
     html! {
         <div class="app">
+            // slot: gallery/share/lang in header
             <AppHeader
                 example_id={state.example.id}
                 n_errors={analysis.n_errors()}
                 n_warnings={analysis.n_warnings()}
-                on_open_example={on_open_example}
+                on_open_example={on_action.reform(Action::OpenExample)}
             />
-            <main class="workspace">
-                <section class="panel editor-panel" aria-labelledby="definition-heading">
-                    <header class="panel-header">
-                        <div>
-                            <h2 id="definition-heading" class="panel-title">{ "Definition" }</h2>
-                            <p class="panel-subtitle">
-                                { state.example.title.en }
-                                if state.edited {
-                                    <span class="edited-flag">{ " · edited" }</span>
-                                }
-                            </p>
-                        </div>
-                        if let Some(format) = analysis.format {
-                            <span class="chip chip-format" data-testid="source-format">
-                                { crate::state::format_label(format) }
-                            </span>
-                        }
-                    </header>
-                    <AslEditor
-                        text={state.text.clone()}
-                        marks={analysis.marks.clone()}
-                        caret={state.caret}
-                        on_edit={on_edit}
-                    />
+            <div class="workspace">
+                <section class="documents" aria-label={lang.t("Documents", "ドキュメント")}>
+                    <div class="tab-bar" role="tablist">{ for tabs }</div>
+                    <div class="tab-track" ref={track} onscroll={on_track_scroll}>
+                        <section
+                            class="tab-panel definition-tab"
+                            id="panel-definition"
+                            role="tabpanel"
+                            aria-labelledby="tab-definition"
+                        >
+                            <div class="panel editor-panel">
+                                <header class="panel-header">
+                                    <div>
+                                        <h2 id="definition-heading" class="panel-title">{ lang.t("Definition", "定義") }</h2>
+                                        <p class="panel-subtitle">
+                                            { state.example.title.get(lang) }
+                                            if state.edited {
+                                                <span class="edited-flag">{ lang.t(" · edited", " · 編集済み") }</span>
+                                            }
+                                        </p>
+                                    </div>
+                                    if let Some(format) = analysis.format {
+                                        <span class="chip chip-format" data-testid="source-format">
+                                            { crate::state::format_label(format) }
+                                        </span>
+                                    }
+                                </header>
+                                <DefinitionPane
+                                    text={state.text.clone()}
+                                    analysis={analysis.clone()}
+                                    caret={state.caret}
+                                    notice={state.notice.clone()}
+                                    on_action={on_action.clone()}
+                                />
+                            </div>
+                            <DiagnosticsPanel
+                                diagnostics={analysis.diagnostics.clone()}
+                                on_reveal={on_reveal}
+                            />
+                        </section>
+                        <section
+                            class="tab-panel scenario-tab"
+                            id="panel-scenario"
+                            role="tabpanel"
+                            aria-labelledby="tab-scenario"
+                        >
+                            // slot: scenario editor
+                            <ScenarioEditor
+                                text={state.scenario_text.clone()}
+                                errors={state.scenario.errors.clone()}
+                                structure={analysis.structure.clone()}
+                                notice={state.notice.clone()}
+                                on_action={on_action.clone()}
+                            />
+                        </section>
+                        <section
+                            class="tab-panel settings-tab"
+                            id="panel-settings"
+                            role="tabpanel"
+                            aria-labelledby="tab-settings"
+                        >
+                            // slot: settings
+                            <Settings
+                                analysis={analysis.clone()}
+                                shown_map={state.shown_map.clone()}
+                                notice={state.notice.clone()}
+                                scenario={state.scenario.parsed.clone()}
+                                on_action={on_action.clone()}
+                            />
+                            <DefinitionOutline outline={analysis.outline.clone()} />
+                        </section>
+                    </div>
                 </section>
-                <aside class="side">
-                    <DiagnosticsPanel
-                        diagnostics={analysis.diagnostics.clone()}
-                        on_reveal={on_reveal}
-                    />
-                    <DefinitionOutline outline={analysis.outline.clone()} />
-                </aside>
-            </main>
+                <RunView
+                    input={state.run_input()}
+                    blockers={blockers}
+                    on_show_tab={show_tab}
+                />
+            </div>
         </div>
     }
+}
+
+/// Why there is nothing to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blockers {
+    pub definition_errors: usize,
+    pub definition_unreadable: bool,
+    pub scenario_errors: Rc<[String]>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RunViewProps {
+    pub input: Option<RunInput>,
+    pub blockers: Blockers,
+    pub on_show_tab: Callback<DocumentTab>,
+}
+
+/// The lower tabs of the run view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DetailTab {
+    StateLevel,
+    ParentHistory,
+    ChildHistory,
+}
+
+/// The right-hand side: the run of the current documents, or why there is none.
+#[component]
+pub fn RunView(props: &RunViewProps) -> Html {
+    let lang = use_lang();
+    let playback = use_playback(props.input.clone());
+    let picked_run = use_state(|| None::<usize>);
+    let selected = use_state(|| None::<(usize, u32)>);
+    let detail_tab = use_state(|| DetailTab::ParentHistory);
+    use_ready_mark(playback.frame.is_some());
+
+    let Some(frame) = playback.frame.clone() else {
+        return html! {
+            <section class="run-view run-view-blocked" aria-label={lang.t("Run", "実行")}>
+                { blocked(lang, &props.blockers, playback.setup_error.as_deref(), &props.on_show_tab) }
+            </section>
+        };
+    };
+
+    let run = frame.read().and_then(|sim| shown_run(&sim, *picked_run));
+    let child = (*selected).and_then(|(r, c)| (Some(r) == run).then_some(c));
+    let on_pick_run = {
+        let picked_run = picked_run.clone();
+        Callback::from(move |pick: Option<usize>| picked_run.set(pick))
+    };
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |child: u32| {
+            if let Some(run) = run {
+                selected.set(Some((run, child)));
+            }
+        })
+    };
+    let on_show_history = {
+        let detail_tab = detail_tab.clone();
+        Callback::from(move |()| detail_tab.set(DetailTab::ChildHistory))
+    };
+    let detail_tabs = [
+        (DetailTab::StateLevel, lang.t("State level", "ステート別")),
+        (
+            DetailTab::ParentHistory,
+            lang.t("Parent history", "親の履歴"),
+        ),
+        (DetailTab::ChildHistory, lang.t("Child history", "子の履歴")),
+    ]
+    .into_iter()
+    .map(|(each, label)| {
+        let chosen = *detail_tab == each;
+        let onclick = {
+            let detail_tab = detail_tab.clone();
+            Callback::from(move |_: MouseEvent| detail_tab.set(each))
+        };
+        html! {
+            <button
+                type="button"
+                role="tab"
+                class={classes!("tab", chosen.then_some("tab-selected"))}
+                aria-selected={chosen.to_string()}
+                {onclick}
+            >
+                { label }
+            </button>
+        }
+    });
+
+    html! {
+        <section class="run-view" aria-label={lang.t("Run", "実行")}>
+            <div class="run-view-top">
+                <VerdictBanner frame={frame.clone()} />
+                <PlaybackBar playback={playback.clone()} />
+            </div>
+            // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
+            <MapRunPanel frame={frame.clone()} picked_run={*picked_run} on_pick_run={on_pick_run} />
+            <div class="items-row">
+                <ItemGrid frame={frame.clone()} run={run} selected={child} on_select={on_select} />
+                <ItemTimeline
+                    frame={frame.clone()}
+                    run={run}
+                    child={child}
+                    on_show_history={on_show_history}
+                />
+            </div>
+            <TimelineChart
+                frame={frame.clone()}
+                run={run}
+                live={playback.mode != crate::playback::PlayMode::Paused}
+            />
+            <section class="panel details-panel">
+                <div class="tab-bar details-tabs" role="tablist">{ for detail_tabs }</div>
+                { match *detail_tab {
+                    DetailTab::StateLevel => html! {
+                        // slot: state panel — W2's per-state statistics and delay tables.
+                        <p class="details-placeholder">{ lang.t("Per-state statistics appear here.", "ステートごとの統計はここに表示されます。") }</p>
+                    },
+                    DetailTab::ParentHistory => html! {
+                        <HistoryPanel frame={frame.clone()} source={HistorySource::Parent} />
+                    },
+                    DetailTab::ChildHistory => match (run, child) {
+                        (Some(run), Some(child)) => html! {
+                            <HistoryPanel frame={frame.clone()} source={HistorySource::Child { run, child }} />
+                        },
+                        _ => html! {
+                            <p class="details-placeholder">
+                                { lang.t("Pick an item in the grid to see its child execution's history.",
+                                         "グリッドでアイテムを選ぶと、その子実行の履歴を表示します。") }
+                            </p>
+                        },
+                    },
+                } }
+            </section>
+        </section>
+    }
+}
+
+/// What the run view says instead of a run: what is wrong with the documents, and where.
+fn blocked(
+    lang: Lang,
+    blockers: &Blockers,
+    setup_error: Option<&str>,
+    on_show_tab: &Callback<DocumentTab>,
+) -> Html {
+    let go = |tab: DocumentTab, label: &'static str| {
+        let on_show_tab = on_show_tab.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_show_tab.emit(tab));
+        html! { <button type="button" class="bar-button" {onclick}>{ label }</button> }
+    };
+    let mut reasons: Vec<Html> = Vec::new();
+    if blockers.definition_errors > 0 || blockers.definition_unreadable {
+        let text = match lang {
+            Lang::En => format!(
+                "The definition has {} {} — the Problems list says where.",
+                blockers.definition_errors.max(1),
+                if blockers.definition_errors == 1 {
+                    "error"
+                } else {
+                    "errors"
+                }
+            ),
+            Lang::Ja => format!(
+                "定義にエラーが {} 件あります。場所は「問題」一覧を参照してください。",
+                blockers.definition_errors.max(1)
+            ),
+        };
+        reasons.push(html! {
+            <li>
+                <p>{ text }</p>
+                { go(DocumentTab::Definition, lang.t("Show the definition", "定義を表示")) }
+            </li>
+        });
+    }
+    if !blockers.scenario_errors.is_empty() {
+        reasons.push(html! {
+            <li>
+                <p>{ lang.t("The scenario cannot be used:", "シナリオを使用できません:") }</p>
+                <ul class="blocked-details">
+                    { for blockers.scenario_errors.iter().take(6).map(|error| html! { <li><code>{ error.clone() }</code></li> }) }
+                </ul>
+                { go(DocumentTab::Scenario, lang.t("Show the scenario", "シナリオを表示")) }
+            </li>
+        });
+    }
+    if let Some(error) = setup_error {
+        reasons.push(html! {
+            <li>
+                <p>{ lang.t("The simulator cannot run this definition with this scenario:", "このシナリオではこの定義を実行できません:") }</p>
+                <pre class="blocked-details">{ error.to_string() }</pre>
+            </li>
+        });
+    }
+    if reasons.is_empty() {
+        reasons.push(html! {
+            <li><p>{ lang.t("Preparing the run…", "実行を準備しています…") }</p></li>
+        });
+    }
+    html! {
+        <div class="blocked" data-testid="run-blocked">
+            <h2 class="blocked-title">
+                <span class="blocked-icon" aria-hidden="true">{ "!" }</span>
+                { lang.t("Nothing to run yet", "まだ実行できません") }
+            </h2>
+            <ul class="blocked-reasons">{ for reasons }</ul>
+        </div>
+    }
+}
+
+/// Marks the moment the run view first shows a run (`performance.mark("mapsim:run-view-ready")`),
+/// which the page benchmark reads as "interactive".
+#[hook]
+fn use_ready_mark(ready: bool) {
+    let marked = use_mut_ref(|| false);
+    use_effect_with(ready, move |ready| {
+        if *ready && !*marked.borrow() {
+            *marked.borrow_mut() = true;
+            #[cfg(target_arch = "wasm32")]
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.mark("mapsim:run-view-ready");
+            }
+        }
+    });
 }

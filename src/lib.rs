@@ -10,6 +10,8 @@ pub mod document_edit;
 pub mod examples;
 pub mod graph;
 pub mod i18n;
+pub mod playback;
+pub mod run_status;
 pub mod share;
 pub mod sim_frame;
 pub mod state;

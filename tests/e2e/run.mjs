@@ -30,6 +30,7 @@ import {
   server,
 } from './harness.mjs';
 import './edit_load.test.mjs';
+import './run_view.test.mjs';
 
 test('the page opens on the built-in example, which has no diagnostics', async () => {
   const page = await openPage();

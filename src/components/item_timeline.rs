@@ -1,0 +1,465 @@
+//! The item timeline: what happened to the selected child execution, attempt by attempt — the
+//! state, when it started, how long it took, the error and its cause, the retrier that matched
+//! and the wait it chose, the catcher that routed it — and how the child ended.
+//!
+//! The engine keeps no history per child; it rebuilds the selected one on demand
+//! (`Simulation::child_trace`), and this component asks again only when the child's status
+//! changes. For a child still running, only what has happened by now is shown.
+
+use std::rc::Rc;
+
+use engine::errors::{ErrorId, ErrorPattern};
+use engine::report::{ChildStatus, TimelineKind};
+use engine::sim::{ChildTrace, Simulation};
+use yew::prelude::*;
+
+use crate::i18n::{count, use_lang, Lang};
+use crate::run_status::{clock, duration, CellStatus};
+use crate::sim_frame::SimFrame;
+
+#[derive(Properties, PartialEq)]
+pub struct ItemTimelineProps {
+    pub frame: SimFrame,
+    pub run: Option<usize>,
+    pub child: Option<u32>,
+    /// Shows the child's full execution history (in the history panel).
+    pub on_show_history: Callback<()>,
+}
+
+/// A rebuilt trace and what it was rebuilt for.
+struct Cached {
+    key: (u64, usize, u32, ChildStatus),
+    trace: Result<Rc<ChildTrace>, String>,
+}
+
+/// One line of the timeline.
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    time_ms: u64,
+    state: String,
+    kind: StepKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum StepKind {
+    Attempt {
+        number: u32,
+        outcome: Option<Outcome>,
+    },
+    Retry {
+        retrier: u32,
+        error: String,
+        matched: String,
+        delay_ms: u64,
+    },
+    Caught {
+        catcher: u32,
+        error: String,
+        matched: String,
+        next: String,
+    },
+    Failed {
+        error: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Succeeded {
+        latency_ms: u64,
+    },
+    Failed {
+        error: String,
+        cause: String,
+        latency_ms: u64,
+    },
+}
+
+#[component]
+pub fn ItemTimeline(props: &ItemTimelineProps) -> Html {
+    let lang = use_lang();
+    let cache = use_mut_ref(|| None::<Cached>);
+    let allow_rerun = use_state(|| None::<(u64, usize, u32)>);
+
+    let heading = html! {
+        <header class="panel-header">
+            <h2 id="item-timeline-heading" class="panel-title">{ lang.t("Item timeline", "アイテムのタイムライン") }</h2>
+        </header>
+    };
+    let (Some(run), Some(child)) = (props.run, props.child) else {
+        return html! {
+            <section class="panel item-timeline" aria-labelledby="item-timeline-heading" data-testid="item-timeline">
+                { heading }
+                <p class="timeline-empty">
+                    { lang.t("Pick a cell in the item grid to see that item's attempts, errors, retries and catches.",
+                             "アイテムグリッドのセルを選ぶと、そのアイテムの試行・エラー・リトライ・キャッチを表示します。") }
+                </p>
+            </section>
+        };
+    };
+    let Some(sim) = props.frame.read() else {
+        return html! {};
+    };
+    let Some(detail) = sim.child_detail(run, child as usize) else {
+        return html! {};
+    };
+    let key = (props.frame.generation, run, child, detail.status);
+    let needs_permission =
+        sim.program().nested_distributed && *allow_rerun != Some((key.0, run, child));
+    if detail.status != ChildStatus::Pending && !needs_permission {
+        let stale = cache.borrow().as_ref().is_none_or(|c| c.key != key);
+        if stale {
+            let trace = sim.child_trace(run, child as usize).map(Rc::new);
+            *cache.borrow_mut() = Some(Cached { key, trace });
+        }
+    }
+    let now = sim.now_ms();
+    let steps = match cache.borrow().as_ref().filter(|c| c.key == key) {
+        Some(Cached {
+            trace: Ok(trace), ..
+        }) => Ok(steps_of(&sim, trace, now)),
+        Some(Cached { trace: Err(e), .. }) => Err(e.clone()),
+        None => Ok(Vec::new()),
+    };
+    let items = sim
+        .map_runs()
+        .get(run)
+        .filter(|r| r.setup.batches.is_some())
+        .map(|r| r.child_items(child));
+    let status = CellStatus::of(
+        detail.status,
+        if sim
+            .map_runs()
+            .get(run)
+            .and_then(|r| r.children.get(child as usize))
+            .is_some_and(|r| r.caught())
+            && detail.status == ChildStatus::Succeeded
+        {
+            engine::report::ItemMark::Caught
+        } else {
+            engine::report::ItemMark::Plain
+        },
+    );
+    drop(sim);
+
+    let title = match (items, lang) {
+        (None, Lang::En) => format!("Item {}", count(u64::from(child))),
+        (None, Lang::Ja) => format!("アイテム {}", count(u64::from(child))),
+        (Some((start, end)), Lang::En) => format!(
+            "Batch {} (items {}–{})",
+            count(u64::from(child)),
+            count(u64::from(start)),
+            count(u64::from(end.saturating_sub(1)))
+        ),
+        (Some((start, end)), Lang::Ja) => format!(
+            "バッチ {}(アイテム {}–{})",
+            count(u64::from(child)),
+            count(u64::from(start)),
+            count(u64::from(end.saturating_sub(1)))
+        ),
+    };
+    let span = match detail.status {
+        ChildStatus::Pending => lang.t("not started yet", "未開始").to_string(),
+        ChildStatus::Running => format!("{} → {}", clock(detail.start_ms), lang.t("now", "現在")),
+        _ => format!(
+            "{} → {} ({})",
+            clock(detail.start_ms),
+            clock(detail.end_ms),
+            duration(detail.end_ms.saturating_sub(detail.start_ms))
+        ),
+    };
+    let decided = match (&detail.error, &detail.decided_by) {
+        (Some(error), Some(state)) if detail.status != ChildStatus::Succeeded => Some(match lang {
+            Lang::En => format!("Ended by {error} in {state}"),
+            Lang::Ja => format!("{state} の {error} で終了"),
+        }),
+        _ => None,
+    };
+
+    let on_show_history = {
+        let on_show_history = props.on_show_history.clone();
+        Callback::from(move |_: MouseEvent| on_show_history.emit(()))
+    };
+    let on_allow = {
+        let allow_rerun = allow_rerun.clone();
+        Callback::from(move |_: MouseEvent| allow_rerun.set(Some((key.0, run, child))))
+    };
+
+    html! {
+        <section class="panel item-timeline" aria-labelledby="item-timeline-heading" data-testid="item-timeline">
+            { heading }
+            <div class="timeline-summary">
+                <span class={classes!("timeline-status", format!("status-{}", status.key()))}>
+                    <span aria-hidden="true">{ status.glyph() }</span>{ " " }{ status.label(lang) }
+                </span>
+                <span class="timeline-title" data-testid="item-timeline-title">{ title }</span>
+                <span class="timeline-span">{ span }</span>
+                <span class="timeline-attempts">
+                    { match lang {
+                        Lang::En => format!("{} task attempts", count(u64::from(detail.attempts))),
+                        Lang::Ja => format!("タスク試行 {} 回", count(u64::from(detail.attempts))),
+                    } }
+                </span>
+            </div>
+            if let Some(decided) = decided {
+                <p class="timeline-decided">
+                    { decided }
+                    if let Some(cause) = detail.cause.as_ref().filter(|c| !c.is_empty()) {
+                        <span class="timeline-cause">{ format!(" — {cause}") }</span>
+                    }
+                </p>
+            }
+            if needs_permission && detail.status != ChildStatus::Pending {
+                <p class="timeline-empty">
+                    { lang.t("This definition nests Distributed Maps: rebuilding one child's history re-runs the whole simulation.",
+                             "この定義は分散マップを入れ子にしているため、子の履歴の再構築にはシミュレーション全体の再実行が必要です。") }
+                    { " " }
+                    <button type="button" class="link-button" onclick={on_allow}>
+                        { lang.t("Rebuild it", "再構築する") }
+                    </button>
+                </p>
+            }
+            { match steps {
+                Err(error) => html! { <p class="timeline-empty">{ error }</p> },
+                Ok(steps) if steps.is_empty() => html! {
+                    <p class="timeline-empty">
+                        { if detail.status == ChildStatus::Pending {
+                            lang.t("This child has not started: the Map Run has not reached it (or stopped before it).",
+                                   "この子実行はまだ開始していません(マップランが到達していないか、その前に停止しました)。")
+                        } else {
+                            lang.t("No task attempts yet.", "タスクの試行はまだありません。")
+                        } }
+                    </p>
+                },
+                Ok(steps) => html! {
+                    <ol class="timeline-steps" data-testid="item-timeline-steps">
+                        { for steps.iter().map(|step| view_step(lang, step)) }
+                    </ol>
+                },
+            } }
+            if detail.status != ChildStatus::Pending {
+                <div class="timeline-actions">
+                    <button type="button" class="bar-button" data-testid="show-child-history" onclick={on_show_history}>
+                        { lang.t("Show its execution history", "実行履歴を表示") }
+                    </button>
+                </div>
+            }
+        </section>
+    }
+}
+
+fn view_step(lang: Lang, step: &Step) -> Html {
+    let time = clock(step.time_ms);
+    let (class, glyph, body) = match &step.kind {
+        StepKind::Attempt { number, outcome } => {
+            let attempt = match lang {
+                Lang::En => format!("Attempt {number}"),
+                Lang::Ja => format!("試行 {number}"),
+            };
+            let (class, glyph, result) = match outcome {
+                None => (
+                    "step step-running",
+                    "▸",
+                    html! { <span class="step-result">{ lang.t("in progress", "実行中") }</span> },
+                ),
+                Some(Outcome::Succeeded { latency_ms }) => (
+                    "step step-succeeded",
+                    "✓",
+                    html! {
+                        <span class="step-result">
+                            { format!("{} · {}", lang.t("succeeded", "成功"), duration(*latency_ms)) }
+                        </span>
+                    },
+                ),
+                Some(Outcome::Failed {
+                    error,
+                    cause,
+                    latency_ms,
+                }) => (
+                    "step step-failed",
+                    "✕",
+                    html! {
+                        <span class="step-result">
+                            <code class="step-error">{ error.clone() }</code>
+                            { format!(" · {}", duration(*latency_ms)) }
+                            if !cause.is_empty() {
+                                <span class="step-cause">{ format!(" — {cause}") }</span>
+                            }
+                        </span>
+                    },
+                ),
+            };
+            (
+                class,
+                glyph,
+                html! {
+                    <>
+                        <span class="step-what"><strong>{ step.state.clone() }</strong>{ format!(" · {attempt}") }</span>
+                        { result }
+                    </>
+                },
+            )
+        }
+        StepKind::Retry {
+            retrier,
+            error,
+            matched,
+            delay_ms,
+        } => (
+            "step step-retry",
+            "↻",
+            html! {
+                <span class="step-what">
+                    { match lang {
+                        Lang::En => format!("Retrier #{} [{matched}] matched {error}: waits {}", retrier + 1, duration(*delay_ms)),
+                        Lang::Ja => format!("リトライア #{} [{matched}] が {error} に一致: {} 待機", retrier + 1, duration(*delay_ms)),
+                    } }
+                </span>
+            },
+        ),
+        StepKind::Caught {
+            catcher,
+            error,
+            matched,
+            next,
+        } => (
+            "step step-caught",
+            "↪",
+            html! {
+                <span class="step-what">
+                    { match lang {
+                        Lang::En => format!("Catcher #{} [{matched}] routed {error} to {next}", catcher + 1),
+                        Lang::Ja => format!("キャッチャー #{} [{matched}] が {error} を {next} へ", catcher + 1),
+                    } }
+                </span>
+            },
+        ),
+        StepKind::Failed { error } => (
+            "step step-unhandled",
+            "✕",
+            html! {
+                <span class="step-what">
+                    { match lang {
+                        Lang::En => format!("{error} not handled in {}: the state fails", step.state),
+                        Lang::Ja => format!("{} で {error} は処理されず、ステートが失敗", step.state),
+                    } }
+                </span>
+            },
+        ),
+    };
+    html! {
+        <li class={class}>
+            <span class="step-glyph" aria-hidden="true">{ glyph }</span>
+            <span class="step-time">{ time }</span>
+            <span class="step-body">{ body }</span>
+        </li>
+    }
+}
+
+/// The trace as lines: each attempt with its outcome, then what handled its error.
+fn steps_of(sim: &Simulation, trace: &ChildTrace, now_ms: u64) -> Vec<Step> {
+    let program = sim.program();
+    let state_name = |id: u32| {
+        program
+            .states
+            .get(id as usize)
+            .map_or_else(String::new, |s| s.name.to_string())
+    };
+    let error_name = |id: ErrorId| sim.error_name(id).to_string();
+    let patterns = |list: &[ErrorPattern]| -> String {
+        list.iter()
+            .map(|pattern| match pattern {
+                ErrorPattern::All => "States.ALL".to_string(),
+                ErrorPattern::TaskFailed => "States.TaskFailed".to_string(),
+                ErrorPattern::Exact(id) => error_name(*id),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut steps: Vec<Step> = Vec::new();
+    for entry in trace.timeline.iter().filter(|e| e.time_ms <= now_ms) {
+        let state = state_name(entry.state);
+        let kind = match &entry.kind {
+            TimelineKind::AttemptStarted { attempt } => StepKind::Attempt {
+                number: attempt + 1,
+                outcome: None,
+            },
+            TimelineKind::AttemptSucceeded { latency_ms } => {
+                set_outcome(
+                    &mut steps,
+                    Outcome::Succeeded {
+                        latency_ms: *latency_ms,
+                    },
+                );
+                continue;
+            }
+            TimelineKind::AttemptFailed {
+                error,
+                latency_ms,
+                cause,
+            } => {
+                set_outcome(
+                    &mut steps,
+                    Outcome::Failed {
+                        error: error_name(*error),
+                        cause: cause.clone(),
+                        latency_ms: *latency_ms,
+                    },
+                );
+                continue;
+            }
+            TimelineKind::Retry {
+                retrier,
+                error,
+                delay_ms,
+            } => StepKind::Retry {
+                retrier: *retrier,
+                error: error_name(*error),
+                matched: program
+                    .states
+                    .get(entry.state as usize)
+                    .and_then(|s| s.retriers.get(*retrier as usize))
+                    .map_or_else(String::new, |r| patterns(&r.patterns)),
+                delay_ms: *delay_ms,
+            },
+            TimelineKind::Caught {
+                catcher,
+                error,
+                next,
+            } => StepKind::Caught {
+                catcher: *catcher,
+                error: error_name(*error),
+                matched: program
+                    .states
+                    .get(entry.state as usize)
+                    .and_then(|s| s.catchers.get(*catcher as usize))
+                    .map_or_else(String::new, |c| patterns(&c.patterns)),
+                next: state_name(*next),
+            },
+            TimelineKind::Failed { error } => StepKind::Failed {
+                error: error_name(*error),
+            },
+        };
+        steps.push(Step {
+            time_ms: entry.time_ms,
+            state,
+            kind,
+        });
+    }
+    steps
+}
+
+/// Completes the latest attempt still in progress.
+fn set_outcome(steps: &mut [Step], outcome: Outcome) {
+    let open = steps
+        .iter_mut()
+        .rev()
+        .find(|step| matches!(step.kind, StepKind::Attempt { outcome: None, .. }));
+    if let Some(Step {
+        kind: StepKind::Attempt { outcome: slot, .. },
+        ..
+    }) = open
+    {
+        *slot = Some(outcome);
+    }
+}
