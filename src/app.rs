@@ -20,6 +20,8 @@ use crate::components::map_run_panel::MapRunPanel;
 use crate::components::playback_bar::PlaybackBar;
 use crate::components::scenario_editor::ScenarioEditor;
 use crate::components::settings::Settings;
+use crate::components::state_graph::StateGraph;
+use crate::components::state_panel::StatePanel;
 use crate::components::timeline_chart::TimelineChart;
 use crate::components::verdict_banner::VerdictBanner;
 use crate::i18n::{use_lang, Lang};
@@ -62,8 +64,8 @@ impl DocumentTab {
 #[component]
 pub fn App() -> Html {
     // The page starts from a share link, the kept work or the default example (W4).
-    // slot: start-up — a share link, the kept work, `?lang=` (W4).
-    let state = use_reducer(AppState::initial);
+    let state = use_reducer(crate::storage::startup_state);
+    crate::storage::use_keep(&state);
     let lang = state.lang;
 
     html! {
@@ -297,6 +299,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let picked_run = use_state(|| None::<usize>);
     let selected = use_state(|| None::<(usize, u32)>);
     let detail_tab = use_state(|| DetailTab::ParentHistory);
+    let selected_state = use_state(|| None::<AttrValue>);
     use_ready_mark(playback.frame.is_some());
 
     let Some(frame) = playback.frame.clone() else {
@@ -324,6 +327,15 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let on_show_history = {
         let detail_tab = detail_tab.clone();
         Callback::from(move |()| detail_tab.set(DetailTab::ChildHistory))
+    };
+    let model = props.input.as_ref().map(|input| input.model.clone());
+    let on_select_state = {
+        let selected_state = selected_state.clone();
+        let detail_tab = detail_tab.clone();
+        Callback::from(move |pointer: AttrValue| {
+            selected_state.set(Some(pointer));
+            detail_tab.set(DetailTab::StateLevel);
+        })
     };
     let detail_tabs = [
         (DetailTab::StateLevel, lang.t("State level", "ステート別")),
@@ -360,6 +372,13 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 <PlaybackBar playback={playback.clone()} />
             </div>
             // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
+            <StateGraph
+                model={model.clone()}
+                frame={frame.clone()}
+                selected={(*selected_state).clone()}
+                on_select={on_select_state.clone()}
+                animate={matches!(playback.mode, crate::playback::PlayMode::Playing | crate::playback::PlayMode::RunningToEnd)}
+            />
             <MapRunPanel frame={frame.clone()} picked_run={*picked_run} on_pick_run={on_pick_run} />
             <div class="items-row">
                 <ItemGrid frame={frame.clone()} run={run} selected={child} on_select={on_select} />
@@ -380,7 +399,12 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 { match *detail_tab {
                     DetailTab::StateLevel => html! {
                         // slot: state panel — W2's per-state statistics and delay tables.
-                        <p class="details-placeholder">{ lang.t("Per-state statistics appear here.", "ステートごとの統計はここに表示されます。") }</p>
+                        <StatePanel
+                            model={model.clone()}
+                            frame={frame.clone()}
+                            selected={(*selected_state).clone()}
+                            on_select={on_select_state.clone()}
+                        />
                     },
                     DetailTab::ParentHistory => html! {
                         <HistoryPanel frame={frame.clone()} source={HistorySource::Parent} />

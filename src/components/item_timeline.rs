@@ -350,8 +350,10 @@ fn view_step(lang: Lang, step: &Step) -> Html {
     html! {
         <li class={class}>
             <span class="step-glyph" aria-hidden="true">{ glyph }</span>
-            <span class="step-time">{ time }</span>
-            <span class="step-body">{ body }</span>
+            <span class="step-body">
+                <span class="step-time">{ time }</span>
+                { body }
+            </span>
         </li>
     }
 }

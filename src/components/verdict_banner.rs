@@ -38,7 +38,7 @@ pub fn VerdictBanner(props: &VerdictBannerProps) -> Html {
     let headline = headline(lang, &verdict);
     let detail = detail(lang, &verdict, map_state.as_deref());
     let status_word = match verdict.status {
-        ExecutionStatus::Running => lang.t("RUNNING", "実行中"),
+        ExecutionStatus::Running => lang.t("Running…", "実行中…"),
         other => other.as_str(),
     };
 
@@ -71,7 +71,7 @@ fn headline(lang: Lang, verdict: &RunVerdict) -> String {
         ExecutionStatus::Running => match verdict.items {
             Some(items) => match lang {
                 Lang::En => format!(
-                    " Running… {} of {} items done",
+                    " {} of {} items done",
                     count(verdict.done_items()),
                     count(items.total)
                 ),
@@ -81,7 +81,7 @@ fn headline(lang: Lang, verdict: &RunVerdict) -> String {
                     count(verdict.done_items())
                 ),
             },
-            None => lang.t(" Running…", " …").to_string(),
+            None => String::new(),
         },
         ExecutionStatus::Succeeded => succeeded(lang, verdict),
         _ => ended(lang, verdict),
@@ -258,7 +258,7 @@ mod tests {
             ..Counts::default()
         });
         let text = headline(Lang::En, &running);
-        assert_eq!(text, " Running… 3,012 of 10,000 items done");
+        assert_eq!(text, " 3,012 of 10,000 items done");
         // While running the banner never says SUCCEEDED or FAILED (tests wait for those).
         assert!(!text.to_uppercase().contains("FAILED"));
     }

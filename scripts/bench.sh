@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Every performance figure of mapsim in one command: the page in headless Chromium (load to
+# interactive, wasm + JS size, frame times while 100,000 items animate at 1,000×, run-to-end of
+# the 1,000,000-item reference workload and the page's responsiveness meanwhile), the engine
+# natively (10 k … 1 M items), and, when its packages are installed, mapsim beside
+# aws-local-stepfunctions. Prints figures; asserts nothing (BENCHMARKS.md records them).
+#
+#   scripts/bench.sh              # builds the page first (trunk build --release)
+#   scripts/bench.sh --no-build   # measures the build in MAPSIM_DIST (default: dist/)
+#
+# Run it on a quiet machine: other builds on the same 2 cores show up in every figure.
+
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# shellcheck source=scripts/setup.sh
+source "$root/scripts/setup.sh" >/dev/null
+
+build=1
+for arg in "$@"; do
+    case "$arg" in
+    --no-build) build=0 ;;
+    *)
+        echo "usage: scripts/bench.sh [--no-build]" >&2
+        exit 2
+        ;;
+    esac
+done
+
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+dist="${MAPSIM_DIST:-$root/dist}"
+if [[ $build == 1 ]]; then
+    dist="$target_dir/bench-dist"
+    echo "== building the page (trunk build --release → $dist)"
+    trunk build --release --dist "$dist" >"$target_dir/bench-build.log" 2>&1 || {
+        echo "the release build failed; see $target_dir/bench-build.log" >&2
+        exit 1
+    }
+fi
+
+echo "== machine"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') × $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(rustc --version); node $(node --version); $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium: not found')"
+
+echo
+echo "== the page"
+node "$root/tests/e2e/bench.mjs" --dist "$dist"
+
+echo
+echo "== the engine, native (cargo run --release -p engine --example bench)"
+cargo run --quiet --release -p engine --example bench
+
+if [[ -d "$root/bench/local-stepfunctions/node_modules" ]]; then
+    echo
+    echo "== mapsim beside aws-local-stepfunctions (bench/local-stepfunctions)"
+    node "$root/bench/local-stepfunctions/compare.mjs"
+fi
+
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
