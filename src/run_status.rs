@@ -101,7 +101,7 @@ impl CellStatus {
             CellStatus::Succeeded => "✓",
             CellStatus::Caught => "↪",
             CellStatus::Failed => "✕",
-            CellStatus::TimedOut => "⧗",
+            CellStatus::TimedOut => "◷",
             CellStatus::Aborted => "⊘",
         }
     }

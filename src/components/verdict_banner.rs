@@ -32,7 +32,7 @@ pub fn VerdictBanner(props: &VerdictBannerProps) -> Html {
         ExecutionStatus::Running => ("verdict verdict-running", "▸"),
         ExecutionStatus::Succeeded => ("verdict verdict-succeeded", "✓"),
         ExecutionStatus::Failed => ("verdict verdict-failed", "✕"),
-        ExecutionStatus::TimedOut => ("verdict verdict-timed-out", "⧗"),
+        ExecutionStatus::TimedOut => ("verdict verdict-timed-out", "◷"),
         ExecutionStatus::Aborted => ("verdict verdict-aborted", "⊘"),
     };
     let headline = headline(lang, &verdict);
