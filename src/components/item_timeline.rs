@@ -465,3 +465,99 @@ fn set_outcome(steps: &mut [Step], outcome: Outcome) {
         *slot = Some(outcome);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFINITION: &str = r#"{"StartAt": "Process", "States": {"Process": {
+        "Type": "Map",
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Work",
+            "States": {
+                "Work": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work",
+                    "Retry": [{"ErrorEquals": ["Transient"], "IntervalSeconds": 2, "MaxAttempts": 1}],
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handled"}],
+                    "End": true},
+                "Handled": {"Type": "Pass", "End": true}
+            }
+        },
+        "End": true}}}"#;
+    const SCENARIO: &str = r#"{"items": {"count": 3}, "tasks": {"Work": {
+        "latency": {"fixed_ms": 100},
+        "faults": [
+            {"error": "Transient", "cause": "flaky", "items": {"indices": [0]}, "attempts": [0]},
+            {"error": "Permanent", "cause": "bad item", "items": {"indices": [0]}}
+        ]}}}"#;
+
+    fn finished() -> Simulation {
+        let loaded = asl::load(DEFINITION, &asl::LoadOptions::default());
+        let Some(model) = loaded.runnable() else {
+            panic!("runnable: {:?}", loaded.diagnostics);
+        };
+        let Ok(scenario) = engine::scenario::parse(SCENARIO) else {
+            panic!("the scenario parses");
+        };
+        let Ok(mut sim) = Simulation::new(model, &scenario, engine::sim::SimOptions::default())
+        else {
+            panic!("simulates");
+        };
+        sim.run();
+        sim
+    }
+
+    #[test]
+    fn a_childs_attempts_name_the_retrier_and_the_catcher_that_handled_them() {
+        let sim = finished();
+        let Ok(trace) = sim.child_trace(0, 0) else {
+            panic!("child 0 can be traced");
+        };
+        let steps = steps_of(&sim, &trace, u64::MAX);
+        let kinds: Vec<StepKind> = steps.iter().map(|s| s.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                StepKind::Attempt {
+                    number: 1,
+                    outcome: Some(Outcome::Failed {
+                        error: "Transient".into(),
+                        cause: "flaky".into(),
+                        latency_ms: 100
+                    })
+                },
+                StepKind::Retry {
+                    retrier: 0,
+                    error: "Transient".into(),
+                    matched: "Transient".into(),
+                    delay_ms: 2000
+                },
+                StepKind::Attempt {
+                    number: 2,
+                    outcome: Some(Outcome::Failed {
+                        error: "Permanent".into(),
+                        cause: "bad item".into(),
+                        latency_ms: 100
+                    })
+                },
+                StepKind::Caught {
+                    catcher: 0,
+                    error: "Permanent".into(),
+                    matched: "States.ALL".into(),
+                    next: "Handled".into()
+                },
+            ]
+        );
+        assert!(steps.iter().all(|s| s.state == "Work"));
+        // Up to a moment in the middle: only what had happened by then, the attempt open.
+        let first_attempt_started = steps[0].time_ms;
+        let early = steps_of(&sim, &trace, first_attempt_started + 50);
+        assert_eq!(
+            early.iter().map(|s| s.kind.clone()).collect::<Vec<_>>(),
+            vec![StepKind::Attempt {
+                number: 1,
+                outcome: None
+            }]
+        );
+    }
+}

@@ -189,3 +189,14 @@ test('a definition that cannot run says why instead of showing a run', async () 
   assert.equal(await page.locator(GRID).count(), 0, 'no stale run is shown');
   await screenshot('run-blocked');
 });
+
+test('with reduced motion asked for, the page opens paused at the start of the run', async () => {
+  const page = await openPage();
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.reload();
+  await page.waitForSelector(PLAY);
+  assert.equal(await page.getAttribute(PLAY, 'data-state'), 'paused');
+  await page.waitForTimeout(300);
+  assert.equal(await page.textContent(CLOCK), '00:00:00.000', 'nothing moved by itself');
+  await screenshot('reduced-motion-paused');
+});
