@@ -166,6 +166,17 @@ fn Page(props: &PageProps) -> Html {
 
     let blockers = Blockers {
         definition_errors: analysis.n_errors(),
+        definition_problems: analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .take(3)
+            .map(|d| match d.location {
+                Some(at) => format!("{}:{}: {}", at.line, at.column, d.message),
+                None => d.message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .into(),
         definition_unreadable: analysis.outline.is_none(),
         scenario_errors: state
             .scenario
@@ -272,6 +283,8 @@ fn Page(props: &PageProps) -> Html {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Blockers {
     pub definition_errors: usize,
+    /// The first few errors, with their line:column.
+    pub definition_problems: Rc<[String]>,
     pub definition_unreadable: bool,
     pub scenario_errors: Rc<[String]>,
 }
@@ -458,6 +471,11 @@ fn blocked(
         reasons.push(html! {
             <li>
                 <p>{ text }</p>
+                if !blockers.definition_problems.is_empty() {
+                    <ul class="blocked-details">
+                        { for blockers.definition_problems.iter().map(|problem| html! { <li><code>{ problem.clone() }</code></li> }) }
+                    </ul>
+                }
                 { go(DocumentTab::Definition, lang.t("Show the definition", "定義を表示")) }
             </li>
         });

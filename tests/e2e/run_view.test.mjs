@@ -186,6 +186,7 @@ test('a definition that cannot run says why instead of showing a run', async () 
   const blocked = page.locator('[data-testid="run-blocked"]');
   await blocked.waitFor();
   assert.match(await blocked.textContent(), /definition has \d+ errors?/);
+  assert.match(await blocked.textContent(), /\d+:\d+: /, 'the first problems with their line:column');
   assert.equal(await page.locator(GRID).count(), 0, 'no stale run is shown');
   await screenshot('run-blocked');
 });
