@@ -23,8 +23,8 @@ use crate::sim_frame::SimFrame;
 const MAX_CELL_CSS: f64 = 26.0;
 /// From this size (device pixels) cells are drawn one by one, with a gap.
 const CELL_MODE_PX: f64 = 6.0;
-/// From this size (device pixels) cells carry their status glyph.
-const GLYPH_PX: f64 = 15.0;
+/// From this size (CSS pixels) cells carry their status glyph.
+const GLYPH_CSS: f64 = 15.0;
 
 #[derive(Properties, PartialEq)]
 pub struct ItemGridProps {
@@ -248,7 +248,7 @@ impl Grid {
         };
         if drawn_cells {
             self.bitmap = Vec::new();
-            self.paint_cells(&context, f64::from(width), f64::from(height));
+            self.paint_cells(&context, f64::from(width), f64::from(height), dpr);
         } else {
             self.paint_bitmap(&context);
         }
@@ -256,11 +256,17 @@ impl Grid {
         self.full_repaint = false;
     }
 
-    fn paint_cells(&mut self, context: &CanvasRenderingContext2d, width: f64, height: f64) {
+    fn paint_cells(
+        &mut self,
+        context: &CanvasRenderingContext2d,
+        width: f64,
+        height: f64,
+        dpr: f64,
+    ) {
         let layout = self.layout;
         let inset = layout.gap();
         let side = (layout.cell - inset).max(1.0);
-        let glyphs = layout.cell >= GLYPH_PX;
+        let glyphs = layout.cell >= GLYPH_CSS * dpr;
         if glyphs {
             context.set_font(&format!(
                 "{}px system-ui, sans-serif",
