@@ -190,12 +190,7 @@ fn Page(props: &PageProps) -> Html {
     html! {
         <div class="app">
             // slot: gallery/share/lang in header
-            <AppHeader
-                example_id={state.example.id}
-                n_errors={analysis.n_errors()}
-                n_warnings={analysis.n_warnings()}
-                on_open_example={on_action.reform(Action::OpenExample)}
-            />
+            <AppHeader state={state.clone()} />
             <div class="workspace">
                 <section class="documents" aria-label={lang.t("Documents", "ドキュメント")}>
                     <div class="tab-bar" role="tablist">{ for tabs }</div>

@@ -8,6 +8,8 @@
 
 use yew::prelude::*;
 
+pub mod diagnostics;
+
 /// A language the page speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Lang {

@@ -1,79 +1,171 @@
-//! The top bar: the product's name, the example picker and the definition's overall status.
+//! The top of the page: the product's name, the examples gallery, the definition's overall
+//! status, Share, the language switch and the keyboard help — and, under the bar, the story of
+//! the open example (with its one-click fix) and what the page has to say about keeping or
+//! sharing the work.
 
 use yew::prelude::*;
 
-use crate::examples::EXAMPLES;
+use crate::components::examples_gallery::ExamplesGallery;
+use crate::components::help_popover::HelpButton;
+use crate::components::keep_notice::KeepNoticeBar;
+use crate::components::lang_switch::LangSwitch;
+use crate::components::share_button::ShareButton;
+use crate::components::story_bar::StoryBar;
+use crate::i18n::{use_lang, Lang};
+use crate::state::{Action, AppState};
 
 #[derive(Properties, PartialEq)]
 pub struct AppHeaderProps {
-    /// The id of the example currently open.
-    pub example_id: AttrValue,
-    pub n_errors: usize,
-    pub n_warnings: usize,
-    /// Called with the id of the example the user picked.
-    pub on_open_example: Callback<String>,
+    pub state: UseReducerHandle<AppState>,
 }
 
 #[component]
 pub fn AppHeader(props: &AppHeaderProps) -> Html {
-    let on_change = {
-        let on_open_example = props.on_open_example.clone();
-        Callback::from(move |event: Event| {
-            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            on_open_example.emit(select.value());
+    let lang = use_lang();
+    let state = &props.state;
+    let gallery_open = use_state(|| false);
+    let gallery_button = use_node_ref();
+
+    let open_gallery = {
+        let gallery_open = gallery_open.clone();
+        Callback::from(move |_: MouseEvent| gallery_open.set(true))
+    };
+    let close_gallery = {
+        let gallery_open = gallery_open.clone();
+        let gallery_button = gallery_button.clone();
+        Callback::from(move |()| {
+            gallery_open.set(false);
+            // Back where the user was, so keyboard users do not start over at the top.
+            if let Some(button) = gallery_button.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
         })
     };
+    let on_open_example = {
+        let dispatcher = state.dispatcher();
+        let close_gallery = close_gallery.clone();
+        Callback::from(move |id: String| {
+            dispatcher.dispatch(Action::OpenExample(id));
+            close_gallery.emit(());
+        })
+    };
+    let on_lang = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |lang: Lang| dispatcher.dispatch(Action::SetLang(lang)))
+    };
 
-    let (status_class, status_icon, status_text) = match (props.n_errors, props.n_warnings) {
-        (0, 0) => ("status status-ok", "✓", "Valid definition".to_string()),
-        (0, warnings) => (
+    let analysis = &state.analysis;
+    let (status_class, status_icon, status_text) =
+        definition_status(lang, analysis.n_errors(), analysis.n_warnings());
+
+    html! {
+        <>
+            <header class="app-header">
+                <div class="brand">
+                    <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+                        <rect x="1" y="1" width="30" height="30" rx="8" class="brand-mark-tile" />
+                        <circle cx="9" cy="16" r="3.2" class="brand-mark-node" />
+                        <path d="M12 16 L20 8.5 M12 16 L20 16 M12 16 L20 23.5" class="brand-mark-edge" />
+                        <circle cx="22.5" cy="8.5" r="2.4" class="brand-mark-leaf" />
+                        <circle cx="22.5" cy="16" r="2.4" class="brand-mark-leaf" />
+                        <circle cx="22.5" cy="23.5" r="2.4" class="brand-mark-leaf brand-mark-leaf-failed" />
+                    </svg>
+                    <div class="brand-text">
+                        <span class="brand-name">{ "mapsim" }</span>
+                        <span class="brand-tagline">
+                            { lang.t("When does my Distributed Map fail?", "分散マップはいつ失敗する?") }
+                        </span>
+                    </div>
+                </div>
+                <nav class="header-tools" aria-label={lang.t("Page tools", "ページのツール")}>
+                    <button
+                        type="button"
+                        class="header-button"
+                        data-testid="examples-button"
+                        aria-haspopup="dialog"
+                        aria-expanded={(*gallery_open).to_string()}
+                        ref={gallery_button}
+                        onclick={open_gallery}
+                    >
+                        <span class="header-button-glyph" aria-hidden="true">{ "▦" }</span>
+                        { lang.t("Examples", "例題") }
+                    </button>
+                    <span class={status_class} data-testid="definition-status" role="status">
+                        <span class="status-icon" aria-hidden="true">{ status_icon }</span>
+                        { status_text }
+                    </span>
+                    <ShareButton
+                        definition={state.text.clone()}
+                        scenario={state.scenario_text.clone()}
+                        machine={state.machine.clone().map(AttrValue::from)}
+                        example={state.example.id}
+                    />
+                    <LangSwitch lang={lang} on_change={on_lang} />
+                    <HelpButton />
+                </nav>
+            </header>
+            <StoryBar
+                example={state.example}
+                definition={analysis.definition.clone()}
+                scenario={state.scenario_text.clone()}
+                on_apply={{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |()| dispatcher.dispatch(Action::ApplyFix))
+                }}
+                on_reopen={{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |id: String| dispatcher.dispatch(Action::OpenExample(id)))
+                }}
+            />
+            if let Some(notice) = state.keep_notice.clone() {
+                <KeepNoticeBar
+                    notice={notice}
+                    on_restore={{
+                        let dispatcher = state.dispatcher();
+                        Callback::from(move |work| dispatcher.dispatch(Action::Restore(work)))
+                    }}
+                    on_dismiss={{
+                        let dispatcher = state.dispatcher();
+                        Callback::from(move |()| dispatcher.dispatch(Action::KeepNotice(None)))
+                    }}
+                />
+            }
+            if *gallery_open {
+                <ExamplesGallery
+                    current={state.example.id}
+                    edited={state.edited}
+                    on_open={on_open_example}
+                    on_close={close_gallery}
+                />
+            }
+        </>
+    }
+}
+
+/// The chip that says whether the definition can run: a glyph and words, not colour alone.
+fn definition_status(
+    lang: Lang,
+    n_errors: usize,
+    n_warnings: usize,
+) -> (&'static str, &'static str, String) {
+    match (n_errors, n_warnings, lang) {
+        (0, 0, _) => (
+            "status status-ok",
+            "✓",
+            lang.t("Valid definition", "有効な定義").to_string(),
+        ),
+        (0, warnings, Lang::En) => (
             "status status-warning",
             "▲",
             format!("{warnings} {}", plural(warnings, "warning", "warnings")),
         ),
-        (errors, _) => (
+        (0, warnings, Lang::Ja) => ("status status-warning", "▲", format!("警告 {warnings} 件")),
+        (errors, _, Lang::En) => (
             "status status-error",
             "✕",
             format!("{errors} {}", plural(errors, "error", "errors")),
         ),
-    };
-
-    html! {
-        <header class="app-header">
-            <div class="brand">
-                <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
-                    <rect x="1" y="1" width="30" height="30" rx="8" class="brand-mark-tile" />
-                    <circle cx="9" cy="16" r="3.2" class="brand-mark-node" />
-                    <path d="M12 16 L20 8.5 M12 16 L20 16 M12 16 L20 23.5" class="brand-mark-edge" />
-                    <circle cx="22.5" cy="8.5" r="2.4" class="brand-mark-leaf" />
-                    <circle cx="22.5" cy="16" r="2.4" class="brand-mark-leaf" />
-                    <circle cx="22.5" cy="23.5" r="2.4" class="brand-mark-leaf brand-mark-leaf-failed" />
-                </svg>
-                <div class="brand-text">
-                    <span class="brand-name">{ "mapsim" }</span>
-                    <span class="brand-tagline">{ "When does my Distributed Map fail?" }</span>
-                </div>
-            </div>
-            <div class="header-tools">
-                <label class="field">
-                    <span class="field-label">{ "Example" }</span>
-                    <select class="select" data-testid="example-picker" onchange={on_change}>
-                        { for EXAMPLES.iter().map(|example| html! {
-                            <option
-                                value={example.id}
-                                selected={example.id == props.example_id.as_str()}
-                            >
-                                { example.title.en }
-                            </option>
-                        }) }
-                    </select>
-                </label>
-                <span class={status_class} data-testid="definition-status" role="status">
-                    <span class="status-icon" aria-hidden="true">{ status_icon }</span>
-                    { status_text }
-                </span>
-            </div>
-        </header>
+        (errors, _, Lang::Ja) => ("status status-error", "✕", format!("エラー {errors} 件")),
     }
 }
 
@@ -82,5 +174,26 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
         one
     } else {
         many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_chip_counts_in_both_languages() {
+        let cases = [
+            (0, 0, Lang::En, "Valid definition"),
+            (0, 0, Lang::Ja, "有効な定義"),
+            (0, 1, Lang::En, "1 warning"),
+            (0, 3, Lang::Ja, "警告 3 件"),
+            (1, 2, Lang::En, "1 error"),
+            (4, 0, Lang::En, "4 errors"),
+            (4, 0, Lang::Ja, "エラー 4 件"),
+        ];
+        for (errors, warnings, lang, expected) in cases {
+            assert_eq!(definition_status(lang, errors, warnings).2, expected);
+        }
     }
 }

@@ -31,6 +31,7 @@ import {
 } from './harness.mjs';
 import './edit_load.test.mjs';
 import './run_view.test.mjs';
+import './keep_share.test.mjs';
 
 test('the page opens on the built-in example, which has no diagnostics', async () => {
   const page = await openPage();
@@ -114,20 +115,27 @@ test('a mistake in the definition is reported at its line, with its JSON pointer
   await screenshot('unknown-next-state');
 });
 
-test('the example picker opens each built-in example, replacing edits', async () => {
+test('the examples gallery opens a built-in example, replacing edits only when one is picked', async () => {
   const page = await openPage();
-  const picker = '[data-testid="example-picker"]';
   await page.fill(EDITOR, '{}');
   await page.locator(DIAGNOSTIC).first().waitFor();
 
-  await page.selectOption(picker, 'throttled-lambda');
+  // Opening and closing the gallery changes nothing.
+  await page.click('[data-testid="examples-button"]');
+  await page.waitForSelector('[data-testid="examples-gallery"]');
+  assert.match(await page.textContent('[data-testid="examples-gallery"]'), /replaces your edited definition/);
+  await page.click('[data-testid="gallery-close"]');
+  assert.equal(await page.inputValue(EDITOR), '{}');
+
+  await page.click('[data-testid="examples-button"]');
+  await page.click('[data-testid="gallery-open-throttled-lambda"]');
   await page.waitForSelector('[data-testid="no-diagnostics"]');
   const throttled = await readFile(join(distDir, 'examples', 'throttled-lambda.asl.json'), 'utf8');
   assert.equal(await page.inputValue(EDITOR), throttled);
-  assert.match(await page.textContent('[data-testid="outline"]'), /ResizeImages/);
   await screenshot('second-example');
 
-  await page.selectOption(picker, 'order-processing');
+  await page.click('[data-testid="examples-button"]');
+  await page.click('[data-testid="gallery-open-order-processing"]');
   await page.waitForSelector('[data-testid="no-diagnostics"]');
   assert.match(await page.inputValue(EDITOR), /"ProcessOrders"/);
 });

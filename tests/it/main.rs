@@ -14,6 +14,7 @@ mod asl_editor;
 mod definition_pane;
 mod diagnostics_panel;
 mod document_harness;
+mod keep_share;
 mod run_view;
 mod scenario_editor;
 mod settings;

@@ -59,6 +59,12 @@ impl<C: BaseComponent> Mounted<C> {
 
 /// Renders `C` with `props` into a fresh element and waits until Yew has finished rendering.
 pub async fn mount<C: BaseComponent>(props: C::Properties) -> Mounted<C> {
+    // Every test starts from an empty local storage: the app opens on the work kept there.
+    if let Some(storage) =
+        web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    {
+        let _ = storage.clear();
+    }
     let document = web_sys::window()
         .and_then(|window| window.document())
         .unwrap_or_else(|| panic!("the test page has a document"));

@@ -1,0 +1,195 @@
+//! The `?` button and its popover: the page's keyboard shortcuts and how to move around it
+//! without a mouse. `?` opens it from anywhere outside a text field; Esc closes it.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::i18n::{use_lang, Lang};
+
+/// The shortcuts the page offers, as `(keys, what they do)`.
+pub fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 8] {
+    [
+        (
+            lang.t("Space", "スペース"),
+            lang.t("Play / pause the run", "実行の再生 / 一時停止"),
+        ),
+        (".", lang.t("Step forward", "1 ステップ進める")),
+        (
+            lang.t(
+                "Arrow keys, Page Up/Down, Home, End",
+                "矢印キー、Page Up/Down、Home、End",
+            ),
+            lang.t(
+                "Move through the item grid (when it has the focus)",
+                "アイテムグリッド内を移動(グリッドにフォーカスがあるとき)",
+            ),
+        ),
+        (
+            lang.t(
+                "Enter or Space in the grid",
+                "グリッドで Enter またはスペース",
+            ),
+            lang.t("Open the item's timeline", "アイテムのタイムラインを開く"),
+        ),
+        (
+            "Tab / Shift+Tab",
+            lang.t("Next / previous control", "次 / 前の操作部品へ"),
+        ),
+        (
+            lang.t("Enter or Space", "Enter またはスペース"),
+            lang.t("Press the focused button", "フォーカスのあるボタンを押す"),
+        ),
+        (
+            "Esc",
+            lang.t(
+                "Close a dialog or popover",
+                "ダイアログやポップオーバーを閉じる",
+            ),
+        ),
+        ("?", lang.t("Show this help", "このヘルプを表示")),
+    ]
+}
+
+#[component]
+pub fn HelpButton() -> Html {
+    let lang = use_lang();
+    let open = use_state(|| false);
+    let button = use_node_ref();
+    let popover = use_node_ref();
+
+    // `?` anywhere outside a text field toggles the help.
+    {
+        let open = open.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
+                if event.key() != "?" || event.ctrl_key() || event.meta_key() || event.alt_key() {
+                    return;
+                }
+                let in_field = event
+                    .target()
+                    .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|element| {
+                        matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                            || element
+                                .closest("[contenteditable]")
+                                .ok()
+                                .flatten()
+                                .is_some()
+                    });
+                if !in_field {
+                    event.prevent_default();
+                    open.set(!*open);
+                }
+            });
+            let document = web_sys::window().and_then(|window| window.document());
+            if let Some(document) = &document {
+                let _ = document
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(document) = document {
+                    let _ = document.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
+    // Focus goes into the popover when it opens, so Esc and Tab work at once.
+    {
+        let popover = popover.clone();
+        use_effect_with(*open, move |open| {
+            if *open {
+                if let Some(element) = popover.cast::<web_sys::HtmlElement>() {
+                    let _ = element.focus();
+                }
+            }
+        });
+    }
+
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let close = {
+        let open = open.clone();
+        let button = button.clone();
+        Callback::from(move |()| {
+            open.set(false);
+            if let Some(button) = button.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        })
+    };
+    let on_keydown = {
+        let close = close.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                event.prevent_default();
+                close.emit(());
+            }
+        })
+    };
+    let on_backdrop = {
+        let close = close.clone();
+        Callback::from(move |_: MouseEvent| close.emit(()))
+    };
+    let on_close_button = Callback::from(move |_: MouseEvent| close.emit(()));
+
+    html! {
+        <div class="help">
+            <button
+                type="button"
+                class="header-button help-button"
+                data-testid="help-button"
+                aria-haspopup="dialog"
+                aria-expanded={(*open).to_string()}
+                aria-label={lang.t("Keyboard shortcuts (?)", "キーボード操作(?)")}
+                title={lang.t("Keyboard shortcuts (?)", "キーボード操作(?)")}
+                ref={button}
+                onclick={toggle}
+            >{ "?" }</button>
+            if *open {
+                <div class="popover-backdrop" onclick={on_backdrop}></div>
+                <div
+                    class="popover help-popover"
+                    role="dialog"
+                    aria-labelledby="help-title"
+                    data-testid="help-popover"
+                    tabindex="-1"
+                    ref={popover}
+                    onkeydown={on_keydown}
+                >
+                    <div class="popover-head">
+                        <h2 id="help-title" class="popover-title">
+                            { lang.t("Keyboard", "キーボード操作") }
+                        </h2>
+                        <button
+                            type="button"
+                            class="icon-button"
+                            aria-label={lang.t("Close", "閉じる")}
+                            onclick={on_close_button}
+                        >{ "✕" }</button>
+                    </div>
+                    <dl class="shortcuts">
+                        { for shortcuts(lang).iter().map(|(keys, what)| html! {
+                            <>
+                                <dt><kbd>{ *keys }</kbd></dt>
+                                <dd>{ *what }</dd>
+                            </>
+                        }) }
+                    </dl>
+                    <p class="help-note">
+                        { lang.t(
+                            "Space and . work whenever the focus is not in a text field or on a button. Every status is shown with a word or a symbol as well as a colour.",
+                            "スペースと . は、テキスト欄やボタンにフォーカスがないときに使えます。状態はすべて、色だけでなく文字や記号でも示しています。",
+                        ) }
+                    </p>
+                </div>
+            }
+        </div>
+    }
+}
