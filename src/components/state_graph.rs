@@ -11,7 +11,6 @@
 //! classes that change only when an edge's level does.
 
 mod card;
-mod edges;
 
 use std::rc::Rc;
 
@@ -20,12 +19,12 @@ use yew::prelude::*;
 
 use crate::graph::scene::{self, Expansion, Role, Scene};
 use crate::graph::state_report::StateIndex;
+use crate::graph::svg::{self, Counts};
 use crate::graph::traffic::{self, Flow, Measured, Snapshot};
 use crate::i18n::{use_lang, Lang};
 use crate::sim_frame::SimFrame;
 
-use card::{Card, Counts};
-use edges::{FlowLayer, StaticLayer};
+use card::Card;
 
 #[derive(Properties, PartialEq)]
 pub struct StateGraphProps {
@@ -110,7 +109,29 @@ pub fn StateGraph(props: &StateGraphProps) -> Html {
                 .unwrap_or_default()
         })
     };
+    // The engine id of each node's state, looked up once per drawing and run.
+    let ids = use_memo(((*scene).clone(), generation), {
+        let index = index.clone();
+        move |(scene, _)| match scene {
+            Some(scene) => scene
+                .0
+                .nodes
+                .iter()
+                .map(|n| {
+                    (n.role == Role::State)
+                        .then(|| index.id(&n.pointer))
+                        .flatten()
+                })
+                .collect::<Vec<_>>(),
+            None => Vec::new(),
+        }
+    });
     let traffic = use_mut_ref(Traffic::default);
+    // The markup under the cards, rebuilt only when the drawing or the language changes.
+    let static_layer = use_memo(((*scene).clone(), lang), |(scene, lang)| match scene {
+        Some(scene) => Html::from_html_unchecked(svg::static_layer(&scene.0, *lang).into()),
+        None => Html::default(),
+    });
 
     let Some(scene) = (*scene).clone() else {
         return html! {
@@ -132,13 +153,8 @@ pub fn StateGraph(props: &StateGraphProps) -> Html {
     if let Some(frame) = &props.frame {
         if let Some(sim) = frame.read() {
             let stats = sim.state_stats();
-            for (slot, node) in counts.iter_mut().zip(&scene.0.nodes) {
-                if node.role == Role::State {
-                    *slot = index
-                        .id(&node.pointer)
-                        .and_then(|id| stats.get(id))
-                        .map(Counts::of);
-                }
+            for (slot, id) in counts.iter_mut().zip(ids.iter()) {
+                *slot = id.and_then(|id| stats.get(id)).map(Counts::of);
             }
             let scene_id = Rc::as_ptr(&scene.0) as usize;
             let mut traffic = traffic.borrow_mut();
@@ -234,8 +250,10 @@ pub fn StateGraph(props: &StateGraphProps) -> Html {
                     role="group"
                     aria-label={lang.t("State graph", "ステートグラフ")}
                 >
-                    <StaticLayer scene={scene.clone()} lang={lang} />
-                    <FlowLayer scene={scene.clone()} levels={levels} />
+                    <g class="state-graph-static">{ (*static_layer).clone() }</g>
+                    <g class="state-graph-flow" aria-hidden="true">
+                        { Html::from_html_unchecked(svg::flow_layer(&scene.0, &levels).into()) }
+                    </g>
                     { for cards }
                 </svg>
             </div>
@@ -247,15 +265,7 @@ pub fn StateGraph(props: &StateGraphProps) -> Html {
 fn header(lang: Lang, actions: Option<Html>) -> Html {
     html! {
         <header class="panel-header">
-            <div>
-                <h2 id="state-graph-heading" class="panel-title">{ lang.t("State graph", "ステートグラフ") }</h2>
-                <p class="panel-subtitle">
-                    { lang.t(
-                        "Select a state (click, or Tab then Enter) for its statistics.",
-                        "ステートを選ぶ(クリック、または Tab のあと Enter)と統計を表示します。",
-                    ) }
-                </p>
-            </div>
+            <h2 id="state-graph-heading" class="panel-title">{ lang.t("State graph", "ステートグラフ") }</h2>
             { actions.unwrap_or_default() }
         </header>
     }
@@ -263,52 +273,5 @@ fn header(lang: Lang, actions: Option<Html>) -> Html {
 
 /// What the glyphs, line styles and moving dots mean.
 fn legend(lang: Lang, live: bool) -> Html {
-    let items: [(&str, &str, &str); 5] = [
-        (
-            "legend-in-flight",
-            card::GLYPH_IN_FLIGHT,
-            lang.t("in flight", "実行中"),
-        ),
-        (
-            "legend-retrying",
-            card::GLYPH_RETRYING,
-            lang.t("retrying", "リトライ待ち"),
-        ),
-        (
-            "legend-succeeded",
-            card::GLYPH_SUCCEEDED,
-            lang.t("succeeded", "成功"),
-        ),
-        (
-            "legend-caught",
-            card::GLYPH_CAUGHT,
-            lang.t("caught", "キャッチ"),
-        ),
-        (
-            "legend-failed",
-            card::GLYPH_FAILED,
-            lang.t("failed", "失敗"),
-        ),
-    ];
-    html! {
-        <ul class="state-graph-legend" aria-label={lang.t("Legend", "凡例")}>
-            { for items.iter().map(|(class, glyph, word)| html! {
-                <li class={*class}><span class="legend-glyph" aria-hidden="true">{ *glyph }</span>{ *word }</li>
-            }) }
-            <li class="legend-edge legend-catch">
-                <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" /></svg>
-                { lang.t("Catch", "Catch") }
-            </li>
-            <li class="legend-edge legend-back">
-                <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" /></svg>
-                { lang.t("loop back", "ループ") }
-            </li>
-            if live {
-                <li class="legend-edge legend-flow">
-                    <svg width="26" height="8" aria-hidden="true"><line x1="1" y1="4" x2="25" y2="4" /></svg>
-                    { lang.t("traffic (faster = busier)", "流量(速いほど多い)") }
-                </li>
-            }
-        </ul>
-    }
+    Html::from_html_unchecked(svg::legend(lang, live).into())
 }

@@ -17,7 +17,10 @@
 //!    minimum gaps — an isotonic regression solved by pool-adjacent-violators. Dummies pull
 //!    harder than boxes, which keeps long edges straight.
 //!
-//! Everything is deterministic: no hashing, stable sorts with explicit tie-breaks. Bad input
+//! Everything is deterministic: no hashing, stable sorts with explicit tie-breaks. Sorting is
+//! one small insertion sort ([`sort_indices`]) rather than the standard library's sorts, whose
+//! instances for each element type cost tens of kilobytes of wasm; the lists here are short
+//! (a layer, a node's edges). Bad input
 //! (an edge to a node that does not exist) is ignored, never a panic.
 
 /// A point in the drawing, in CSS pixels, y growing downwards.
@@ -323,10 +326,12 @@ pub fn layout(graph: &Graph, spacing: &Spacing) -> Layout {
     }
     let port_x = |node: usize, ports: &[(f64, usize)], edge: usize| -> f64 {
         let rect = nodes[node];
-        let mut sorted: Vec<(f64, usize)> = ports.to_vec();
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let count = sorted.len();
-        let slot = sorted.iter().position(|p| p.1 == edge).unwrap_or(0);
+        let mut order: Vec<usize> = (0..ports.len()).collect();
+        sort_indices(&mut order, &|a, b| {
+            ports[a].0 < ports[b].0 || (ports[a].0 == ports[b].0 && ports[a].1 < ports[b].1)
+        });
+        let count = order.len();
+        let slot = order.iter().position(|&i| ports[i].1 == edge).unwrap_or(0);
         if count <= 1 {
             return rect.center().x;
         }
@@ -558,7 +563,7 @@ fn initial_order(vertices: &[Vertex], n_layers: usize, n_nodes: usize) -> Vec<Ve
     let mut seen = vec![false; vertices.len()];
     // Start from nodes in rank order so that sources come first.
     let mut roots: Vec<usize> = (0..n_nodes).collect();
-    roots.sort_by_key(|&v| (vertices[v].layer, v));
+    sort_indices(&mut roots, &|a, b| vertices[a].layer < vertices[b].layer);
     for root in roots {
         if seen[root] {
             continue;
@@ -604,11 +609,10 @@ fn crossings_between(vertices: &[Vertex], upper: &[usize], pos: &[usize]) -> usi
             ends.push((pos[v], pos[w]));
         }
     }
-    ends.sort_unstable();
     let mut count = 0;
-    for i in 0..ends.len() {
-        for j in i + 1..ends.len() {
-            if ends[i].0 < ends[j].0 && ends[i].1 > ends[j].1 {
+    for (i, a) in ends.iter().enumerate() {
+        for b in &ends[i + 1..] {
+            if (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1) {
                 count += 1;
             }
         }
@@ -640,7 +644,7 @@ fn reduce_crossings(vertices: &[Vertex], layers: &mut [Vec<usize>]) {
         };
         for l in order {
             let pos = positions(vertices, layers);
-            let mut keyed: Vec<(f64, usize, usize)> = layers[l]
+            let keys: Vec<f64> = layers[l]
                 .iter()
                 .enumerate()
                 .map(|(i, &v)| {
@@ -649,17 +653,18 @@ fn reduce_crossings(vertices: &[Vertex], layers: &mut [Vec<usize>]) {
                     } else {
                         &vertices[v].down
                     };
-                    let key = if neighbours.is_empty() {
+                    if neighbours.is_empty() {
                         i as f64
                     } else {
                         neighbours.iter().map(|&w| pos[w] as f64).sum::<f64>()
                             / neighbours.len() as f64
-                    };
-                    (key, i, v)
+                    }
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            layers[l] = keyed.into_iter().map(|(_, _, v)| v).collect();
+            // Stable: equal barycenters keep their current order.
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            sort_indices(&mut order, &|a, b| keys[a] < keys[b]);
+            layers[l] = order.iter().map(|&i| layers[l][i]).collect();
         }
         let crossings = total_crossings(vertices, layers);
         if crossings < best_crossings {
@@ -710,6 +715,18 @@ fn pair_crossings(vertices: &[Vertex], pos: &[usize], left: usize, right: usize)
     };
     count(&vertices[left].up, &vertices[right].up)
         + count(&vertices[left].down, &vertices[right].down)
+}
+
+/// Sorts `indices` so that `before(a, b)` holds for no later `a` and earlier `b`, keeping the
+/// order of equals (an insertion sort: the lists here are short).
+pub fn sort_indices(indices: &mut [usize], before: &dyn Fn(usize, usize) -> bool) {
+    for i in 1..indices.len() {
+        let mut j = i;
+        while j > 0 && before(indices[j], indices[j - 1]) {
+            indices.swap(j, j - 1);
+            j -= 1;
+        }
+    }
 }
 
 /// The smallest distance between the centres of two neighbours in a layer.

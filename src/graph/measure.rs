@@ -13,7 +13,7 @@ pub fn text_width(text: &str, px: f64) -> f64 {
 
 /// The estimated width of `text` set in a bold face.
 pub fn bold_text_width(text: &str, px: f64) -> f64 {
-    text_width(text, px) * 1.07
+    text_width(text, px) * 1.1
 }
 
 fn advance(ch: char) -> f64 {

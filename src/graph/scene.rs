@@ -11,8 +11,6 @@
 //! container is just a big box to the level around it. ASL scopes every `Next` inside its own
 //! branch or processor, so no edge ever has to cross a container's border.
 
-use std::collections::BTreeSet;
-
 use asl::{Condition, Integration, Operand, State, StateKind, StateMachine, Transition};
 
 use super::layout::{self, Edge, Graph, Rect, Route, Size, Spacing};
@@ -153,6 +151,21 @@ impl NodeKind {
         }
     }
 
+    /// The ASL `Type` in capitals, for the card's type line.
+    pub fn type_name_upper(&self) -> &'static str {
+        match self {
+            NodeKind::Start => "START",
+            NodeKind::Task { .. } => "TASK",
+            NodeKind::Pass => "PASS",
+            NodeKind::Choice { .. } => "CHOICE",
+            NodeKind::Wait => "WAIT",
+            NodeKind::Succeed => "SUCCEED",
+            NodeKind::Fail => "FAIL",
+            NodeKind::Parallel { .. } => "PARALLEL",
+            NodeKind::InlineMap { .. } | NodeKind::DistributedMap { .. } => "MAP",
+        }
+    }
+
     /// A class name for the stylesheet.
     pub fn css_class(&self) -> &'static str {
         match self {
@@ -226,20 +239,24 @@ pub enum EdgeKind {
 /// the run is about, [`primary_distributed_map`], starts expanded).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Expansion {
-    /// Pointers of the Distributed Maps whose state differs from the default.
-    pub toggled: BTreeSet<String>,
+    /// Pointers of the Distributed Maps whose state differs from the default, in the order
+    /// they were toggled (a handful at most).
+    pub toggled: Vec<String>,
 }
 
 impl Expansion {
     pub fn is_expanded(&self, pointer: &str, primary: Option<&str>) -> bool {
-        (primary == Some(pointer)) != self.toggled.contains(pointer)
+        (primary == Some(pointer)) != self.toggled.iter().any(|p| p == pointer)
     }
 
     /// The same expansion with `pointer` flipped.
     pub fn toggle(&self, pointer: &str) -> Expansion {
         let mut toggled = self.toggled.clone();
-        if !toggled.remove(pointer) {
-            toggled.insert(pointer.to_string());
+        match toggled.iter().position(|p| p == pointer) {
+            Some(i) => {
+                toggled.remove(i);
+            }
+            None => toggled.push(pointer.to_string()),
         }
         Expansion { toggled }
     }
@@ -594,9 +611,14 @@ fn ends_machine(state: &State) -> bool {
 fn card_size(state: &State, kind: &NodeKind) -> Size {
     let name = bold_text_width(&state.name, NAME_FONT) + 2.0 * CARD_PADDING;
     // The type line: an icon, the type, a short detail (the longer language, roughly).
-    let detail = match kind {
+    // The widest the detail reads in either language (see the card's type line).
+    let detail: String = match kind {
         NodeKind::Task { service } => service.clone(),
-        _ => "Distributed · 00 branches".into(),
+        NodeKind::Choice { .. } => "00 rules".into(),
+        NodeKind::Parallel { .. } => "00 branches".into(),
+        NodeKind::InlineMap { .. } => "Inline".into(),
+        NodeKind::DistributedMap { .. } => "Distributed · STANDARD".into(),
+        _ => String::new(),
     };
     let mut type_line = text_width(kind.type_name(), LABEL_FONT) + text_width(&detail, LABEL_FONT);
     if ends_machine(state) {
@@ -604,7 +626,7 @@ fn card_size(state: &State, kind: &NodeKind) -> Size {
         type_line += text_width("END", LABEL_FONT) + 12.0;
     }
     let width = name
-        .max(type_line + 2.0 * CARD_PADDING + 34.0)
+        .max(type_line + 2.0 * CARD_PADDING + 20.0)
         .clamp(CARD_MIN_WIDTH, CARD_MAX_WIDTH);
     let height = match kind {
         NodeKind::DistributedMap { .. } => CARD_HEIGHT + TOGGLE_ROW,

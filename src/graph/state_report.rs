@@ -7,36 +7,28 @@ use engine::program::Program;
 use engine::report::StateStats;
 
 /// The engine's state ids by JSON pointer (ids are the engine's, pointers are the model's; the
-/// two agree on every definition the engine compiled).
+/// two agree on every definition the engine compiled). Looked up once per run and drawing,
+/// not per frame, so a plain list does.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StateIndex {
-    /// Sorted by pointer.
-    by_pointer: Vec<(String, usize)>,
+    /// The pointer of each engine state, by id.
+    pointers: Vec<String>,
 }
 
 impl StateIndex {
     pub fn of(program: &Program) -> StateIndex {
-        let mut by_pointer: Vec<(String, usize)> = program
-            .states
-            .iter()
-            .enumerate()
-            .map(|(id, state)| (state.pointer.clone(), id))
-            .collect();
-        by_pointer.sort();
-        StateIndex { by_pointer }
+        StateIndex {
+            pointers: program.states.iter().map(|s| s.pointer.clone()).collect(),
+        }
     }
 
     /// The engine's id of the state at `pointer`.
     pub fn id(&self, pointer: &str) -> Option<usize> {
-        self.by_pointer
-            .binary_search_by(|(p, _)| p.as_str().cmp(pointer))
-            .ok()
-            .and_then(|i| self.by_pointer.get(i))
-            .map(|(_, id)| *id)
+        self.pointers.iter().position(|p| p == pointer)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_pointer.is_empty()
+        self.pointers.is_empty()
     }
 }
 
@@ -115,7 +107,7 @@ impl StateReport {
 /// The errors raised in a state, most frequent first (then by name), with their share.
 pub fn errors_by_count(stats: &StateStats) -> Vec<ErrorRow> {
     let total: u64 = stats.errors.values().sum();
-    let mut rows: Vec<ErrorRow> = stats
+    let rows: Vec<ErrorRow> = stats
         .errors
         .iter()
         .map(|(name, count)| ErrorRow {
@@ -128,8 +120,10 @@ pub fn errors_by_count(stats: &StateStats) -> Vec<ErrorRow> {
             },
         })
         .collect();
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    rows
+    // Most frequent first; the map already gives equal counts in name order.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    crate::graph::layout::sort_indices(&mut order, &|a, b| rows[a].count > rows[b].count);
+    order.iter().map(|&i| rows[i].clone()).collect()
 }
 
 /// A share as the panel prints it: `42 %`, `4.2 %`, `0.42 %`, `< 0.01 %`.

@@ -153,27 +153,25 @@ pub fn transitions(measures: &[Option<Measured>], before: &Snapshot, after: &Sna
         .collect();
     // Choices: share each one's exits among its targets.
     let mut into = vec![0.0; after.entered.len().max(before.entered.len())];
-    let mut choices: Vec<usize> = measures
-        .iter()
-        .filter_map(|m| match m.map(|m| m.measure) {
-            Some(Measure::Choice { choice, .. }) => Some(choice),
-            _ => None,
-        })
-        .collect();
-    choices.sort_unstable();
-    choices.dedup();
+    let mut choices: Vec<usize> = Vec::new();
+    for m in measures {
+        if let Some(Measure::Choice { choice, .. }) = m.map(|m| m.measure) {
+            if !choices.contains(&choice) {
+                choices.push(choice);
+            }
+        }
+    }
     let mut shares: Vec<(usize, usize, f64)> = Vec::new();
     for choice in choices {
         let mut exits = delta(Measure::Exits(choice)) as f64;
-        let mut targets: Vec<usize> = measures
-            .iter()
-            .filter_map(|m| match m.map(|m| m.measure) {
-                Some(Measure::Choice { choice: c, target }) if c == choice => Some(target),
-                _ => None,
-            })
-            .collect();
-        targets.sort_unstable();
-        targets.dedup();
+        let mut targets: Vec<usize> = Vec::new();
+        for m in measures {
+            if let Some(Measure::Choice { choice: c, target }) = m.map(|m| m.measure) {
+                if c == choice && !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
+        }
         let (plain, starting): (Vec<usize>, Vec<usize>) =
             targets.iter().partition(|t| !starts.contains(t));
         for group in [plain, starting] {
