@@ -3,6 +3,9 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::DragEvent;
 use yew::prelude::*;
 
 use crate::components::asl_editor::AslEditor;
@@ -24,9 +27,63 @@ pub struct DefinitionPaneProps {
     pub on_action: Callback<Action>,
 }
 
+/// Whether a drag carries files (their names are only known on drop; the types say so before).
+fn carries_files(event: &DragEvent) -> bool {
+    event
+        .data_transfer()
+        .is_some_and(|transfer| transfer.types().includes(&JsValue::from_str("Files"), 0))
+}
+
+/// A file dropped anywhere on the page opens too: without this, the browser would leave the page
+/// to show the file, and the work would be gone.
+#[hook]
+fn use_page_drop(on_action: Callback<Action>) {
+    use_effect_with((), move |()| {
+        let window = web_sys::window();
+        let on_drag_over = Closure::<dyn Fn(DragEvent)>::new(|event: DragEvent| {
+            if carries_files(&event) {
+                event.prevent_default();
+            }
+        });
+        let on_drop = Closure::<dyn Fn(DragEvent)>::new(move |event: DragEvent| {
+            // The editor's own drop target has handled it already.
+            if event.default_prevented() || !carries_files(&event) {
+                return;
+            }
+            event.prevent_default();
+            let file = event
+                .data_transfer()
+                .and_then(|transfer| transfer.files())
+                .and_then(|files| files.get(0));
+            if let Some(file) = file {
+                read_file(file, on_action.clone());
+            }
+        });
+        if let Some(window) = &window {
+            let _ = window.add_event_listener_with_callback(
+                "dragover",
+                on_drag_over.as_ref().unchecked_ref(),
+            );
+            let _ =
+                window.add_event_listener_with_callback("drop", on_drop.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(window) = &window {
+                let _ = window.remove_event_listener_with_callback(
+                    "dragover",
+                    on_drag_over.as_ref().unchecked_ref(),
+                );
+                let _ = window
+                    .remove_event_listener_with_callback("drop", on_drop.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
+
 #[component]
 pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
     let lang = use_lang();
+    use_page_drop(props.on_action.clone());
     let on_edit = {
         let on_action = props.on_action.clone();
         Callback::from(move |text: String| on_action.emit(Action::Edit(text)))

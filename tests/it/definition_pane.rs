@@ -152,3 +152,27 @@ async fn the_machine_picker_reads_the_machine_picked() {
     let plain = harness(Panel::Definition, PLAIN, "{}").await;
     assert_eq!(plain.count("[data-testid=machine-picker]"), 0);
 }
+
+#[wasm_bindgen_test]
+async fn a_file_dropped_elsewhere_on_the_page_opens_instead_of_replacing_the_page() {
+    let page = harness(Panel::Definition, PLAIN, "{}").await;
+    let yaml = "StartAt: C\nStates:\n  C: {Type: Succeed}\n";
+    let init = DragEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_data_transfer(Some(&carrying(&file("dropped.yaml", yaml.as_bytes()))));
+    let Ok(drop) = DragEvent::new_with_event_init_dict("drop", &init) else {
+        panic!("can create a drop event");
+    };
+    let body = page.root.owner_document().and_then(|d| d.body());
+    let Some(body) = body else {
+        panic!("the test page has a body");
+    };
+    let _ = body.dispatch_event(drop.unchecked_ref());
+    settle().await;
+    assert!(
+        drop.default_prevented(),
+        "the browser must not leave the page for the file"
+    );
+    assert_eq!(definition_text(&page), yaml);
+}
