@@ -182,8 +182,10 @@ pub struct SortTerm {
 pub struct Regex {
     /// The pattern as written between the slashes (JavaScript syntax, not checked).
     pub pattern: String,
-    /// Among `i` and `m`, as written.
-    pub flags: String,
+    /// The flag `i`.
+    pub ignore_case: bool,
+    /// The flag `m`: `^` and `$` match at line breaks.
+    pub multiline: bool,
     /// Its rank among the expression's regular expressions (0, 1, …, in the order written), so
     /// that an evaluator can keep them compiled beside the tree.
     pub index: usize,

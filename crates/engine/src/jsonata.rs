@@ -126,19 +126,23 @@ impl Expression {
             let offset = text.get(..e.offset).map_or(e.offset, |s| s.chars().count());
             refused(e.message, Some(offset))
         })?;
-        if let Some(what) = eval::unsupported(&root) {
+        let survey = eval::Survey::of(&root);
+        if let Some(what) = survey.unsupported {
             return Err(refused(
                 format!("{what} is not supported by mapsim's JSONata evaluator"),
                 None,
             ));
         }
-        if let Some(name) = eval::unknown_function(&root) {
+        if let Some(name) = survey.unknown_function() {
             return Err(refused(
                 format!("the function ${name} is not supported by mapsim's JSONata evaluator"),
                 None,
             ));
         }
-        let regexes = eval::compile_regexes(&root).map_err(|message| refused(message, None))?;
+        let regexes = survey
+            .compile_regexes()
+            .map_err(|message| refused(message, None))?;
+        drop(survey);
         Ok(Expression {
             text: Rc::from(text),
             root: Rc::new(root),

@@ -18,10 +18,11 @@ pub(super) enum Kind {
     /// A string literal, its escapes decoded.
     String(String),
     Number(f64),
-    /// `/pattern/flags`: the pattern as written, the flags among `i` and `m`.
+    /// `/pattern/flags`: the pattern as written, and whether the flags `i` and `m` are given.
     Regex {
         pattern: String,
-        flags: String,
+        ignore_case: bool,
+        multiline: bool,
     },
     Bool(bool),
     Null,
@@ -113,8 +114,8 @@ impl Lexer<'_> {
             return Ok(Token::end_at(start));
         };
         if !infix && first == b'/' {
-            let (pattern, flags, end) = self.regex(start)?;
-            return Ok(self.token(Kind::Regex { pattern, flags }, start, end));
+            let (kind, end) = self.regex(start)?;
+            return Ok(self.token(kind, start, end));
         }
         if let Some(op) = DOUBLE
             .iter()
@@ -266,9 +267,9 @@ impl Lexer<'_> {
         }
     }
 
-    /// A regular expression from its opening `/`: pattern, flags and where it ends. Like
-    /// jsonata-js, a `/` closes it only outside brackets of any kind and when not escaped.
-    fn regex(&self, start: usize) -> Result<(String, String, usize), Fail> {
+    /// A regular expression from its opening `/`, and where it ends. Like jsonata-js, a `/`
+    /// closes it only outside brackets of any kind and when not escaped.
+    fn regex(&self, start: usize) -> Result<(Kind, usize), Fail> {
         let bytes = self.text.as_bytes();
         let mut depth: i64 = 0;
         let mut i = start + 1;
@@ -302,7 +303,12 @@ impl Lexer<'_> {
             .iter()
             .position(|b| !matches!(b, b'i' | b'm'))
             .map_or(bytes.len(), |n| i + 1 + n);
-        let flags = self.text[i + 1..flags_end].to_string();
-        Ok((pattern, flags, flags_end))
+        let flags = &self.text[i + 1..flags_end];
+        let kind = Kind::Regex {
+            pattern,
+            ignore_case: flags.contains('i'),
+            multiline: flags.contains('m'),
+        };
+        Ok((kind, flags_end))
     }
 }

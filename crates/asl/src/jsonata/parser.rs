@@ -62,7 +62,8 @@ pub(super) struct Parser<'t> {
     /// Expressions being parsed, one inside the other.
     depth: usize,
     /// How many enclosing constructs give field names a context (path steps, predicates,
-    /// group-by, order-by, function bodies); 0 = the top level.
+    /// group-by, order-by, function bodies); 0 = the top level. Not restored when parsing
+    /// fails: nothing is recorded after an error.
     context: usize,
     /// Field names read at the top level: (byte offset, name).
     pub top_level_references: Vec<(usize, String)>,
@@ -148,13 +149,6 @@ impl<'t> Parser<'t> {
         Ok(tallest_child + 1)
     }
 
-    fn in_context<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, Fail>) -> Result<T, Fail> {
-        self.context += 1;
-        let result = f(self);
-        self.context -= 1;
-        result
-    }
-
     /// An expression whose operators bind more tightly than `rbp`, and its height.
     fn expression(&mut self, rbp: u32) -> Result<(Node, usize), Fail> {
         if self.depth >= MAX_EXPRESSION_DEPTH {
@@ -190,11 +184,16 @@ impl<'t> Parser<'t> {
             Kind::String(s) => Node::String(s),
             Kind::Bool(b) => Node::Bool(b),
             Kind::Null => Node::Null,
-            Kind::Regex { pattern, flags } => {
+            Kind::Regex {
+                pattern,
+                ignore_case,
+                multiline,
+            } => {
                 self.regexes += 1;
                 Node::Regex(Regex {
                     pattern,
-                    flags,
+                    ignore_case,
+                    multiline,
                     index: self.regexes - 1,
                 })
             }
@@ -266,12 +265,7 @@ impl<'t> Parser<'t> {
                     let pattern = self.child(0, &mut tallest)?;
                     self.expect("|", false)?;
                     let update = self.child(0, &mut tallest)?;
-                    let delete = if self.token.is(",") {
-                        self.advance(false)?;
-                        Some(Box::new(self.child(0, &mut tallest)?))
-                    } else {
-                        None
-                    };
+                    let delete = self.optional_child(",", &mut tallest)?;
                     self.expect("|", false)?;
                     Node::Transform {
                         pattern: Box::new(pattern),
@@ -288,6 +282,19 @@ impl<'t> Parser<'t> {
             },
         };
         Ok((node, self.height(tallest)?))
+    }
+
+    /// An expression after `separator`, if that comes next.
+    fn optional_child(
+        &mut self,
+        separator: &str,
+        tallest: &mut usize,
+    ) -> Result<Option<Box<Node>>, Fail> {
+        if !self.token.is(separator) {
+            return Ok(None);
+        }
+        self.advance(false)?;
+        Ok(Some(Box::new(self.child(0, tallest)?)))
     }
 
     /// `key: value, … }` after a `{`.
@@ -340,7 +347,9 @@ impl<'t> Parser<'t> {
         let node = match op {
             "." => {
                 let step_start = self.token.start;
-                let (step, step_height) = self.in_context(|p| p.expression(75))?;
+                self.context += 1;
+                let (step, step_height) = self.expression(75)?;
+                self.context -= 1;
                 literal_step(&step, step_start)?;
                 if let Node::Path(mut steps) = left {
                     steps.push(step);
@@ -360,13 +369,17 @@ impl<'t> Parser<'t> {
                     self.advance(false)?;
                     Node::KeepArray(Box::new(left))
                 } else {
-                    let predicate = self.in_context(|p| p.child(0, &mut tallest))?;
+                    self.context += 1;
+                    let predicate = self.child(0, &mut tallest)?;
+                    self.context -= 1;
                     self.expect("]", true)?;
                     Node::Filter(Box::new(left), Box::new(predicate))
                 }
             }
             "{" => {
-                let pairs = self.in_context(|p| p.object_body(&mut tallest))?;
+                self.context += 1;
+                let pairs = self.object_body(&mut tallest)?;
+                self.context -= 1;
                 Node::Group(Box::new(left), pairs)
             }
             "(" => self.call(left, &mut tallest)?,
@@ -386,12 +399,7 @@ impl<'t> Parser<'t> {
             }
             "?" => {
                 let then = self.child(0, &mut tallest)?;
-                let otherwise = if self.token.is(":") {
-                    self.advance(false)?;
-                    Some(Box::new(self.child(0, &mut tallest)?))
-                } else {
-                    None
-                };
+                let otherwise = self.optional_child(":", &mut tallest)?;
                 Node::Condition(Box::new(left), Box::new(then), otherwise)
             }
             "??" | "?:" => {
@@ -405,22 +413,21 @@ impl<'t> Parser<'t> {
             }
             "^" => {
                 self.expect("(", false)?;
-                let terms = self.in_context(|p| {
-                    let mut terms = Vec::new();
-                    loop {
-                        let descending = p.token.is(">");
-                        if descending || p.token.is("<") {
-                            p.advance(false)?;
-                        }
-                        let key = p.child(0, &mut tallest)?;
-                        terms.push(SortTerm { descending, key });
-                        if !p.token.is(",") {
-                            break;
-                        }
-                        p.advance(false)?;
+                self.context += 1;
+                let mut terms = Vec::new();
+                loop {
+                    let descending = self.token.is(">");
+                    if descending || self.token.is("<") {
+                        self.advance(false)?;
                     }
-                    Ok(terms)
-                })?;
+                    let key = self.child(0, &mut tallest)?;
+                    terms.push(SortTerm { descending, key });
+                    if !self.token.is(",") {
+                        break;
+                    }
+                    self.advance(false)?;
+                }
+                self.context -= 1;
                 self.expect(")", false)?;
                 Node::Sort(Box::new(left), terms)
             }
@@ -490,7 +497,9 @@ impl<'t> Parser<'t> {
         self.expect("{", false)?;
         // The definition replaces the call: its height is its body's.
         *tallest = 0;
-        let body = self.in_context(|p| p.child(0, tallest))?;
+        self.context += 1;
+        let body = self.child(0, tallest)?;
+        self.context -= 1;
         self.expect("}", false)?;
         Ok(Node::Lambda(Rc::new(Lambda {
             parameters,

@@ -108,7 +108,13 @@ fn show(node: &Node) -> String {
         Node::String(s) => format!("{s:?}"),
         Node::Bool(b) => b.to_string(),
         Node::Null => "null".to_string(),
-        Node::Regex(r) => format!("/{}/{}#{}", r.pattern, r.flags, r.index),
+        Node::Regex(r) => format!(
+            "/{}/{}{}#{}",
+            r.pattern,
+            if r.ignore_case { "i" } else { "" },
+            if r.multiline { "m" } else { "" },
+            r.index
+        ),
         Node::Variable(name) => format!("${name}"),
         Node::Name(name) => name.clone(),
         Node::Wildcard => "*".to_string(),

@@ -1,7 +1,6 @@
 //! JSONata evaluation: sequences, paths, predicates, operators, scopes and lambdas.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::{Map as JsonObject, Value};
@@ -663,91 +662,87 @@ pub fn apply(
     }
 }
 
-/// A function called but neither built in nor bound in the expression, if any.
-pub fn unknown_function(root: &Node) -> Option<String> {
-    let mut bound = BTreeSet::new();
-    collect_bound(root, &mut bound);
-    find_unknown(root, &bound)
+/// What compiling an expression needs to know of its tree, found in one walk.
+#[derive(Default)]
+pub struct Survey<'n> {
+    /// The first construct this evaluator does not implement, named for a message.
+    pub unsupported: Option<&'static str>,
+    /// Names of the variables called as functions (`$f(…)`), in the order written.
+    called: Vec<&'n str>,
+    /// Names bound in the expression (`:=`, function parameters).
+    bound: Vec<&'n str>,
+    /// Regular-expression literals, in the order written.
+    regexes: Vec<&'n asl::jsonata::Regex>,
 }
 
-fn collect_bound(node: &Node, bound: &mut BTreeSet<String>) {
-    match node {
-        Node::Bind(name, _) => {
-            bound.insert(name.clone());
-        }
-        Node::Lambda(l) => bound.extend(l.parameters.iter().cloned()),
-        _ => {}
+impl<'n> Survey<'n> {
+    pub fn of(root: &'n Node) -> Survey<'n> {
+        let mut survey = Survey::default();
+        survey.visit(root);
+        survey
     }
-    node.for_each_child(&mut |c| collect_bound(c, bound));
-}
 
-fn find_unknown(node: &Node, bound: &BTreeSet<String>) -> Option<String> {
-    if let Node::Call(f, _) = node {
-        if let Node::Variable(name) = f.as_ref() {
-            if !bound.contains(name) && functions::builtin(name).is_none() {
-                return Some(name.clone());
-            }
+    fn visit(&mut self, node: &'n Node) {
+        if self.unsupported.is_none() {
+            self.unsupported = unsupported(node);
         }
-    }
-    let mut found = None;
-    node.for_each_child(&mut |c| {
-        if found.is_none() {
-            found = find_unknown(c, bound);
-        }
-    });
-    found
-}
-
-/// The first construct of the tree that this evaluator does not implement, named for a
-/// message ("… is not supported by mapsim's JSONata evaluator"), if any.
-pub fn unsupported(node: &Node) -> Option<&'static str> {
-    let here = match node {
-        Node::Parent => Some("the parent operator %"),
-        Node::Sort(..) => Some("the order-by operator ^( )"),
-        Node::Focus(..) => Some("the focus variable binding @$"),
-        Node::Index(..) => Some("the index variable binding #$"),
-        Node::Transform { .. } => Some("the transform operator | … | … |"),
-        Node::Placeholder => Some("partial application (?)"),
-        Node::Lambda(l) if l.signature.is_some() => Some("function signatures (<…>)"),
-        _ => None,
-    };
-    if here.is_some() {
-        return here;
-    }
-    let mut found = None;
-    node.for_each_child(&mut |c| {
-        if found.is_none() {
-            found = unsupported(c);
-        }
-    });
-    found
-}
-
-/// The expression's regular expressions compiled, in the order of their
-/// [`index`](asl::jsonata::Regex::index). JavaScript's flags `i` and `m` become inline flags.
-pub fn compile_regexes(root: &Node) -> Result<Vec<Rc<regex_lite::Regex>>, String> {
-    fn collect<'n>(node: &'n Node, out: &mut Vec<&'n asl::jsonata::Regex>) {
-        if let Node::Regex(regex) = node {
-            out.push(regex);
-        }
-        node.for_each_child(&mut |c| collect(c, out));
-    }
-    let mut literals = Vec::new();
-    collect(root, &mut literals);
-    literals.sort_by_key(|r| r.index);
-    literals
-        .into_iter()
-        .map(|literal| {
-            let mut pattern = String::new();
-            for flag in ['i', 'm'] {
-                if literal.flags.contains(flag) {
-                    pattern.push_str(&format!("(?{flag})"));
+        match node {
+            Node::Call(f, _) => {
+                if let Node::Variable(name) = f.as_ref() {
+                    self.called.push(name);
                 }
             }
-            pattern.push_str(&literal.pattern);
-            regex_lite::Regex::new(&pattern)
-                .map(Rc::new)
-                .map_err(|e| format!("bad regular expression /{}/: {e}", literal.pattern))
-        })
-        .collect()
+            Node::Bind(name, _) => self.bound.push(name),
+            Node::Lambda(l) => self.bound.extend(l.parameters.iter().map(String::as_str)),
+            Node::Regex(regex) => self.regexes.push(regex),
+            _ => {}
+        }
+        node.for_each_child(&mut |child| self.visit(child));
+    }
+
+    /// A function called but neither built in nor bound in the expression, if any.
+    pub fn unknown_function(&self) -> Option<&'n str> {
+        self.called
+            .iter()
+            .copied()
+            .find(|name| !self.bound.contains(name) && functions::builtin(name).is_none())
+    }
+
+    /// The regular expressions compiled, by their [`index`](asl::jsonata::Regex::index).
+    /// JavaScript's flags `i` and `m` become inline flags.
+    pub fn compile_regexes(&self) -> Result<Vec<Rc<regex_lite::Regex>>, String> {
+        let mut compiled = vec![None; self.regexes.len()];
+        for literal in &self.regexes {
+            let flags = match (literal.ignore_case, literal.multiline) {
+                (false, false) => "",
+                (true, false) => "(?i)",
+                (false, true) => "(?m)",
+                (true, true) => "(?im)",
+            };
+            let pattern = format!("{flags}{}", literal.pattern);
+            let regex = regex_lite::Regex::new(&pattern)
+                .map_err(|e| format!("bad regular expression /{}/: {e}", literal.pattern))?;
+            if let Some(slot) = compiled.get_mut(literal.index) {
+                *slot = Some(Rc::new(regex));
+            }
+        }
+        compiled
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| "the regular expressions are not numbered in order".to_string())
+    }
+}
+
+/// The construct `node` is, if this evaluator does not implement it (named for a message).
+fn unsupported(node: &Node) -> Option<&'static str> {
+    Some(match node {
+        Node::Parent => "the parent operator %",
+        Node::Sort(..) => "the order-by operator ^( )",
+        Node::Focus(..) => "the focus variable binding @$",
+        Node::Index(..) => "the index variable binding #$",
+        Node::Transform { .. } => "the transform operator | … | … |",
+        Node::Placeholder => "partial application (?)",
+        Node::Lambda(l) if l.signature.is_some() => "function signatures (<…>)",
+        _ => return None,
+    })
 }
