@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Lang};
 use crate::state::Outline;
 
 #[derive(Properties, PartialEq)]
@@ -15,14 +16,18 @@ pub struct DefinitionOutlineProps {
 
 #[component]
 pub fn DefinitionOutline(props: &DefinitionOutlineProps) -> Html {
+    let lang = use_lang();
     let Some(outline) = &props.outline else {
         return html! {
             <section class="panel outline-panel" data-testid="outline">
                 <header class="panel-header">
-                    <h2 class="panel-title">{ "Outline" }</h2>
+                    <h2 class="panel-title">{ lang.t("Outline", "概要") }</h2>
                 </header>
                 <p class="empty-state muted">
-                    { "Fix the problems above to see the state machine's outline." }
+                    { lang.t(
+                        "Fix the problems above to see the state machine's outline.",
+                        "上の問題を直すと、ステートマシンの概要が表示されます。",
+                    ) }
                 </p>
             </section>
         };
@@ -30,9 +35,9 @@ pub fn DefinitionOutline(props: &DefinitionOutlineProps) -> Html {
 
     let maps = outline.maps.iter().map(|map| {
         let mode = if map.distributed {
-            "Distributed"
+            lang.t("Distributed", "分散")
         } else {
-            "Inline"
+            lang.t("Inline", "インライン")
         };
         let dash = || "—".to_string();
         html! {
@@ -47,7 +52,7 @@ pub fn DefinitionOutline(props: &DefinitionOutlineProps) -> Html {
                     }
                 </div>
                 <dl class="facts">
-                    <div><dt>{ "Child states" }</dt><dd>{ map.n_child_states }</dd></div>
+                    <div><dt>{ lang.t("Child states", "子ステート数") }</dt><dd>{ map.n_child_states }</dd></div>
                     <div>
                         <dt>{ "MaxConcurrency" }</dt>
                         <dd>{ map.max_concurrency.clone().unwrap_or_else(dash) }</dd>
@@ -68,16 +73,19 @@ pub fn DefinitionOutline(props: &DefinitionOutlineProps) -> Html {
     html! {
         <section class="panel outline-panel" data-testid="outline">
             <header class="panel-header">
-                <h2 class="panel-title">{ "Outline" }</h2>
+                <h2 class="panel-title">{ lang.t("Outline", "概要") }</h2>
                 <span class="muted">
-                    { format!("{} states · {} at top level", outline.n_states, outline.n_top_level_states) }
+                    { match lang {
+                        Lang::En => format!("{} states · {} at top level", outline.n_states, outline.n_top_level_states),
+                        Lang::Ja => format!("ステート {} 個 · 最上位 {} 個", outline.n_states, outline.n_top_level_states),
+                    } }
                 </span>
             </header>
             if let Some(comment) = &outline.comment {
                 <p class="outline-comment">{ comment.clone() }</p>
             }
             if outline.maps.is_empty() {
-                <p class="empty-state muted">{ "This definition has no Map state." }</p>
+                <p class="empty-state muted">{ lang.t("This definition has no Map state.", "この定義には Map ステートがありません。") }</p>
             } else {
                 <ul class="map-list">{ for maps }</ul>
             }
