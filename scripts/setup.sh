@@ -93,6 +93,20 @@ mapsim_setup() {
             _mapsim_fail "chromium installed, but /usr/bin/chromium or /usr/bin/chromedriver is missing" || return 1
     fi
 
+    # --- A Japanese font, so that the page's Japanese text is legible in the end-to-end
+    # screenshots (headless Chromium draws boxes without one). Not fatal: tests do not read glyphs.
+    if [[ "${MAPSIM_SKIP_BROWSER:-}" != 1 ]]; then
+        if fc-list :lang=ja family 2>/dev/null | grep -q .; then
+            _mapsim_say "japanese font" "present"
+        else
+            local font_sudo=""
+            [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null && font_sudo="sudo"
+            _mapsim_say "japanese font" "installing: apt-get install fonts-noto-cjk"
+            DEBIAN_FRONTEND=noninteractive $font_sudo apt-get install -y -q fonts-noto-cjk >/dev/null ||
+                _mapsim_say "japanese font" "not installed (Japanese screenshots will show boxes)"
+        fi
+    fi
+
     # --- Node packages: playwright-core (end-to-end) and binaryen (wasm-opt for trunk) -----
     command -v node >/dev/null && command -v npm >/dev/null ||
         _mapsim_fail "node/npm not found" "Node 20 or newer is needed for the end-to-end tests and wasm-opt." || return 1
