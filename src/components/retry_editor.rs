@@ -87,6 +87,55 @@ pub fn RetryEditor(props: &RetryEditorProps) -> Html {
     }
 }
 
+/// A number field of a retrier: its name, what it means and what applies when it is absent
+/// (English, Japanese), and whether it takes whole numbers only.
+struct RetrierNumber {
+    name: &'static str,
+    hint: (&'static str, &'static str),
+    placeholder: (&'static str, &'static str),
+    integer: bool,
+}
+
+/// The retrier's number fields, in the order they are shown (one loop renders them all).
+const RETRIER_NUMBERS: [RetrierNumber; 4] = [
+    RetrierNumber {
+        name: "IntervalSeconds",
+        hint: (
+            "Seconds before the first retry (default 1)",
+            "最初のリトライまでの秒数（既定 1）",
+        ),
+        placeholder: ("1", "1"),
+        integer: true,
+    },
+    RetrierNumber {
+        name: "MaxAttempts",
+        hint: (
+            "Retries at most (default 3; 0 = never retry)",
+            "最大リトライ回数（既定 3、0 はリトライしない）",
+        ),
+        placeholder: ("3", "3"),
+        integer: true,
+    },
+    RetrierNumber {
+        name: "BackoffRate",
+        hint: (
+            "Multiplier of the interval after each retry (default 2.0, at least 1)",
+            "リトライごとの間隔の倍率（既定 2.0、1 以上）",
+        ),
+        placeholder: ("2.0", "2.0"),
+        integer: false,
+    },
+    RetrierNumber {
+        name: "MaxDelaySeconds",
+        hint: (
+            "Cap of each wait, in seconds (default: no cap)",
+            "各待機の上限秒数（既定：上限なし）",
+        ),
+        placeholder: ("no cap", "上限なし"),
+        integer: true,
+    },
+];
+
 fn retrier_card(
     lang: Lang,
     props: &RetryEditorProps,
@@ -132,45 +181,21 @@ fn retrier_card(
                 on_edit={props.on_edit.clone()}
             />
             <div class="form-row">
-                <NumberField
-                    label="IntervalSeconds"
-                    hint={lang.t("Seconds before the first retry (default 1)", "最初のリトライまでの秒数（既定 1）")}
-                    pointer={AttrValue::from(field("IntervalSeconds"))}
-                    value={retrier.get("IntervalSeconds").cloned()}
-                    placeholder="1"
-                    integer=true
-                    issues={messages_at(diagnostics, &field("IntervalSeconds"))}
-                    on_edit={props.on_edit.clone()}
-                />
-                <NumberField
-                    label="MaxAttempts"
-                    hint={lang.t("Retries at most (default 3; 0 = never retry)", "最大リトライ回数（既定 3、0 はリトライしない）")}
-                    pointer={AttrValue::from(field("MaxAttempts"))}
-                    value={retrier.get("MaxAttempts").cloned()}
-                    placeholder="3"
-                    integer=true
-                    issues={messages_at(diagnostics, &field("MaxAttempts"))}
-                    on_edit={props.on_edit.clone()}
-                />
-                <NumberField
-                    label="BackoffRate"
-                    hint={lang.t("Multiplier of the interval after each retry (default 2.0, at least 1)", "リトライごとの間隔の倍率（既定 2.0、1 以上）")}
-                    pointer={AttrValue::from(field("BackoffRate"))}
-                    value={retrier.get("BackoffRate").cloned()}
-                    placeholder="2.0"
-                    issues={messages_at(diagnostics, &field("BackoffRate"))}
-                    on_edit={props.on_edit.clone()}
-                />
-                <NumberField
-                    label="MaxDelaySeconds"
-                    hint={lang.t("Cap of each wait, in seconds (default: no cap)", "各待機の上限秒数（既定：上限なし）")}
-                    pointer={AttrValue::from(field("MaxDelaySeconds"))}
-                    value={retrier.get("MaxDelaySeconds").cloned()}
-                    placeholder={lang.t("no cap", "上限なし")}
-                    integer=true
-                    issues={messages_at(diagnostics, &field("MaxDelaySeconds"))}
-                    on_edit={props.on_edit.clone()}
-                />
+                { for RETRIER_NUMBERS.iter().map(|number| {
+                    let pointer = field(number.name);
+                    html! {
+                        <NumberField
+                            label={number.name}
+                            hint={lang.t(number.hint.0, number.hint.1)}
+                            pointer={AttrValue::from(pointer.clone())}
+                            value={retrier.get(number.name).cloned()}
+                            placeholder={lang.t(number.placeholder.0, number.placeholder.1)}
+                            integer={number.integer}
+                            issues={messages_at(diagnostics, &pointer)}
+                            on_edit={props.on_edit.clone()}
+                        />
+                    }
+                }) }
                 <SelectField
                     label="JitterStrategy"
                     hint={lang.t("FULL waits a random time between 0 and the delay", "FULL は 0 から待機時間までのランダムな時間だけ待ちます")}
