@@ -652,10 +652,16 @@ pub fn example(id: &str) -> Option<&'static Example> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use engine::sim::{ExecutionStatus, SimOptions, Simulation};
+    use engine::sim::{clock_text, ExecutionStatus, SimOptions, Simulation};
 
     /// Runs the documents to their end: `(status, verdict text)`.
     fn run(definition: &str, scenario: &str) -> (ExecutionStatus, String) {
+        let (status, verdict, _) = run_to_end(definition, scenario);
+        (status, verdict)
+    }
+
+    /// Runs the documents to their end: `(status, verdict text, end on the virtual clock)`.
+    fn run_to_end(definition: &str, scenario: &str) -> (ExecutionStatus, String, String) {
         let loaded = asl::load(definition, &asl::LoadOptions::default());
         let Some(model) = loaded.runnable() else {
             panic!("not runnable: {:#?}", loaded.diagnostics);
@@ -668,8 +674,9 @@ mod tests {
             Ok(sim) => sim,
             Err(error) => panic!("cannot simulate: {error:?}"),
         };
-        let status = sim.run().status;
-        (status, sim.verdict_text())
+        let outcome = sim.run();
+        let (status, end) = (outcome.status, clock_text(outcome.end_ms));
+        (status, sim.verdict_text(), end)
     }
 
     fn fixed(example: &Example) -> (String, String) {
@@ -709,7 +716,16 @@ mod tests {
             assert_eq!(verdict, example.story.verdict_before, "{}", example.id);
 
             let (definition, scenario) = fixed(example);
-            let (status, verdict) = run(&definition, &scenario);
+            let (status, verdict, end) = run_to_end(&definition, &scenario);
+            // When the fix's explanation says when the run ends, it is when the run ends.
+            for text in [
+                example.story.fix.explanation.en,
+                example.story.fix.explanation.ja,
+            ] {
+                if let Some(at) = first_clock(text) {
+                    assert_eq!(at, end, "{}: {text}", example.id);
+                }
+            }
             assert_eq!(
                 status,
                 ExecutionStatus::Succeeded,
@@ -718,6 +734,19 @@ mod tests {
             );
             assert_eq!(verdict, example.story.fix.verdict_after, "{}", example.id);
         }
+    }
+
+    /// The first `hh:mm:ss` in a text.
+    fn first_clock(text: &str) -> Option<&str> {
+        let bytes = text.as_bytes();
+        (0..bytes.len().saturating_sub(7)).find_map(|i| {
+            let candidate = text.get(i..i + 8)?;
+            let shape = candidate.bytes().enumerate().all(|(j, b)| match j {
+                2 | 5 => b == b':',
+                _ => b.is_ascii_digit(),
+            });
+            shape.then_some(candidate)
+        })
     }
 
     #[test]

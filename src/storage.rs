@@ -152,6 +152,9 @@ pub fn use_keep(state: &UseReducerHandle<AppState>) {
     let pending: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = use_mut_ref(|| None);
     let failed_once = use_mut_ref(|| false);
 
+    // The language the page started in: only a switch by the user is remembered, not the
+    // language a `?lang=` link asked for, nor the browser's.
+    let started_lang = use_mut_ref(|| state.lang);
     let lang = state.lang;
     use_effect_with(lang, move |lang| {
         if let Some(root) = web_sys::window()
@@ -160,8 +163,17 @@ pub fn use_keep(state: &UseReducerHandle<AppState>) {
         {
             let _ = root.set_attribute("lang", lang.code());
         }
-        // Written at once: a click, not typing.
-        let _ = write(LANG_KEY, lang.code());
+        if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+            document.set_title(lang.t(
+                "mapsim — Distributed Map failure simulator",
+                "mapsim — 分散マップ失敗シミュレーター",
+            ));
+        }
+        if *started_lang.borrow() != *lang {
+            *started_lang.borrow_mut() = *lang;
+            // Written at once: a click, not typing.
+            let _ = write(LANG_KEY, lang.code());
+        }
     });
 
     let save = {

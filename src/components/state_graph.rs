@@ -66,15 +66,30 @@ impl PartialEq for ModelRef {
     }
 }
 
-/// Traffic across frames, kept by the component between renders.
+/// How often, at most, a playing run's counts and traffic are read: a few times a second is as
+/// fast as anyone reads a number, and it keeps the graph out of most frames (cards are redrawn
+/// only when their counts change).
+const SAMPLE_MS: f64 = 150.0;
+
+/// The live figures, kept by the component between renders and sampled from the run.
 #[derive(Default)]
-struct Traffic {
-    /// The frame (generation, frame) and scene the levels were computed for.
-    seen: Option<(u64, u64, usize)>,
+struct Live {
+    /// The run (generation) and drawing (scene address) the figures belong to.
+    key: Option<(u64, usize)>,
+    /// The frame last sampled, and when (`performance.now()`).
+    frame: u64,
+    sampled_at: f64,
     measures: Vec<Option<Measured>>,
-    measured_for: Option<(u64, usize)>,
     flow: Flow,
+    counts: Vec<Option<Counts>>,
     levels: Rc<[u8]>,
+}
+
+/// Milliseconds from the page's clock (the page's, not the engine's: only for pacing redraws).
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or(0.0, |performance| performance.now())
 }
 
 #[component]
@@ -126,7 +141,7 @@ pub fn StateGraph(props: &StateGraphProps) -> Html {
             None => Vec::new(),
         }
     });
-    let traffic = use_mut_ref(Traffic::default);
+    let live = use_mut_ref(Live::default);
     // The markup under the cards, rebuilt only when the drawing or the language changes.
     let static_layer = use_memo(((*scene).clone(), lang), |(scene, lang)| match scene {
         Some(scene) => Html::from_html_unchecked(svg::static_layer(&scene.0, *lang).into()),
@@ -147,37 +162,51 @@ pub fn StateGraph(props: &StateGraphProps) -> Html {
         };
     };
 
-    // Live counts per state card, and traffic per edge.
+    // Live counts per state card, and traffic per edge: sampled while playing, read at once
+    // when the run stands still (a step, a seek, the end).
     let mut counts: Vec<Option<Counts>> = vec![None; scene.0.nodes.len()];
     let mut levels: Rc<[u8]> = Rc::from(Vec::new());
     if let Some(frame) = &props.frame {
-        if let Some(sim) = frame.read() {
-            let stats = sim.state_stats();
-            for (slot, id) in counts.iter_mut().zip(ids.iter()) {
-                *slot = id.and_then(|id| stats.get(id)).map(Counts::of);
-            }
-            let scene_id = Rc::as_ptr(&scene.0) as usize;
-            let mut traffic = traffic.borrow_mut();
-            let traffic = &mut *traffic;
-            let now = (frame.generation, frame.frame, scene_id);
-            if traffic.seen != Some(now) {
-                if traffic.measured_for != Some((frame.generation, scene_id)) {
-                    traffic.measures = traffic::measures(&scene.0, &index);
-                    traffic.measured_for = Some((frame.generation, scene_id));
-                    traffic.flow.reset();
+        let mut live = live.borrow_mut();
+        let live = &mut *live;
+        let key = (frame.generation, Rc::as_ptr(&scene.0) as usize);
+        let now = now_ms();
+        let fresh = live.key != Some(key);
+        let due = fresh
+            || (frame.frame != live.frame
+                && (!props.animate || now - live.sampled_at >= SAMPLE_MS));
+        if due {
+            if let Some(sim) = frame.read() {
+                let stats = sim.state_stats();
+                if fresh {
+                    *live = Live {
+                        key: Some(key),
+                        measures: traffic::measures(&scene.0, &index),
+                        ..Live::default()
+                    };
                 }
-                traffic.flow.update(&traffic.measures, Snapshot::of(stats));
-                let next: Vec<u8> = (0..scene.0.edges.len())
-                    .map(|i| traffic.flow.level(i))
+                live.counts = ids
+                    .iter()
+                    .map(|id| id.and_then(|id| stats.get(id)).map(Counts::of))
                     .collect();
-                if *traffic.levels != *next {
-                    traffic.levels = next.into();
+                let seconds = ((now - live.sampled_at) / 1000.0).max(0.001);
+                live.flow
+                    .update(&live.measures, Snapshot::of(stats), seconds);
+                let next: Vec<u8> = (0..scene.0.edges.len())
+                    .map(|i| live.flow.level(i))
+                    .collect();
+                if *live.levels != *next {
+                    live.levels = next.into();
                 }
-                traffic.seen = Some(now);
+                live.frame = frame.frame;
+                live.sampled_at = now;
             }
-            if props.animate {
-                levels = traffic.levels.clone();
-            }
+        }
+        if live.counts.len() == counts.len() {
+            counts.clone_from(&live.counts);
+        }
+        if props.animate {
+            levels = live.levels.clone();
         }
     }
 

@@ -12,8 +12,9 @@
 //! to the first state) and an approximation, good enough for an animation, when two Choices
 //! lead to the same state.
 //!
-//! [`Flow`] smooths these per-frame figures and turns them into a few discrete levels, so the
-//! page changes an edge's animation class only when its traffic really changes.
+//! [`Flow`] turns these into a smoothed rate per second of wall time and a few discrete levels,
+//! so the page changes an edge's animation class only when its traffic really changes. The page
+//! samples a few times a second, not every frame (see the state graph component).
 
 use engine::report::StateStats;
 
@@ -220,43 +221,43 @@ pub fn transitions(measures: &[Option<Measured>], before: &Snapshot, after: &Sna
 /// How many traffic levels an edge can show (0 = idle).
 pub const LEVELS: u8 = 4;
 
-/// The level of an edge taken `rate` times per frame (smoothed): idle, a trickle, steady,
+/// The level of an edge taken `rate` times per second (smoothed): idle, a trickle, steady,
 /// busy, a flood.
 pub fn level(rate: f64) -> u8 {
-    if rate < 0.01 {
+    if rate < 0.3 {
         0
-    } else if rate < 0.5 {
+    } else if rate < 10.0 {
         1
-    } else if rate < 5.0 {
+    } else if rate < 100.0 {
         2
-    } else if rate < 50.0 {
+    } else if rate < 1000.0 {
         3
     } else {
         LEVELS
     }
 }
 
-/// Smoothed traffic per edge across frames.
+/// Smoothed traffic per edge across samples.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Flow {
     last: Option<Snapshot>,
     rates: Vec<f64>,
 }
 
-/// How much of a new frame's traffic goes into the smoothed rate.
-const SMOOTHING: f64 = 0.25;
+/// How much of a new sample's rate goes into the smoothed rate.
+const SMOOTHING: f64 = 0.5;
 
 impl Flow {
-    /// Takes in the counts of a new frame.
-    pub fn update(&mut self, measures: &[Option<Measured>], now: Snapshot) {
+    /// Takes in the counts sampled `seconds` after the previous sample.
+    pub fn update(&mut self, measures: &[Option<Measured>], now: Snapshot, seconds: f64) {
         if self.rates.len() != measures.len() {
             self.rates = vec![0.0; measures.len()];
         }
         match &self.last {
-            Some(last) if !now.went_back_from(last) => {
+            Some(last) if !now.went_back_from(last) && seconds > 0.0 => {
                 let moved = transitions(measures, last, &now);
                 for (rate, moved) in self.rates.iter_mut().zip(moved) {
-                    *rate += SMOOTHING * (moved - *rate);
+                    *rate += SMOOTHING * (moved / seconds - *rate);
                 }
             }
             // First frame, or a rebuilt or rewound run: start again from still.
@@ -347,27 +348,33 @@ mod tests {
             exited: vec![0],
             caught: vec![vec![]],
         };
+        // Sampled every 0.2 s.
         let mut flow = Flow::default();
-        flow.update(&measures, snapshot(0));
+        flow.update(&measures, snapshot(0), 0.2);
         assert_eq!(flow.level(0), 0);
-        for frame in 1..40 {
-            flow.update(&measures, snapshot(frame * 100));
+        for sample in 1..20 {
+            flow.update(&measures, snapshot(sample * 500), 0.2);
         }
-        assert_eq!(flow.level(0), LEVELS);
+        assert_eq!(flow.level(0), LEVELS, "2,500 a second is a flood");
         // Rewound: still again.
-        flow.update(&measures, snapshot(5));
+        flow.update(&measures, snapshot(5), 0.2);
         assert_eq!(flow.level(0), 0);
-        // A trickle: one every ten frames.
-        for frame in 1..200 {
-            flow.update(&measures, snapshot(5 + frame / 10));
+        // A trickle: one every half second.
+        for sample in 1..50 {
+            flow.update(&measures, snapshot(5 + sample), 0.5);
         }
         assert_eq!(flow.level(0), 1);
+        // Nothing more moves: idle again.
+        for _ in 0..20 {
+            flow.update(&measures, snapshot(5 + 49), 0.2);
+        }
+        assert_eq!(flow.level(0), 0);
         assert_eq!(flow.level(7), 0, "an unknown edge is idle");
     }
 
     #[test]
     fn levels_rise_with_the_rate() {
-        let rates = [0.0, 0.1, 1.0, 10.0, 1000.0];
+        let rates = [0.0, 1.0, 20.0, 200.0, 5000.0];
         let levels: Vec<u8> = rates.iter().map(|&r| level(r)).collect();
         assert_eq!(levels, vec![0, 1, 2, 3, 4]);
     }

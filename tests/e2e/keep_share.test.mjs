@@ -80,6 +80,7 @@ test('a reload keeps the work, and only a change is written', async () => {
   // Opening the page writes nothing: the untouched example needs no keeping.
   await page.waitForTimeout(800);
   assert.equal(await storedWork(page), null, 'nothing is kept before a change');
+  assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing at all is written on opening');
 
   const edited = await editTheDefinition(page);
   await waitUntilKept(page, edited);
@@ -107,8 +108,10 @@ test('a share link opened in a fresh browser restores exactly the same run', asy
   await screenshot('share-link-copied');
 
   // A fresh browser context: no storage, nothing but the link.
+  const scenario = await page.inputValue('[data-testid="scenario-editor"]');
   const opened = await openPage(link);
   assert.equal(await opened.inputValue(EDITOR), edited, 'the shared definition');
+  assert.equal(await opened.inputValue('[data-testid="scenario-editor"]'), scenario, 'the shared scenario');
   assert.equal(await opened.getAttribute(NOTICE, 'data-kind'), 'link-opened');
   assert.equal(new URL(opened.url()).hash, '', 'the link data left the address bar');
   assert.equal(await runUntil(opened), verdict, 'the same run, to the same verdict');
@@ -148,6 +151,25 @@ test('a malformed link says what is wrong and loses nothing', async () => {
   assert.equal(await page.inputValue(EDITOR), edited);
 });
 
+test('a browser that refuses storage gets one quiet notice, and the page goes on working', async () => {
+  const page = await openPage();
+  // As a full quota (or storage disabled) does: every write throws.
+  await page.evaluate(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await editTheDefinition(page);
+  await page.waitForSelector(`${NOTICE}[data-kind="storage-failed"]`);
+  assert.match(await page.textContent(NOTICE), /does not let the page keep your work/);
+  await screenshot('storage-refused');
+  // Later writes fail too, without a second notice; the page still runs.
+  await page.fill(EDITOR, (await page.inputValue(EDITOR)).replace('"MaxConcurrency": 50', '"MaxConcurrency": 40'));
+  await page.waitForTimeout(800);
+  assert.equal(await page.locator(NOTICE).count(), 1);
+  assert.match(await runUntil(page), /FAILED|SUCCEEDED/);
+});
+
 test('日本語 changes the page text, and the choice survives a reload', async () => {
   const page = await openPage();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
@@ -166,9 +188,13 @@ test('日本語 changes the page text, and the choice survives a reload', async 
   assert.equal(await page.getAttribute('html', 'lang'), 'ja');
   assert.match(await page.textContent('header.app-header'), /例題/);
 
-  // A trainer's link can ask for a language; it wins over the remembered one.
-  const english_again = await openPage(`${server.url}?lang=en`);
-  assert.equal(await english_again.getAttribute('html', 'lang'), 'en');
+  // A trainer's link can ask for a language; it wins over the remembered one, for this visit.
+  await page.goto(`${server.url}?lang=en`);
+  await page.waitForSelector(EDITOR);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.goto(server.url);
+  await page.waitForSelector(EDITOR);
+  assert.equal(await page.getAttribute('html', 'lang'), 'ja', 'the switch is remembered, not the link');
   const trainer = await openPage(`${server.url}?lang=ja`);
   assert.equal(await trainer.getAttribute('html', 'lang'), 'ja');
   assert.match(await trainer.textContent('[data-testid="examples-button"]'), /例題/);
