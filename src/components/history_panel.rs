@@ -156,9 +156,9 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
             let timestamp = engine::clock::format_rfc3339(
                 start_epoch_ms.saturating_add(i64::try_from(event.time_ms).unwrap_or(i64::MAX)),
             );
-            let body = match (&event.details, history::details_key(event.kind)) {
+            let body = match (event.details.to_json(), history::details_key(event.kind)) {
                 (Some(details), Some(key)) => {
-                    let text = serde_json::to_string_pretty(details).unwrap_or_default();
+                    let text = serde_json::to_string_pretty(&details).unwrap_or_default();
                     format!("\"{key}\": {text}")
                 }
                 _ => lang.t("(no details)", "(詳細なし)").to_string(),

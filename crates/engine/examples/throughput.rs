@@ -1,9 +1,12 @@
-//! Simulator throughput on any definition + scenario: runs it `--repeat` times (seeds 1…R) and
-//! prints items per second. `bench/local-stepfunctions/compare.mjs` uses it to put mapsim beside
-//! aws-local-stepfunctions on the same Inline Map workload.
+//! Simulator throughput on any definition + scenario: runs it `--warmup` times untimed, then
+//! `--repeat` times (seeds 1…R) timed, and prints items per second. Each run is the whole of
+//! what a user of the engine pays: setting the simulation up from the parsed definition and
+//! scenario, running it to the end, and dropping it (with its history).
+//! `bench/local-stepfunctions/compare.mjs` uses it to put mapsim beside aws-local-stepfunctions
+//! on the same Inline Map workload.
 //!
 //! ```text
-//! cargo run --release -p engine --example throughput -- DEFINITION SCENARIO --items N [--repeat R]
+//! cargo run --release -p engine --example throughput -- DEFINITION SCENARIO --items N [--repeat R] [--warmup W]
 //! ```
 //!
 //! A benchmark, not a test: it measures and prints, it asserts nothing.
@@ -24,10 +27,11 @@ fn main() {
     let (Some(definition_path), Some(scenario_path), Some(items)) =
         (args.first(), args.get(1), flag("--items"))
     else {
-        eprintln!("usage: throughput DEFINITION SCENARIO --items N [--repeat R]");
+        eprintln!("usage: throughput DEFINITION SCENARIO --items N [--repeat R] [--warmup W]");
         std::process::exit(2);
     };
     let repeat = flag("--repeat").unwrap_or(5).max(1);
+    let warmup = flag("--warmup").unwrap_or(0);
     let read = |path: &str| {
         std::fs::read_to_string(path).unwrap_or_else(|e| {
             eprintln!("throughput: cannot read {path}: {e}");
@@ -44,18 +48,25 @@ fn main() {
         eprintln!("throughput: {scenario_path} is not a usable scenario");
         std::process::exit(2);
     };
-    let started = Instant::now();
-    let mut events = 0;
-    let mut statuses = std::collections::BTreeMap::new();
-    for seed in 1..=repeat {
+    let mut run = |seed: u64| {
         scenario.seed = seed;
         let Ok(mut sim) = Simulation::new(model, &scenario, SimOptions::default()) else {
             eprintln!("throughput: the scenario does not fit the definition");
             std::process::exit(2);
         };
         let status = sim.run().status.as_str();
+        (status, sim.events_processed())
+    };
+    for seed in 1..=warmup {
+        run(1_000_000 + seed);
+    }
+    let started = Instant::now();
+    let mut events = 0;
+    let mut statuses = std::collections::BTreeMap::new();
+    for seed in 1..=repeat {
+        let (status, processed) = run(seed);
         *statuses.entry(status).or_insert(0u64) += 1;
-        events += sim.events_processed();
+        events += processed;
     }
     let seconds = started.elapsed().as_secs_f64();
     let total_items = items * repeat;

@@ -64,6 +64,45 @@ pub fn json_size(value: &Value) -> usize {
     counter.0
 }
 
+/// Whether a value serializes to more than `limit` bytes. Most values are far below the limit
+/// (Step Functions' payload limit is 256 KiB), so a bound computed without formatting anything —
+/// every string at its longest escaping, every number at its longest form — settles them; only a
+/// value whose bound passes the limit is serialized to count its bytes exactly.
+pub fn json_size_exceeds(value: &Value, limit: u64) -> bool {
+    match json_size_bound(value, limit) {
+        Some(bound) if bound <= limit => false,
+        _ => json_size(value) as u64 > limit,
+    }
+}
+
+/// An upper bound of a value's serialized length, or `None` once it passes `budget`.
+fn json_size_bound(value: &Value, budget: u64) -> Option<u64> {
+    // A string is at most six bytes per byte (`\u001f`) and its quotes; a number at most 24
+    // bytes (the longest shortest-round-trip `f64`; integers need at most 20).
+    let string = |s: &str| 2 + 6 * s.len() as u64;
+    let bound = match value {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => 24,
+        Value::String(s) => string(s),
+        Value::Array(items) => {
+            let mut total = 2 + items.len() as u64;
+            for item in items {
+                total += json_size_bound(item, budget.checked_sub(total)?)?;
+            }
+            total
+        }
+        Value::Object(map) => {
+            let mut total = 2 + 2 * map.len() as u64;
+            for (key, item) in map {
+                total += string(key);
+                total += json_size_bound(item, budget.checked_sub(total)?)?;
+            }
+            total
+        }
+    };
+    (bound <= budget).then_some(bound)
+}
+
 /// Variables visible to a state: its own scope and, read-only, the enclosing ones (an Inline Map
 /// iteration or Parallel branch reads the variables of the workflow around it).
 #[derive(Debug, Clone, Default)]
@@ -391,6 +430,16 @@ impl ResultPath {
         }
     }
 
+    /// Like [`ResultPath::apply`], over shared values: `$` and `null` pass the result or the
+    /// input on without copying it.
+    pub fn apply_shared(&self, input: &Rc<Value>, result: Rc<Value>) -> Result<Rc<Value>, Failure> {
+        match self {
+            ResultPath::Replace => Ok(result),
+            ResultPath::Discard => Ok(input.clone()),
+            ResultPath::Path(_) => self.apply(input, Rc::unwrap_or_clone(result)).map(Rc::new),
+        }
+    }
+
     /// Combines the state's raw input and its result.
     pub fn apply(&self, input: &Value, result: Value) -> Result<Value, Failure> {
         match self {
@@ -546,5 +595,26 @@ mod tests {
     fn sizes() {
         assert_eq!(json_size(&json!({"index": 12})), 12);
         assert_eq!(json_size(&json!("é")), 4);
+    }
+
+    #[test]
+    fn size_limits_are_exact() {
+        // Values whose bound passes the limit are measured exactly, on both sides of it.
+        let cases = [
+            json!({"index": 12}),
+            json!("\u{1}\u{2}\"quoted\"\\"),
+            json!([1.5e300, -7, null, true, false, "é", {"a": [{}, []]}]),
+            json!({"nested": {"deeper": vec![json!("x"); 40]}}),
+        ];
+        for value in cases {
+            let size = json_size(&value) as u64;
+            for limit in [0, size.saturating_sub(1), size, size + 1, 10 * size + 1000] {
+                assert_eq!(
+                    json_size_exceeds(&value, limit),
+                    size > limit,
+                    "{value} {limit}"
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Error names: interning, the names Step Functions defines, and how Retry/Catch match them.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// An interned error name (index into [`ErrorNames`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,7 +58,8 @@ pub const EXCEED_TOLERATED_CAUSE: &str = "The specified tolerated failure thresh
 /// Interned error names.
 #[derive(Debug, Clone)]
 pub struct ErrorNames {
-    names: Vec<String>,
+    /// Shared, so that history events can hold a name without copying it.
+    names: Vec<Rc<str>>,
     index: BTreeMap<String, ErrorId>,
 }
 
@@ -80,7 +82,7 @@ impl ErrorNames {
             return *id;
         }
         let id = ErrorId(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
-        self.names.push(name.to_string());
+        self.names.push(Rc::from(name));
         self.index.insert(name.to_string(), id);
         id
     }
@@ -90,7 +92,15 @@ impl ErrorNames {
     }
 
     pub fn name(&self, id: ErrorId) -> &str {
-        self.names.get(id.0 as usize).map_or("", String::as_str)
+        self.names.get(id.0 as usize).map_or("", |n| n)
+    }
+
+    /// The name, shared (for history events).
+    pub fn shared(&self, id: ErrorId) -> Rc<str> {
+        self.names
+            .get(id.0 as usize)
+            .cloned()
+            .unwrap_or_else(|| Rc::from(""))
     }
 }
 

@@ -184,7 +184,8 @@ pub enum WaitIr {
 #[derive(Debug)]
 pub struct TaskIr {
     pub integration: Integration,
-    pub resource: String,
+    /// Shared: history events of the Task hold it.
+    pub resource: Rc<str>,
     /// Counts against `limits.lambda_concurrency`.
     pub lambda: bool,
     pub timeout: Option<NumberSource>,
@@ -750,7 +751,7 @@ impl Compiler<'_> {
         }
         TaskIr {
             integration,
-            resource: task.resource.clone(),
+            resource: Rc::from(task.resource.as_str()),
             lambda: matches!(
                 integration,
                 Integration::LambdaFunction | Integration::LambdaInvoke
@@ -763,10 +764,11 @@ impl Compiler<'_> {
                 self.number(n, &format!("{p}/HeartbeatSeconds"), "HeartbeatSecondsPath")
             }),
             behaviour: Behaviour {
-                latency: given
-                    .and_then(|g| g.latency)
-                    .unwrap_or(self.scenario.default_latency)
-                    .sampler(),
+                latency: self.scenario.quantile_tables.sampler(
+                    given
+                        .and_then(|g| g.latency)
+                        .unwrap_or(self.scenario.default_latency),
+                ),
                 faults,
                 result: given
                     .and_then(|g| g.result.as_ref())

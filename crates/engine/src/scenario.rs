@@ -16,8 +16,10 @@
 //! `limits.payload_bytes`, `limits.throttle_latency_ms`, and `assumptions` (the toggles for
 //! behaviours the semantics sheet marks as inferred).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::{Map as JsonObject, Value};
@@ -42,8 +44,10 @@ pub struct Scenario {
     pub seed: u64,
     /// Epoch milliseconds of virtual time 0.
     pub start_epoch_ms: i64,
-    /// The execution input (default `{}`).
-    pub input: Value,
+    /// The execution input (default `{}`). Shared: every run of the scenario, and the
+    /// simulation's parent execution, use it without copying it.
+    #[serde(serialize_with = "serialize_shared")]
+    pub input: Rc<Value>,
     /// Items for every outermost Distributed Map (standing in for ItemReader / ItemsPath).
     pub items: Option<Items>,
     /// Per-Map-state item overrides.
@@ -52,6 +56,10 @@ pub struct Scenario {
     pub tasks: BTreeMap<String, TaskBehaviour>,
     pub limits: Limits,
     pub assumptions: Assumptions,
+    /// The lognormal quantile tables computed so far, shared by every simulation of this
+    /// scenario and of its clones (not part of the document; see [`Sampler`]).
+    #[serde(skip)]
+    pub quantile_tables: QuantileTables,
 }
 
 impl Default for Scenario {
@@ -59,15 +67,23 @@ impl Default for Scenario {
         Scenario {
             seed: 0,
             start_epoch_ms: clock::DEFAULT_START_EPOCH_MS,
-            input: Value::Object(JsonObject::new()),
+            input: Rc::new(Value::Object(JsonObject::new())),
             items: None,
             maps: BTreeMap::new(),
             default_latency: Latency::Fixed(DEFAULT_LATENCY_MS),
             tasks: BTreeMap::new(),
             limits: Limits::default(),
             assumptions: Assumptions::default(),
+            quantile_tables: QuantileTables::default(),
         }
     }
+}
+
+fn serialize_shared<S: serde::Serializer>(
+    value: &Rc<Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    value.as_ref().serialize(serializer)
 }
 
 /// Where a Distributed Map's items come from.
@@ -122,24 +138,11 @@ impl Latency {
         match *self {
             Latency::Fixed(ms) => Sampler::Fixed(ms),
             Latency::Uniform { min_ms, max_ms } => Sampler::Uniform { min_ms, max_ms },
-            Latency::Lognormal { median_ms, p99_ms } => {
-                let sigma = libm::log(p99_ms / median_ms) / Z_99;
-                let quantile = |u: f64| median_ms * libm::exp(sigma * normal_quantile(u));
-                let table = (0..=QUANTILES)
-                    .map(|i| {
-                        if i == 0 {
-                            0.0
-                        } else {
-                            quantile(i as f64 / QUANTILES as f64)
-                        }
-                    })
-                    .collect();
-                Sampler::Lognormal {
-                    median_ms,
-                    sigma,
-                    table: std::rc::Rc::new(table),
-                }
-            }
+            Latency::Lognormal { median_ms, p99_ms } => Sampler::Lognormal {
+                median_ms,
+                sigma: libm::log(p99_ms / median_ms) / Z_99,
+                table: Rc::new(QuantileTable::default()),
+            },
         }
     }
 }
@@ -150,10 +153,13 @@ const QUANTILES: usize = 4096;
 /// A latency distribution ready to draw from.
 ///
 /// A lognormal draw is inverse-transform sampling: a uniform `u` is mapped through the
-/// distribution's quantile function, tabulated at 4,096 points when the simulation is set up and
-/// interpolated linearly in between (the result is rounded to whole milliseconds anyway); in the
-/// outermost 1/4,096 of either tail the quantile is computed exactly. No transcendental function
-/// runs per draw, and the table is built with `libm`, so every platform draws the same values.
+/// distribution's quantile function, tabulated at 4,096 points and interpolated linearly in
+/// between (the result is rounded to whole milliseconds anyway); in the outermost 1/4,096 of
+/// either tail the quantile is computed exactly. A point of the table is computed the first time
+/// a draw needs it — a run of a few thousand draws needs a fraction of the table, and computing
+/// all of it up front cost more than the run — and kept for every later draw, so no
+/// transcendental function runs per draw once the table is warm. Points are computed with
+/// `libm`, so every platform draws the same values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sampler {
     Fixed(u64),
@@ -164,8 +170,107 @@ pub enum Sampler {
     Lognormal {
         median_ms: f64,
         sigma: f64,
-        table: std::rc::Rc<Vec<f64>>,
+        table: Rc<QuantileTable>,
     },
+}
+
+/// The quantile tables of a scenario's lognormal latencies, by parameters: simulations of the
+/// same scenario draw from the same tables instead of computing the same points again (a table
+/// point costs an `exp` and a normal quantile; a run of a thousand items needs thousands).
+/// Clones share the tables. A scenario has a handful of latencies, so the list stays short.
+#[derive(Debug, Clone, Default)]
+pub struct QuantileTables(Rc<RefCell<Vec<LognormalTable>>>);
+
+/// A lognormal latency's parameters (as bits) and its table.
+#[derive(Debug)]
+struct LognormalTable {
+    median_bits: u64,
+    p99_bits: u64,
+    table: Rc<QuantileTable>,
+}
+
+/// A cache: equal whatever it holds.
+impl PartialEq for QuantileTables {
+    fn eq(&self, _other: &QuantileTables) -> bool {
+        true
+    }
+}
+
+impl QuantileTables {
+    /// `latency` ready to draw from, with the table of earlier simulations when it has one.
+    pub fn sampler(&self, latency: Latency) -> Sampler {
+        let Latency::Lognormal { median_ms, p99_ms } = latency else {
+            return latency.sampler();
+        };
+        let (median_bits, p99_bits) = (median_ms.to_bits(), p99_ms.to_bits());
+        let mut tables = self.0.borrow_mut();
+        let known = tables
+            .iter()
+            .find(|t| t.median_bits == median_bits && t.p99_bits == p99_bits);
+        let table = match known {
+            Some(known) => known.table.clone(),
+            None => {
+                let table = Rc::new(QuantileTable::default());
+                tables.push(LognormalTable {
+                    median_bits,
+                    p99_bits,
+                    table: table.clone(),
+                });
+                table
+            }
+        };
+        match latency.sampler() {
+            Sampler::Lognormal {
+                median_ms, sigma, ..
+            } => Sampler::Lognormal {
+                median_ms,
+                sigma,
+                table,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The tabulated quantile function of a lognormal [`Sampler`], filled on demand. Point `i`
+/// (of 1…4,095) is the quantile at `i / 4,096`; a point's value does not depend on when it was
+/// computed, so a table shared by several simulations (a replayed child shares its program)
+/// draws the same values in each.
+#[derive(Debug, Default)]
+pub struct QuantileTable {
+    /// `NaN` where a point has not been computed yet.
+    points: RefCell<Vec<f64>>,
+}
+
+/// Tables are equal when their samplers' parameters are (the points are a function of them,
+/// whichever of them have been computed so far).
+impl PartialEq for QuantileTable {
+    fn eq(&self, _other: &QuantileTable) -> bool {
+        true
+    }
+}
+
+impl QuantileTable {
+    /// The quantile at `i / QUANTILES` (`0 < i < QUANTILES`).
+    fn point(&self, i: usize, median_ms: f64, sigma: f64) -> f64 {
+        let mut points = self.points.borrow_mut();
+        if points.is_empty() {
+            points.resize(QUANTILES, f64::NAN);
+        }
+        match points.get_mut(i) {
+            Some(point) if !point.is_nan() => *point,
+            Some(point) => {
+                *point = lognormal_quantile(i as f64 / QUANTILES as f64, median_ms, sigma);
+                *point
+            }
+            None => lognormal_quantile(i as f64 / QUANTILES as f64, median_ms, sigma),
+        }
+    }
+}
+
+/// The lognormal quantile function at `u`.
+fn lognormal_quantile(u: f64, median_ms: f64, sigma: f64) -> f64 {
+    median_ms * libm::exp(sigma * normal_quantile(u))
 }
 
 impl Sampler {
@@ -181,12 +286,14 @@ impl Sampler {
                 let u = stream.unit();
                 let x = u * QUANTILES as f64;
                 let i = x as usize;
-                let value = match (table.get(i), table.get(i + 1)) {
-                    (Some(lo), Some(hi)) if i > 0 && i + 1 < QUANTILES => {
-                        lo + (x - i as f64) * (hi - lo)
-                    }
-                    _ if u > 0.0 => median_ms * libm::exp(sigma * normal_quantile(u)),
-                    _ => 0.0,
+                let value = if i > 0 && i + 1 < QUANTILES {
+                    let lo = table.point(i, *median_ms, *sigma);
+                    let hi = table.point(i + 1, *median_ms, *sigma);
+                    lo + (x - i as f64) * (hi - lo)
+                } else if u > 0.0 {
+                    lognormal_quantile(u, *median_ms, *sigma)
+                } else {
+                    0.0
                 };
                 // Round to whole milliseconds and keep inside the accepted range.
                 let rounded = libm::floor(value + 0.5);
@@ -680,7 +787,7 @@ impl Reader {
             }
         }
         if let Some(v) = map.get("input") {
-            scenario.input = v.clone();
+            scenario.input = Rc::new(v.clone());
         }
         if let Some(v) = map.get("items") {
             scenario.items = self.items(v, "/items");

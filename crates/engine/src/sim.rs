@@ -28,7 +28,7 @@ use serde_json::{Map as JsonObject, Value};
 
 use crate::data::{ContextSource, Data, ItemSource, Variables};
 use crate::errors::ErrorId;
-use crate::history::{self, HistoryEvent};
+use crate::history::{self, Details, HistoryEvent};
 use crate::program::{self, CompileError, Program, StateId};
 use crate::report::{
     ChildStatus, ItemChange, LiveCounters, MapRunReport, Series, StateStats, TimelineEntry,
@@ -48,6 +48,8 @@ pub const REGION: &str = "us-east-1";
 pub const MACHINE_NAME: &str = "mapsim";
 /// Step Functions' history limit for a Standard execution.
 pub const HISTORY_LIMIT: u32 = 25_000;
+/// A recorded history this long reserves room for [`HISTORY_LIMIT`] events.
+const HISTORY_RESERVE_AT: usize = 1024;
 /// The Express workflow duration limit.
 pub const EXPRESS_LIMIT_MS: u64 = 300_000;
 /// Inline Map concurrency limit ("In this mode, the Map state supports up to 40 concurrent
@@ -133,7 +135,8 @@ pub struct Outcome {
     pub status: ExecutionStatus,
     pub error: Option<String>,
     pub cause: Option<String>,
-    pub output: Option<Value>,
+    /// Shared with the history's `ExecutionSucceeded` event.
+    pub output: Option<Rc<Value>>,
     pub end_ms: u64,
 }
 
@@ -370,7 +373,7 @@ impl Simulation {
     }
 
     fn start_parent(&mut self) {
-        let input = Data::json(self.scenario.input.clone());
+        let input = Data::Json(self.scenario.input.clone());
         let start = self.program.machines.first().map_or(0, |m| m.start);
         let exec = self.new_execution(0, input.clone(), ExecLink::Parent, true);
         self.parent = exec;
@@ -766,7 +769,7 @@ impl Simulation {
 
     /// Appends an event to the fiber's chain: its previous id is the fiber's last event, and it
     /// becomes the fiber's last event.
-    fn emit(&mut self, f: u32, kind: &'static str, details: Option<Value>) -> u32 {
+    fn emit(&mut self, f: u32, kind: &'static str, details: Details) -> u32 {
         let (exec, prev) = match self.fibers.get(f as usize) {
             Some(fiber) => (fiber.exec, fiber.last_event),
             None => return 0,
@@ -779,23 +782,11 @@ impl Simulation {
     }
 
     /// Appends an event whose previous id is given, without moving any chain.
-    fn emit_side(
-        &mut self,
-        exec: u32,
-        prev: u32,
-        kind: &'static str,
-        details: Option<Value>,
-    ) -> u32 {
+    fn emit_side(&mut self, exec: u32, prev: u32, kind: &'static str, details: Details) -> u32 {
         self.push_event(exec, prev, kind, details)
     }
 
-    fn push_event(
-        &mut self,
-        exec: u32,
-        prev: u32,
-        kind: &'static str,
-        details: Option<Value>,
-    ) -> u32 {
+    fn push_event(&mut self, exec: u32, prev: u32, kind: &'static str, details: Details) -> u32 {
         let now = self.now;
         let Some(execution) = self.executions.get_mut(exec as usize) else {
             return 0;
@@ -803,6 +794,12 @@ impl Simulation {
         execution.event_count += 1;
         let id = execution.event_count;
         if let Some(history) = execution.history.as_mut() {
+            // A long history (an Inline Map's iterations are all in it) takes room for the
+            // whole limit at once rather than being copied as it doubles; it cannot grow much
+            // past the limit.
+            if history.len() == HISTORY_RESERVE_AT {
+                history.reserve_exact(HISTORY_LIMIT as usize + 16 - HISTORY_RESERVE_AT);
+            }
             history.push(HistoryEvent {
                 id,
                 previous_event_id: prev,
@@ -815,23 +812,13 @@ impl Simulation {
     }
 
     fn emit_execution_started(&mut self, exec: u32) {
-        if !self.recording(exec) {
-            self.push_event(exec, 0, "ExecutionStarted", None);
-            return;
-        }
-        let input = self.executions.get(exec as usize).map(|e| e.input.clone());
-        let input_text = input.map(|d| crate::data::compact(&self.value_of(&d)));
-        let details = history::details(&[
-            ("input", input_text.map(Value::String)),
-            ("inputDetails", Some(history::not_truncated())),
-            (
-                "roleArn",
-                Some(Value::String(format!(
-                    "arn:aws:iam::{ACCOUNT}:role/{MACHINE_NAME}-role"
-                ))),
-            ),
-        ]);
-        self.push_event(exec, 0, "ExecutionStarted", Some(details));
+        let details = match self.executions.get(exec as usize) {
+            Some(e) if e.history.is_some() => Details::ExecutionStarted {
+                input: self.value_of(&e.input),
+            },
+            _ => Details::None,
+        };
+        self.push_event(exec, 0, "ExecutionStarted", details);
     }
 
     /// The execution has used its history budget: the next event would pass the limit.
@@ -865,10 +852,11 @@ impl Simulation {
         }
     }
 
-    fn data_size(&self, data: &Data) -> usize {
+    /// Whether a value in flight serializes to more than `limit` bytes.
+    fn data_exceeds(&self, data: &Data, limit: u64) -> bool {
         match data {
-            Data::Json(v) => crate::data::json_size(v),
-            Data::Item { run, index } => self.item_size(*run, *index),
+            Data::Json(v) => crate::data::json_size_exceeds(v, limit),
+            Data::Item { run, index } => self.item_size(*run, *index) as u64 > limit,
         }
     }
 
@@ -989,7 +977,7 @@ impl Simulation {
         status: ExecutionStatus,
         error: Option<String>,
         cause: Option<String>,
-        output: Option<Value>,
+        output: Option<Rc<Value>>,
     ) {
         self.outcome = Some(Outcome {
             status,

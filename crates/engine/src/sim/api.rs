@@ -176,7 +176,7 @@ impl Simulation {
         o.insert(
             "output".into(),
             outcome
-                .and_then(|x| x.output.clone())
+                .and_then(|x| x.output.as_deref().cloned())
                 .unwrap_or(Value::Null),
         );
         let assumptions: Vec<Value> = self
@@ -357,7 +357,7 @@ impl Simulation {
         // The parent's context, as it was when the Map Run started.
         let parent = replay.new_execution(
             0,
-            Data::json(self.scenario.input.clone()),
+            Data::Json(self.scenario.input.clone()),
             ExecLink::Parent,
             false,
         );
@@ -459,7 +459,7 @@ impl Simulation {
 
     /// Whether this simulation's children record their outputs (for tests).
     pub fn parent_output(&self) -> Option<&Value> {
-        self.outcome.as_ref().and_then(|o| o.output.as_ref())
+        self.outcome.as_ref().and_then(|o| o.output.as_deref())
     }
 
     #[doc(hidden)]

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{ItemScope, Link, Phase, Simulation, INLINE_MAP_LIMIT};
 use crate::data::{compact, Data, Failure, Variables};
 use crate::errors::ErrorId;
-use crate::history;
+use crate::history::Details;
 use crate::program::{KindIr, Selector};
 
 #[derive(Debug)]
@@ -21,10 +21,12 @@ pub(super) enum Container {
 
 #[derive(Debug)]
 pub(super) struct InlineRun {
+    /// The items not started yet (each is moved out into its iteration when it starts).
     items: Vec<Value>,
-    results: Vec<Option<Value>>,
+    /// Each iteration's output, shared with the iteration's history events.
+    results: Vec<Option<Rc<Value>>>,
     next: usize,
-    running: BTreeMap<u32, u32>,
+    running: Running,
     done: usize,
     limit: usize,
     /// The Map state's effective input (`$` for ItemSelector).
@@ -34,8 +36,36 @@ pub(super) struct InlineRun {
 #[derive(Debug)]
 pub(super) struct ParallelRun {
     results: Vec<Option<Value>>,
-    running: BTreeMap<u32, u32>,
+    running: Running,
     done: usize,
+}
+
+/// The iterations or branches running, `(index, fiber)` in index order. At most 40 iterations
+/// run at once and they start in index order, so a short vector beats a map: starting one
+/// appends, ending one removes from a few dozen.
+#[derive(Debug, Default)]
+pub(super) struct Running(Vec<(u32, u32)>);
+
+impl Running {
+    fn insert(&mut self, index: u32, fiber: u32) {
+        let at = self.0.partition_point(|(i, _)| *i < index);
+        self.0.insert(at, (index, fiber));
+    }
+
+    fn remove(&mut self, index: u32) {
+        if let Some(at) = self.0.iter().position(|(i, _)| *i == index) {
+            self.0.remove(at);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Every `(index, fiber)`, in index order, leaving none.
+    fn take(&mut self) -> Vec<(u32, u32)> {
+        std::mem::take(&mut self.0)
+    }
 }
 
 impl Simulation {
@@ -116,12 +146,12 @@ impl Simulation {
             .get(f as usize)
             .and_then(|x| x.effective.clone())
             .unwrap_or_else(Data::empty_object);
-        self.emit(f, "ParallelStateStarted", None);
+        self.emit(f, "ParallelStateStarted", Details::None);
         let (exec, last, item) = self
             .fibers
             .get(f as usize)
             .map_or((0, 0, None), |x| (x.exec, x.last_event, x.item));
-        let mut running = BTreeMap::new();
+        let mut running = Running::default();
         let vars = self.inner_vars(f);
         let mut started = Vec::new();
         for (index, machine) in branches.iter().enumerate() {
@@ -176,7 +206,7 @@ impl Simulation {
                     .and_then(|x| x.container.as_deref_mut())
                 {
                     Some(Container::Parallel(run)) => {
-                        run.running.remove(&index);
+                        run.running.remove(index);
                         if let Some(slot) = run.results.get_mut(index as usize) {
                             *slot = Some(value);
                         }
@@ -203,8 +233,12 @@ impl Simulation {
                     .and_then(|x| x.container.as_deref_mut())
                 {
                     Some(Container::Parallel(run)) => {
-                        run.running.remove(&index);
-                        std::mem::take(&mut run.running).into_values().collect()
+                        run.running.remove(index);
+                        run.running
+                            .take()
+                            .into_iter()
+                            .map(|(_, child)| child)
+                            .collect()
                     }
                     _ => Vec::new(),
                 };
@@ -237,7 +271,7 @@ impl Simulation {
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.last_event));
-        self.emit_side(exec, last, "ParallelStateSucceeded", None);
+        self.emit_side(exec, last, "ParallelStateSucceeded", Details::None);
         match self.output_from_result(f, Data::json(Value::Array(results))) {
             Ok(output) => self.complete_state(f, output, None),
             Err(failure) => self.raise_own(f, failure),
@@ -306,23 +340,23 @@ impl Simulation {
         &mut self,
         f: u32,
         index: u64,
-        item: &Value,
+        item: Value,
         effective: &Value,
     ) -> Result<Value, Failure> {
         let state_id = self.state_of(f);
         let program = self.program.clone();
         let Some(KindIr::Map(map)) = program.states.get(state_id as usize).map(|s| &s.kind) else {
-            return Ok(item.clone());
+            return Ok(item);
         };
         match &map.item_selector {
-            None => Ok(item.clone()),
+            None => Ok(item),
             Some(Selector::Path(template)) => {
-                self.with_roots_pub(f, effective, Some((index, item)), |roots| {
+                self.with_roots_pub(f, effective, Some((index, &item)), |roots| {
                     template.evaluate(roots)
                 })
             }
             Some(Selector::Jsonata(template)) => {
-                let states = self.states_object(f, effective, None, None, Some((index, item)));
+                let states = self.states_object(f, effective, None, None, Some((index, &item)));
                 self.with_env(f, &states, |env| template.evaluate(env, "ItemSelector"))
             }
         }
@@ -364,12 +398,11 @@ impl Simulation {
             Err(failure) => return self.raise_own(f, failure),
         };
         let details = if self.recording_fiber(f) {
-            Some(history::details(&[(
-                "length",
-                Some(Value::from(items.len())),
-            )]))
+            Details::Length {
+                length: items.len() as u64,
+            }
         } else {
-            None
+            Details::None
         };
         self.emit(f, "MapStateStarted", details);
         let count = items.len();
@@ -378,7 +411,7 @@ impl Simulation {
                 results: vec![None; count],
                 items,
                 next: 0,
-                running: BTreeMap::new(),
+                running: Running::default(),
                 done: 0,
                 limit: limit.max(1),
                 effective,
@@ -404,29 +437,33 @@ impl Simulation {
                 {
                     let index = run.next;
                     run.next += 1;
-                    let item = run.items.get(index).cloned().unwrap_or(Value::Null);
-                    (index, item, run.effective.clone(), run.items.len())
+                    let item = run.items.get_mut(index).map(std::mem::take);
+                    (
+                        index,
+                        item.unwrap_or(Value::Null),
+                        run.effective.clone(),
+                        run.items.len(),
+                    )
                 }
                 _ => return,
             };
             let (index, item, effective, total) = next;
-            let input = match self.iteration_input(f, index as u64, &item, &effective) {
+            let input = match self.iteration_input(f, index as u64, item, &effective) {
                 Ok(v) => v,
                 Err(failure) => return self.raise_own(f, failure),
             };
             let state_id = self.state_of(f);
-            let name = self.state_name(state_id);
             let (exec, last) = self
                 .fibers
                 .get(f as usize)
                 .map_or((0, 0), |x| (x.exec, x.last_event));
             let details = if self.recording(exec) {
-                Some(history::details(&[
-                    ("index", Some(Value::from(index))),
-                    ("name", Some(Value::String(name))),
-                ]))
+                Details::Iteration {
+                    index: index as u32,
+                    name: self.shared_state_name(state_id),
+                }
             } else {
-                None
+                Details::None
             };
             let started = self.emit_side(exec, last, "MapIterationStarted", details);
             let processor = match self.program.states.get(state_id as usize).map(|s| &s.kind) {
@@ -479,21 +516,21 @@ impl Simulation {
     ) {
         let exec = self.exec_of(parent);
         let state_id = self.state_of(parent);
-        let name = self.state_name(state_id);
+        let name = self.shared_state_name(state_id);
         let recording = self.recording(exec);
         let iteration_details = |index: u32| {
             if recording {
-                Some(history::details(&[
-                    ("index", Some(Value::from(index))),
-                    ("name", Some(Value::String(name.clone()))),
-                ]))
+                Details::Iteration {
+                    index,
+                    name: name.clone(),
+                }
             } else {
-                None
+                Details::None
             }
         };
         match result {
             Ok(output) => {
-                let value = (*self.value_of(&output)).clone();
+                let value = self.value_of(&output);
                 let id = self.emit_side(
                     exec,
                     last,
@@ -506,7 +543,7 @@ impl Simulation {
                     .and_then(|x| x.container.as_deref_mut())
                 {
                     Some(Container::Inline(run)) => {
-                        run.running.remove(&index);
+                        run.running.remove(index);
                         if let Some(slot) = run.results.get_mut(index as usize) {
                             *slot = Some(value);
                         }
@@ -535,8 +572,8 @@ impl Simulation {
                     .and_then(|x| x.container.as_deref_mut())
                 {
                     Some(Container::Inline(run)) => {
-                        run.running.remove(&index);
-                        std::mem::take(&mut run.running).into_iter().collect()
+                        run.running.remove(index);
+                        run.running.take()
                     }
                     _ => Vec::new(),
                 };
@@ -550,7 +587,7 @@ impl Simulation {
                     );
                 }
                 if in_task {
-                    self.emit_side(exec, last, "TaskStateAborted", None);
+                    self.emit_side(exec, last, "TaskStateAborted", Details::None);
                 }
                 if let Some(fiber) = self.fibers.get_mut(parent as usize) {
                     fiber.container = None;
@@ -561,25 +598,33 @@ impl Simulation {
     }
 
     fn inline_map_finished(&mut self, f: u32) {
-        let results: Vec<Value> = match self
+        let results = match self
             .fibers
             .get_mut(f as usize)
             .and_then(|x| x.container.take())
             .map(|c| *c)
         {
-            Some(Container::Inline(run)) => run
-                .results
-                .into_iter()
-                .map(|r| r.unwrap_or(Value::Null))
-                .collect(),
+            Some(Container::Inline(run)) => run.results,
             _ => Vec::new(),
+        };
+        // A Map whose result is discarded (`ResultPath: null`, nothing reading the result on
+        // the way) never needs the array of every iteration's output.
+        let results = if self.result_unused(f) {
+            Value::Null
+        } else {
+            Value::Array(
+                results
+                    .into_iter()
+                    .map(|r| r.map_or(Value::Null, Rc::unwrap_or_clone))
+                    .collect(),
+            )
         };
         let (exec, last) = self
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.last_event));
-        self.emit_side(exec, last, "MapStateSucceeded", None);
-        match self.output_from_result(f, Data::json(Value::Array(results))) {
+        self.emit_side(exec, last, "MapStateSucceeded", Details::None);
+        match self.output_from_result(f, Data::json(results)) {
             Ok(output) => self.complete_state(f, output, None),
             Err(failure) => self.raise_own(f, failure),
         }
@@ -596,22 +641,22 @@ impl Simulation {
         match container {
             Some(Container::Inline(run)) => {
                 let state_id = self.state_of(f);
-                let name = self.state_name(state_id);
-                for (index, child) in run.running {
+                let name = self.shared_state_name(state_id);
+                for (index, child) in run.running.0 {
                     self.abort_fiber(child, prev, None);
                     let details = if self.recording(exec) {
-                        Some(history::details(&[
-                            ("index", Some(Value::from(index))),
-                            ("name", Some(Value::String(name.clone()))),
-                        ]))
+                        Details::Iteration {
+                            index,
+                            name: name.clone(),
+                        }
                     } else {
-                        None
+                        Details::None
                     };
                     self.emit_side(exec, prev, "MapIterationAborted", details);
                 }
             }
             Some(Container::Parallel(run)) => {
-                for (_, child) in run.running {
+                for (_, child) in run.running.0 {
                     self.abort_fiber(child, prev, None);
                 }
             }

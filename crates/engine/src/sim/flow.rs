@@ -6,9 +6,9 @@ use asl::{Integration, QueryLanguage};
 use serde_json::{Map as JsonObject, Value};
 
 use super::{Attempt, ExecLink, ExecutionStatus, FiberContext, Link, Mode, Phase, Simulation};
-use crate::data::{compact, Data, Failure, Roots, Variables};
+use crate::data::{compact, Data, Failure, ResultPath, Roots, Variables};
 use crate::errors::{names, ErrorId};
-use crate::history;
+use crate::history::{self, Details};
 use crate::jsonata;
 use crate::program::{
     Assign, FaultItems, KindIr, Next, NumberSource, StateId, TaskIr, TextSource, WaitIr,
@@ -63,19 +63,12 @@ impl Simulation {
             stats.entered += 1;
             stats.in_flight += 1;
         }
-        let details = if self.recording_fiber(f) {
-            let input = self.fibers.get(f as usize).map(|x| x.input.clone());
-            let name = self.state_name(state);
-            Some(history::details(&[
-                (
-                    "input",
-                    input.map(|d| Value::String(compact(&self.value_of(&d)))),
-                ),
-                ("inputDetails", Some(history::not_truncated())),
-                ("name", Some(Value::String(name))),
-            ]))
-        } else {
-            None
+        let details = match self.fibers.get(f as usize) {
+            Some(fiber) if self.recording(fiber.exec) => Details::StateEntered {
+                input: self.value_of(&fiber.input),
+                name: self.shared_state_name(state),
+            },
+            _ => Details::None,
         };
         let kind = self
             .program
@@ -101,6 +94,14 @@ impl Simulation {
             .states
             .get(state as usize)
             .map_or(String::new(), |s| s.name.to_string())
+    }
+
+    /// The state's name, shared (for history events).
+    pub(super) fn shared_state_name(&self, state: StateId) -> Rc<str> {
+        self.program
+            .states
+            .get(state as usize)
+            .map_or_else(|| Rc::from(""), |s| s.name.clone())
     }
 
     fn language(&self, state: StateId) -> QueryLanguage {
@@ -137,16 +138,12 @@ impl Simulation {
     fn exit_and_go(&mut self, f: u32, output: Data, next: Option<StateId>) {
         let state = self.state_of(f);
         let details = if self.recording_fiber(f) {
-            Some(history::details(&[
-                ("name", Some(Value::String(self.state_name(state)))),
-                (
-                    "output",
-                    Some(Value::String(compact(&self.value_of(&output)))),
-                ),
-                ("outputDetails", Some(history::not_truncated())),
-            ]))
+            Details::StateExited {
+                name: self.shared_state_name(state),
+                output: self.value_of(&output),
+            }
         } else {
-            None
+            Details::None
         };
         let kind = self
             .program
@@ -214,7 +211,7 @@ impl Simulation {
                 .fibers
                 .get(f as usize)
                 .map_or((0, 0), |x| (x.exec, x.entered_prev));
-            let id = self.emit_side(exec, prev, "EvaluationFailed", None);
+            let id = self.emit_side(exec, prev, "EvaluationFailed", Details::None);
             if let Some(fiber) = self.fibers.get_mut(f as usize) {
                 fiber.last_event = id;
             }
@@ -225,23 +222,18 @@ impl Simulation {
             .split("specified for the field '")
             .nth(1)
             .and_then(|rest| rest.split('\'').next())
-            .map(|s| Value::String(s.to_string()));
-        let details = history::details(&[
-            ("cause", Some(Value::String(cause.to_string()))),
-            (
-                "error",
-                Some(Value::String(
-                    self.errors.name(names::QUERY_EVALUATION_ERROR).to_string(),
-                )),
-            ),
-            ("location", location),
-            ("state", Some(Value::String(self.state_name(state)))),
-        ]);
+            .map(str::to_string);
+        let details = Details::EvaluationFailed(Box::new(history::EvaluationFailed {
+            cause: Rc::from(cause),
+            error: self.errors.shared(names::QUERY_EVALUATION_ERROR),
+            location,
+            state: self.shared_state_name(state),
+        }));
         let (exec, prev) = self
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.entered_prev));
-        let id = self.emit_side(exec, prev, "EvaluationFailed", Some(details));
+        let id = self.emit_side(exec, prev, "EvaluationFailed", details);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.last_event = id;
         }
@@ -411,9 +403,9 @@ impl Simulation {
                 if let Some(assign) = &io.assign {
                     self.apply_assign(f, assign, &selected, None, "Assign")?;
                 }
-                let combined = io.result_path.apply(&raw, (*selected).clone())?;
+                let combined = io.result_path.apply_shared(&raw, selected)?;
                 if io.output_path.is_identity() {
-                    return Ok(Data::json(combined));
+                    return Ok(Data::Json(combined));
                 }
                 self.with_roots(f, &combined, None, |roots| {
                     io.output_path.apply(roots, true)
@@ -435,6 +427,19 @@ impl Simulation {
                 Ok(output)
             }
         }
+    }
+
+    /// Whether the state's output ignores its result: JSONPath with `ResultPath: null` and no
+    /// `ResultSelector` or `Assign` reading the result on the way.
+    pub(super) fn result_unused(&self, f: u32) -> bool {
+        let state = self.state_of(f);
+        self.program.states.get(state as usize).is_some_and(|s| {
+            s.language == QueryLanguage::JsonPath
+                && !s.io.identity
+                && s.io.result_selector.is_none()
+                && s.io.assign.is_none()
+                && matches!(s.io.result_path, ResultPath::Discard)
+        })
     }
 
     /// Output of a state without a result (Choice, Wait, Succeed): InputPath then OutputPath, or
@@ -845,10 +850,15 @@ impl Simulation {
             (Err(failure), _) | (_, Err(failure)) => return self.raise_failure(f, failure),
         };
         let details = if self.recording_fiber(f) {
-            let value = self.value_of(&effective);
-            Some(self.scheduled_details(task, &value, timeout, heartbeat))
+            Details::Scheduled {
+                lambda_function: task.integration == Integration::LambdaFunction,
+                input: self.value_of(&effective),
+                resource: task.resource.clone(),
+                timeout_seconds: timeout,
+                heartbeat_seconds: heartbeat,
+            }
         } else {
-            None
+            Details::None
         };
         let kind = if task.integration == Integration::LambdaFunction {
             "LambdaFunctionScheduled"
@@ -900,34 +910,6 @@ impl Simulation {
         Ok(Some(value as u64))
     }
 
-    fn scheduled_details(
-        &self,
-        task: &TaskIr,
-        input: &Value,
-        timeout: Option<u64>,
-        heartbeat: Option<u64>,
-    ) -> Value {
-        let text = Value::String(compact(input));
-        if task.integration == Integration::LambdaFunction {
-            return history::details(&[
-                ("input", Some(text)),
-                ("inputDetails", Some(history::not_truncated())),
-                ("resource", Some(Value::String(task.resource.clone()))),
-                ("timeoutInSeconds", timeout.map(Value::from)),
-                ("heartbeatInSeconds", heartbeat.map(Value::from)),
-            ]);
-        }
-        let (resource_type, resource) = resource_parts(&task.resource);
-        history::details(&[
-            ("parameters", Some(text)),
-            ("region", Some(Value::String(super::REGION.into()))),
-            ("resource", Some(Value::String(resource))),
-            ("resourceType", Some(Value::String(resource_type))),
-            ("timeoutInSeconds", timeout.map(Value::from)),
-            ("heartbeatInSeconds", heartbeat.map(Value::from)),
-        ])
-    }
-
     pub(super) fn task_start(&mut self, f: u32) {
         let state_id = self.state_of(f);
         let program = self.program.clone();
@@ -943,13 +925,11 @@ impl Simulation {
         }
         let details = if self.recording_fiber(f) && task.integration != Integration::LambdaFunction
         {
-            let (resource_type, resource) = resource_parts(&task.resource);
-            Some(history::details(&[
-                ("resource", Some(Value::String(resource))),
-                ("resourceType", Some(Value::String(resource_type))),
-            ]))
+            Details::TaskStarted {
+                resource: task.resource.clone(),
+            }
         } else {
-            None
+            Details::None
         };
         let kind = if task.integration == Integration::LambdaFunction {
             "LambdaFunctionStarted"
@@ -1145,24 +1125,17 @@ impl Simulation {
                         return self.raise(f, error, cause, false);
                     }
                 };
-                let details = if self.recording_fiber(f) {
-                    let text = Value::String(compact(&self.value_of(&result)));
-                    Some(if lambda_fn {
-                        history::details(&[
-                            ("output", Some(text)),
-                            ("outputDetails", Some(history::not_truncated())),
-                        ])
-                    } else {
-                        let (resource_type, resource) = resource_parts(&task.resource);
-                        history::details(&[
-                            ("output", Some(text)),
-                            ("outputDetails", Some(history::not_truncated())),
-                            ("resource", Some(Value::String(resource))),
-                            ("resourceType", Some(Value::String(resource_type))),
-                        ])
-                    })
+                let details = if !self.recording_fiber(f) {
+                    Details::None
+                } else if lambda_fn {
+                    Details::Output {
+                        output: Some(self.value_of(&result)),
+                    }
                 } else {
-                    None
+                    Details::TaskSucceeded {
+                        output: self.value_of(&result),
+                        resource: task.resource.clone(),
+                    }
                 };
                 self.emit(
                     f,
@@ -1216,19 +1189,13 @@ impl Simulation {
                     stats.timeouts += 1;
                 }
                 let details = if self.recording_fiber(f) {
-                    let error_name = Value::String(self.errors.name(error).to_string());
-                    Some(if lambda_fn {
-                        history::details(&[("error", Some(error_name))])
-                    } else {
-                        let (resource_type, resource) = resource_parts(&task.resource);
-                        history::details(&[
-                            ("error", Some(error_name)),
-                            ("resource", Some(Value::String(resource))),
-                            ("resourceType", Some(Value::String(resource_type))),
-                        ])
-                    })
+                    Details::Failure {
+                        cause: None,
+                        error: Some(self.errors.shared(error)),
+                        resource: (!lambda_fn).then(|| task.resource.clone()),
+                    }
                 } else {
-                    None
+                    Details::None
                 };
                 self.emit(
                     f,
@@ -1285,26 +1252,16 @@ impl Simulation {
         }
     }
 
-    fn task_failed_event(&mut self, f: u32, task: &TaskIr, error: ErrorId, cause: &str) {
+    fn task_failed_event(&mut self, f: u32, task: &TaskIr, error: ErrorId, cause: &Rc<str>) {
         let lambda_fn = task.integration == Integration::LambdaFunction;
         let details = if self.recording_fiber(f) {
-            let error_name = Value::String(self.errors.name(error).to_string());
-            Some(if lambda_fn {
-                history::details(&[
-                    ("cause", Some(Value::String(cause.to_string()))),
-                    ("error", Some(error_name)),
-                ])
-            } else {
-                let (resource_type, resource) = resource_parts(&task.resource);
-                history::details(&[
-                    ("cause", Some(Value::String(cause.to_string()))),
-                    ("error", Some(error_name)),
-                    ("resource", Some(Value::String(resource))),
-                    ("resourceType", Some(Value::String(resource_type))),
-                ])
-            })
+            Details::Failure {
+                cause: Some(cause.clone()),
+                error: Some(self.errors.shared(error)),
+                resource: (!lambda_fn).then(|| task.resource.clone()),
+            }
         } else {
-            None
+            Details::None
         };
         self.emit(
             f,
@@ -1368,19 +1325,19 @@ impl Simulation {
                 Data::json(invoke_response(payload, &request))
             }
             _ => match &behaviour.result {
-                Some(r) => Data::Json(Rc::new((**r).clone())),
+                Some(r) => Data::Json(r.clone()),
                 None => effective,
             },
         };
         let limit = self.scenario.limits.payload_bytes;
-        let size = match behaviour.result_bytes {
-            Some(bytes) => bytes,
-            None => self.data_size(&result) as u64,
+        let too_large = match behaviour.result_bytes {
+            Some(bytes) => bytes > limit,
+            None => self.data_exceeds(&result, limit),
         };
-        if size > limit {
+        if too_large {
             let service = match task.integration {
                 Integration::LambdaFunction | Integration::LambdaInvoke => "lambda".to_string(),
-                _ => resource_parts(&task.resource).0,
+                _ => history::resource_parts(&task.resource).0,
             };
             return Err((
                 names::DATA_LIMIT_EXCEEDED,
@@ -1496,7 +1453,7 @@ impl Simulation {
                             } else {
                                 "ParallelStateFailed"
                             };
-                            self.emit(f, kind, None);
+                            self.emit(f, kind, Details::None);
                         }
                         if let Some(stats) = self.stats.get_mut(state_id as usize) {
                             stats.caught += 1;
@@ -1547,7 +1504,7 @@ impl Simulation {
             } else {
                 "ParallelStateFailed"
             };
-            self.emit(f, kind, None);
+            self.emit(f, kind, Details::None);
         }
         self.leave_state(f);
         self.end_fiber(f, Err((error, cause)));
@@ -1766,60 +1723,41 @@ impl Simulation {
         match status {
             ExecutionStatus::Succeeded => {
                 let details = if recording {
-                    Some(history::details(&[
-                        (
-                            "output",
-                            output_value.as_ref().map(|v| Value::String(compact(v))),
-                        ),
-                        ("outputDetails", Some(history::not_truncated())),
-                    ]))
+                    Details::Output {
+                        output: output_value.clone(),
+                    }
                 } else {
-                    None
+                    Details::None
                 };
                 self.emit(f, "ExecutionSucceeded", details);
             }
             ExecutionStatus::Failed => {
                 let details = if recording {
-                    Some(history::details(&[
-                        (
-                            "cause",
-                            cause
-                                .as_ref()
-                                .filter(|c| !c.is_empty())
-                                .map(|c| Value::String(c.to_string())),
-                        ),
-                        (
-                            "error",
-                            error_name
-                                .clone()
-                                .filter(|e| !e.is_empty())
-                                .map(Value::String),
-                        ),
-                    ]))
+                    Details::Failure {
+                        cause: cause.clone().filter(|c| !c.is_empty()),
+                        error: error
+                            .map(|e| self.errors.shared(e))
+                            .filter(|e| !e.is_empty()),
+                        resource: None,
+                    }
                 } else {
-                    None
+                    Details::None
                 };
                 self.emit(f, "ExecutionFailed", details);
             }
             ExecutionStatus::TimedOut => {
                 let details = if recording {
-                    Some(history::details(&[
-                        ("error", error_name.clone().map(Value::String)),
-                        (
-                            "cause",
-                            cause
-                                .as_ref()
-                                .filter(|c| !c.is_empty())
-                                .map(|c| Value::String(c.to_string())),
-                        ),
-                    ]))
+                    Details::TimedOut {
+                        error: error.map(|e| self.errors.shared(e)),
+                        cause: cause.clone().filter(|c| !c.is_empty()),
+                    }
                 } else {
-                    None
+                    Details::None
                 };
                 self.emit(f, "ExecutionTimedOut", details);
             }
             ExecutionStatus::Aborted => {
-                self.emit(f, "ExecutionAborted", None);
+                self.emit(f, "ExecutionAborted", Details::None);
             }
             ExecutionStatus::Running => {}
         }
@@ -1848,7 +1786,7 @@ impl Simulation {
                     status,
                     error_name,
                     cause.map(|c| c.to_string()),
-                    output_value.map(|v| (*v).clone()),
+                    output_value,
                 );
                 // Keep the parent's history: it is the run's report.
                 if let Some(e) = self.executions.get_mut(exec as usize) {
@@ -1900,7 +1838,7 @@ impl Simulation {
         let root = execution.root;
         let prev = self.fibers.get(root as usize).map_or(0, |x| x.last_event);
         self.abort_fiber_keep(root, prev);
-        self.emit(root, "ExecutionAborted", None);
+        self.emit(root, "ExecutionAborted", Details::None);
         let Some(execution) = self.executions.get_mut(exec as usize) else {
             return;
         };
@@ -1933,7 +1871,7 @@ impl Simulation {
                 .get(state as usize)
                 .map_or("StateAborted", |s| s.aborted_event);
             let exec = self.exec_of(f);
-            self.emit_side(exec, prev, kind, None);
+            self.emit_side(exec, prev, kind, Details::None);
             self.leave_state(f);
         }
         self.release_lambda(f);
@@ -1964,24 +1902,6 @@ impl Simulation {
         let prev = self.fibers.get(f as usize).map_or(0, |x| x.last_event);
         self.abort_children_of_fiber_with(f, prev);
     }
-}
-
-/// `(resourceType, resource)` of a Task resource, as history events name them:
-/// `arn:aws:states:::lambda:invoke` → `("lambda", "invoke")`.
-pub(super) fn resource_parts(resource: &str) -> (String, String) {
-    if let Some(rest) = resource.split(":::").nth(1) {
-        let mut parts = rest.splitn(2, ':');
-        let service = parts.next().unwrap_or("").to_string();
-        let action = parts.next().unwrap_or("").to_string();
-        return (service, action);
-    }
-    if resource.contains(":activity:") {
-        return ("activity".into(), resource.to_string());
-    }
-    if resource.contains(":lambda:") {
-        return ("lambda".into(), resource.to_string());
-    }
-    ("task".into(), resource.to_string())
 }
 
 /// The Lambda Invoke API response around a function result.

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::data::{Data, Failure, Roots, Variables};
 use crate::errors::{names, ErrorId, EXCEED_TOLERATED_CAUSE};
-use crate::history;
+use crate::history::Details;
 use crate::program::{self, KindIr, Selector, StateId};
 use crate::report::{
     ChildStatus, Counts, ItemChange, ItemMark, MapRunReport, ToleranceRule, Verdict,
@@ -281,12 +281,11 @@ impl Simulation {
             ItemsRt::Values(v) => v.len() as u32,
         };
         let details = if self.recording_fiber(f) {
-            Some(history::details(&[(
-                "length",
-                Some(Value::from(if from_reader { 0 } else { n_items })),
-            )]))
+            Details::Length {
+                length: u64::from(if from_reader { 0 } else { n_items }),
+            }
         } else {
-            None
+            Details::None
         };
         self.emit(f, "MapStateStarted", details);
         // Tolerance and concurrency are read before any Map Run starts; a bad value fails the
@@ -412,9 +411,11 @@ impl Simulation {
         };
         self.runs.push(run);
         let details = if self.recording_fiber(f) {
-            Some(history::details(&[("mapRunArn", Some(Value::String(arn)))]))
+            Details::MapRunStarted {
+                map_run_arn: Rc::from(arn),
+            }
         } else {
-            None
+            Details::None
         };
         self.emit(f, "MapRunStarted", details);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
@@ -1024,12 +1025,13 @@ impl Simulation {
         run.ended_ms = Some(now);
         let f = run.parent_fiber;
         let details = if self.recording_fiber(f) {
-            Some(history::details(&[
-                ("cause", Some(Value::String(cause.to_string()))),
-                ("error", Some(Value::String(error_name))),
-            ]))
+            Details::Failure {
+                cause: Some(cause.clone()),
+                error: Some(self.errors.shared(error)),
+                resource: None,
+            }
         } else {
-            None
+            Details::None
         };
         self.emit(f, "MapRunFailed", details);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
@@ -1101,7 +1103,7 @@ impl Simulation {
         run.ended_ms = Some(now);
         let f = run.parent_fiber;
         let exec = self.exec_of(f);
-        self.emit_side(exec, prev, "MapRunAborted", None);
+        self.emit_side(exec, prev, "MapRunAborted", Details::None);
     }
 
     fn complete_run(&mut self, run_id: u32) {
@@ -1117,12 +1119,12 @@ impl Simulation {
         let overflow = run.results.is_none() && results.is_none();
         let arn = run.setup.arn.clone();
         let state_id = run.setup.state;
-        self.emit(f, "MapRunSucceeded", None);
+        self.emit(f, "MapRunSucceeded", Details::None);
         let (exec, last) = self
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.last_event));
-        self.emit_side(exec, last, "MapStateSucceeded", None);
+        self.emit_side(exec, last, "MapStateSucceeded", Details::None);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.container = None;
         }

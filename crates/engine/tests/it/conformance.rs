@@ -98,7 +98,7 @@ fn record_04_fail_without_error_is_not_caught_by_named_catchers() {
         .last()
         .unwrap_or_else(|| panic!("events"));
     assert_eq!(last.kind, "ExecutionFailed");
-    assert_eq!(last.details, Some(json!({})));
+    assert_eq!(last.details.to_json(), Some(json!({})));
 }
 
 #[test]

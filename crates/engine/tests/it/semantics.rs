@@ -535,6 +535,7 @@ fn item_batcher_groups_items_and_a_failed_batch_fails_all_its_items() {
     let input: Value = serde_json::from_str(
         trace.history[0]
             .details
+            .to_json()
             .as_ref()
             .and_then(|d| d["input"].as_str())
             .unwrap_or("null"),

@@ -113,7 +113,7 @@ pub fn record_input(events: &Value) -> Value {
 pub fn details(history: &[engine::history::HistoryEvent], index: usize) -> Value {
     let mut d = history
         .get(index)
-        .and_then(|e| e.details.clone())
+        .and_then(|e| e.details.to_json())
         .unwrap_or(Value::Null);
     if let Value::Object(map) = &mut d {
         for key in ["input", "output", "parameters"] {
