@@ -50,8 +50,9 @@ pub enum Details {
         lambda_function: bool,
         input: Rc<Value>,
         resource: Rc<str>,
-        timeout_seconds: Option<u64>,
-        heartbeat_seconds: Option<u64>,
+        /// Boxed: few Tasks have a timeout or heartbeat, and every event is as large as the
+        /// largest details.
+        limits: Option<Box<TaskLimits>>,
     },
     /// `TaskStarted`: `resource`, `resourceType`.
     TaskStarted { resource: Rc<str> },
@@ -60,13 +61,9 @@ pub enum Details {
         output: Rc<Value>,
         resource: Rc<str>,
     },
-    /// `cause`, `error`, then `resource` and `resourceType` when a resource is given: the
-    /// `…Failed` and `…TimedOut` events of Tasks, Lambda functions, executions and Map Runs.
-    Failure {
-        cause: Option<Rc<str>>,
-        error: Option<Rc<str>>,
-        resource: Option<Rc<str>>,
-    },
+    /// The `…Failed` and `…TimedOut` events of Tasks, Lambda functions, executions and Map
+    /// Runs (boxed: they are rare).
+    Failure(Box<Failure>),
     /// `ExecutionTimedOut`: `error`, then `cause`.
     TimedOut {
         error: Option<Rc<str>>,
@@ -82,6 +79,21 @@ pub enum Details {
     EvaluationFailed(Box<EvaluationFailed>),
 }
 
+/// A Task's `timeoutInSeconds` and `heartbeatInSeconds`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskLimits {
+    pub timeout_seconds: Option<u64>,
+    pub heartbeat_seconds: Option<u64>,
+}
+
+/// `cause`, `error`, then `resource` and `resourceType` when a resource is given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub cause: Option<Rc<str>>,
+    pub error: Option<Rc<str>>,
+    pub resource: Option<Rc<str>>,
+}
+
 /// The fields of an `EvaluationFailed` event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvaluationFailed {
@@ -92,6 +104,40 @@ pub struct EvaluationFailed {
 }
 
 impl Details {
+    pub fn failure(
+        cause: Option<Rc<str>>,
+        error: Option<Rc<str>>,
+        resource: Option<Rc<str>>,
+    ) -> Details {
+        Details::Failure(Box::new(Failure {
+            cause,
+            error,
+            resource,
+        }))
+    }
+
+    /// `…Scheduled` details.
+    pub fn scheduled(
+        lambda_function: bool,
+        input: Rc<Value>,
+        resource: Rc<str>,
+        timeout_seconds: Option<u64>,
+        heartbeat_seconds: Option<u64>,
+    ) -> Details {
+        let limits = (timeout_seconds.is_some() || heartbeat_seconds.is_some()).then(|| {
+            Box::new(TaskLimits {
+                timeout_seconds,
+                heartbeat_seconds,
+            })
+        });
+        Details::Scheduled {
+            lambda_function,
+            input,
+            resource,
+            limits,
+        }
+    }
+
     /// The `…EventDetails` object, built now; `None` for an event without one.
     pub fn to_json(&self) -> Option<Value> {
         let mut o = Fields::default();
@@ -122,8 +168,7 @@ impl Details {
                 lambda_function,
                 input,
                 resource,
-                timeout_seconds,
-                heartbeat_seconds,
+                limits,
             } => {
                 if *lambda_function {
                     o.json_text("input", input);
@@ -134,11 +179,13 @@ impl Details {
                     o.text("region", crate::sim::REGION);
                     o.resource(resource);
                 }
-                if let Some(t) = timeout_seconds {
-                    o.insert("timeoutInSeconds", Value::from(*t));
-                }
-                if let Some(h) = heartbeat_seconds {
-                    o.insert("heartbeatInSeconds", Value::from(*h));
+                if let Some(limits) = limits {
+                    if let Some(t) = limits.timeout_seconds {
+                        o.insert("timeoutInSeconds", Value::from(t));
+                    }
+                    if let Some(h) = limits.heartbeat_seconds {
+                        o.insert("heartbeatInSeconds", Value::from(h));
+                    }
                 }
             }
             Details::TaskStarted { resource } => o.resource(resource),
@@ -147,11 +194,12 @@ impl Details {
                 o.not_truncated("outputDetails");
                 o.resource(resource);
             }
-            Details::Failure {
-                cause,
-                error,
-                resource,
-            } => {
+            Details::Failure(failure) => {
+                let Failure {
+                    cause,
+                    error,
+                    resource,
+                } = &**failure;
                 if let Some(cause) = cause {
                     o.text("cause", cause);
                 }
@@ -367,5 +415,14 @@ mod tests {
             Some("stateEnteredEventDetails")
         );
         assert_eq!(details_key("TaskStateAborted"), None);
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// Every recorded event is as large as the largest details: keep them small.
+    #[test]
+    fn events_stay_small() {
+        assert!(std::mem::size_of::<super::HistoryEvent>() <= 72);
     }
 }

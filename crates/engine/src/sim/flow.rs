@@ -850,13 +850,13 @@ impl Simulation {
             (Err(failure), _) | (_, Err(failure)) => return self.raise_failure(f, failure),
         };
         let details = if self.recording_fiber(f) {
-            Details::Scheduled {
-                lambda_function: task.integration == Integration::LambdaFunction,
-                input: self.value_of(&effective),
-                resource: task.resource.clone(),
-                timeout_seconds: timeout,
-                heartbeat_seconds: heartbeat,
-            }
+            Details::scheduled(
+                task.integration == Integration::LambdaFunction,
+                self.value_of(&effective),
+                task.resource.clone(),
+                timeout,
+                heartbeat,
+            )
         } else {
             Details::None
         };
@@ -1189,11 +1189,11 @@ impl Simulation {
                     stats.timeouts += 1;
                 }
                 let details = if self.recording_fiber(f) {
-                    Details::Failure {
-                        cause: None,
-                        error: Some(self.errors.shared(error)),
-                        resource: (!lambda_fn).then(|| task.resource.clone()),
-                    }
+                    Details::failure(
+                        None,
+                        Some(self.errors.shared(error)),
+                        (!lambda_fn).then(|| task.resource.clone()),
+                    )
                 } else {
                     Details::None
                 };
@@ -1255,11 +1255,11 @@ impl Simulation {
     fn task_failed_event(&mut self, f: u32, task: &TaskIr, error: ErrorId, cause: &Rc<str>) {
         let lambda_fn = task.integration == Integration::LambdaFunction;
         let details = if self.recording_fiber(f) {
-            Details::Failure {
-                cause: Some(cause.clone()),
-                error: Some(self.errors.shared(error)),
-                resource: (!lambda_fn).then(|| task.resource.clone()),
-            }
+            Details::failure(
+                Some(cause.clone()),
+                Some(self.errors.shared(error)),
+                (!lambda_fn).then(|| task.resource.clone()),
+            )
         } else {
             Details::None
         };
@@ -1733,13 +1733,13 @@ impl Simulation {
             }
             ExecutionStatus::Failed => {
                 let details = if recording {
-                    Details::Failure {
-                        cause: cause.clone().filter(|c| !c.is_empty()),
-                        error: error
+                    Details::failure(
+                        cause.clone().filter(|c| !c.is_empty()),
+                        error
                             .map(|e| self.errors.shared(e))
                             .filter(|e| !e.is_empty()),
-                        resource: None,
-                    }
+                        None,
+                    )
                 } else {
                     Details::None
                 };

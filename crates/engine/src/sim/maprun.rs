@@ -1025,11 +1025,7 @@ impl Simulation {
         run.ended_ms = Some(now);
         let f = run.parent_fiber;
         let details = if self.recording_fiber(f) {
-            Details::Failure {
-                cause: Some(cause.clone()),
-                error: Some(self.errors.shared(error)),
-                resource: None,
-            }
+            Details::failure(Some(cause.clone()), Some(self.errors.shared(error)), None)
         } else {
             Details::None
         };
