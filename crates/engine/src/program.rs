@@ -274,6 +274,10 @@ struct Compiler<'s> {
     ids: BTreeMap<String, StateId>,
     fraction_faults: usize,
     nested_distributed: bool,
+    /// The definition has a Distributed Map somewhere.
+    has_distributed: bool,
+    /// Maps whose processor is being compiled (0 outside every Map).
+    map_depth: usize,
 }
 
 /// Compiles a model with its scenario.
@@ -287,6 +291,8 @@ pub fn compile(machine: &StateMachine, scenario: &Scenario) -> Result<Program, V
         ids: BTreeMap::new(),
         fraction_faults: 0,
         nested_distributed: false,
+        has_distributed: false,
+        map_depth: 0,
     };
     // First pass: number every state so `Next` can be resolved in any order.
     let mut next_id: StateId = 0;
@@ -294,6 +300,9 @@ pub fn compile(machine: &StateMachine, scenario: &Scenario) -> Result<Program, V
     machine.walk(&mut |state| {
         if compiler.ids.insert(state.name.clone(), next_id).is_some() {
             duplicate.push(state.pointer.clone());
+        }
+        if let StateKind::Map(map) = &state.kind {
+            compiler.has_distributed |= map.is_distributed();
         }
         next_id += 1;
     });
@@ -793,6 +802,8 @@ impl Compiler<'_> {
             self.nested_distributed = true;
         }
         let execution_type = map.processor.execution_type.unwrap_or_default();
+        let outermost = self.map_depth == 0;
+        self.map_depth += 1;
         let processor = self.machine(
             &map.processor.machine,
             Some(id),
@@ -800,6 +811,7 @@ impl Compiler<'_> {
             execution_type,
             distributed_depth + usize::from(distributed),
         );
+        self.map_depth -= 1;
         let items_path = match &map.items_path {
             None => Selection::Identity,
             Some(text) => Selection::compile(&Some(Some(text.clone()))).unwrap_or_else(|e| {
@@ -845,9 +857,14 @@ impl Compiler<'_> {
                 this.number(n, &format!("{p}/{}", field.trim_end_matches("Path")), field)
             })
         };
+        // The scenario's `items` stand in for every outermost Distributed Map's items, or — in
+        // a machine without Distributed Maps — for every Inline Map outside other Maps.
         let scenario_items = match self.scenario.maps.get(&state.name) {
             Some(over) => over.items.clone().map(Rc::new),
             None if distributed && distributed_depth == 0 => {
+                self.scenario.items.clone().map(Rc::new)
+            }
+            None if !distributed && !self.has_distributed && outermost => {
                 self.scenario.items.clone().map(Rc::new)
             }
             None => None,

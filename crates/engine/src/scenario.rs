@@ -48,9 +48,11 @@ pub struct Scenario {
     /// simulation's parent execution, use it without copying it.
     #[serde(serialize_with = "serialize_shared")]
     pub input: Rc<Value>,
-    /// Items for every outermost Distributed Map (standing in for ItemReader / ItemsPath).
+    /// Items for every outermost Distributed Map (standing in for ItemReader / ItemsPath), or,
+    /// in a machine without Distributed Maps, for every Inline Map outside other Maps (standing
+    /// in for its ItemsPath or JSONata `Items`; the run's assumptions say so).
     pub items: Option<Items>,
-    /// Per-Map-state item overrides.
+    /// Per-Map-state item overrides, for Distributed and Inline Maps alike.
     pub maps: BTreeMap<String, MapOverride>,
     pub default_latency: Latency,
     pub tasks: BTreeMap<String, TaskBehaviour>,

@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use asl::QueryLanguage;
-use serde_json::Value;
+use serde_json::{Map as JsonObject, Value};
 
 use super::{ItemScope, Link, Phase, Simulation, INLINE_MAP_LIMIT};
 use crate::data::{compact, Data, Failure, Variables};
 use crate::errors::ErrorId;
 use crate::history::Details;
 use crate::program::{KindIr, Selector};
+use crate::scenario::Items;
 
 #[derive(Debug)]
 pub(super) enum Container {
@@ -21,9 +22,10 @@ pub(super) enum Container {
 
 #[derive(Debug)]
 pub(super) struct InlineRun {
-    /// The items not started yet (each is moved out into its iteration when it starts).
-    items: Vec<Value>,
-    /// Each iteration's output, shared with the iteration's history events.
+    items: InlineItems,
+    /// Each iteration's output, shared with the iteration's history events (grown as
+    /// iterations start: an execution passes its history limit long before a large count of
+    /// scenario items would all start).
     results: Vec<Option<Rc<Value>>>,
     next: usize,
     running: Running,
@@ -31,6 +33,44 @@ pub(super) struct InlineRun {
     limit: usize,
     /// The Map state's effective input (`$` for ItemSelector).
     effective: Rc<Value>,
+}
+
+/// Where an Inline Map's items come from.
+#[derive(Debug)]
+enum InlineItems {
+    /// The array its `ItemsPath` (or JSONata `Items`) selected; each item is moved out into its
+    /// iteration when that starts.
+    Selected(Vec<Value>),
+    /// The scenario's items standing in for them; each is built when its iteration starts.
+    Scenario(Rc<Items>),
+}
+
+impl InlineItems {
+    fn len(&self) -> usize {
+        match self {
+            InlineItems::Selected(items) => items.len(),
+            InlineItems::Scenario(items) => match &**items {
+                Items::Count(n) => usize::try_from(*n).unwrap_or(usize::MAX),
+                Items::Values(values) => values.len(),
+            },
+        }
+    }
+
+    /// Item `index`, handed to its iteration.
+    fn take(&mut self, index: usize) -> Value {
+        match self {
+            InlineItems::Selected(items) => items.get_mut(index).map(std::mem::take),
+            InlineItems::Scenario(items) => match &**items {
+                Items::Count(_) => {
+                    let mut object = JsonObject::new();
+                    object.insert("index".into(), Value::from(index));
+                    Some(Value::Object(object))
+                }
+                Items::Values(values) => values.get(index).cloned(),
+            },
+        }
+        .unwrap_or(Value::Null)
+    }
 }
 
 #[derive(Debug)]
@@ -291,6 +331,44 @@ impl Simulation {
         self.inline_map_start_again(f);
     }
 
+    /// The scenario's items for an Inline Map, when they stand in for its `ItemsPath` (or JSONata
+    /// `Items`): the scenario's `maps.<Name>.items`, or its `items` when the machine has no
+    /// Distributed Map and this Map is not inside another Map's iterations. Noted among the
+    /// run's assumptions, since the run then ignores what the execution input holds there.
+    fn scenario_items(&mut self, f: u32) -> Option<Rc<Items>> {
+        let state_id = self.state_of(f);
+        let program = self.program.clone();
+        let state = program.states.get(state_id as usize)?;
+        let KindIr::Map(map) = &state.kind else {
+            return None;
+        };
+        let items = map.scenario_items.clone()?;
+        let field = match state.language {
+            QueryLanguage::Jsonata => "Items",
+            QueryLanguage::JsonPath => "ItemsPath",
+        };
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let what = match &*items {
+            Items::Count(n) => format!(
+                "{n} item{} {{\"index\": i}}",
+                plural(usize::try_from(*n).unwrap_or(usize::MAX))
+            ),
+            Items::Values(values) => format!("its {} item{}", values.len(), plural(values.len())),
+        };
+        let note = format!(
+            "the scenario's items stand in for the {field} of the Inline Map {} ({what})",
+            state.name
+        );
+        let notes = self.assumptions_used.entry("inline_map_items").or_default();
+        if !notes.contains(&note) {
+            if !notes.is_empty() {
+                notes.push_str("; ");
+            }
+            notes.push_str(&note);
+        }
+        Some(items)
+    }
+
     /// The items of a Map state from its effective input (`ItemsPath` or JSONata `Items`).
     pub(super) fn map_items(&mut self, f: u32, effective: &Value) -> Result<Vec<Value>, Failure> {
         let state_id = self.state_of(f);
@@ -389,9 +467,12 @@ impl Simulation {
             .get(f as usize)
             .and_then(|x| x.effective.clone())
             .map_or_else(|| Rc::new(Value::Null), |d| self.value_of(&d));
-        let items = match self.map_items(f, &effective) {
-            Ok(items) => items,
-            Err(failure) => return self.raise_own(f, failure),
+        let items = match self.scenario_items(f) {
+            Some(items) => InlineItems::Scenario(items),
+            None => match self.map_items(f, &effective) {
+                Ok(items) => InlineItems::Selected(items),
+                Err(failure) => return self.raise_own(f, failure),
+            },
         };
         let limit = match self.max_concurrency(f, &effective) {
             Ok(limit) => limit.map_or(INLINE_MAP_LIMIT, |l| (l as usize).min(INLINE_MAP_LIMIT)),
@@ -408,7 +489,8 @@ impl Simulation {
         let count = items.len();
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.container = Some(Box::new(Container::Inline(InlineRun {
-                results: vec![None; count],
+                // Every iteration records events, so no more than the history limit can start.
+                results: Vec::with_capacity(count.min(super::HISTORY_LIMIT as usize)),
                 items,
                 next: 0,
                 running: Running::default(),
@@ -437,13 +519,8 @@ impl Simulation {
                 {
                     let index = run.next;
                     run.next += 1;
-                    let item = run.items.get_mut(index).map(std::mem::take);
-                    (
-                        index,
-                        item.unwrap_or(Value::Null),
-                        run.effective.clone(),
-                        run.items.len(),
-                    )
+                    let item = run.items.take(index);
+                    (index, item, run.effective.clone(), run.items.len())
                 }
                 _ => return,
             };
@@ -544,7 +621,11 @@ impl Simulation {
                 {
                     Some(Container::Inline(run)) => {
                         run.running.remove(index);
-                        if let Some(slot) = run.results.get_mut(index as usize) {
+                        let slot = index as usize;
+                        if run.results.len() <= slot {
+                            run.results.resize(slot + 1, None);
+                        }
+                        if let Some(slot) = run.results.get_mut(slot) {
                             *slot = Some(value);
                         }
                         run.done += 1;

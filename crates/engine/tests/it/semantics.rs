@@ -971,6 +971,120 @@ fn per_map_items_override_and_nested_reader_default() {
     assert_eq!(trace.status, ExecutionStatus::Succeeded);
 }
 
+/// An Inline Map over `$.list` whose iterations run one state, `item` (`state`), with extra
+/// fields.
+fn inline_map(item: &str, state: Value, extra: Value) -> Value {
+    let mut map = json!({
+        "Type": "Map", "ItemsPath": "$.list", "End": true,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": item,
+            "States": {item: state}}
+    });
+    if let (Value::Object(m), Value::Object(e)) = (&mut map, extra) {
+        m.extend(e);
+        if m.contains_key("Next") {
+            m.remove("End");
+        }
+    }
+    map
+}
+
+#[test]
+fn scenario_items_stand_in_for_an_inline_maps_items_path_without_distributed_maps() {
+    let pass = json!({"Type": "Pass", "End": true});
+    let plain = json!({"StartAt": "Each", "States": {"Each": inline_map("EachItem", pass.clone(), json!({}))}});
+    // The Map's item is what its iteration sees: `$$.Map.Item.Value` through ItemSelector.
+    let selecting = json!({"StartAt": "Each", "States": {"Each": inline_map("EachItem", pass.clone(),
+        json!({"ItemSelector": {"item.$": "$$.Map.Item.Value", "at.$": "$$.Map.Item.Index"}}))}});
+    let jsonata = json!({"QueryLanguage": "JSONata", "StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "Items": "{% $states.input.list %}", "End": true,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "EachItem",
+            "States": {"EachItem": {"Type": "Pass", "End": true}}}}}});
+    // An Inline Map inside another one iterates over its own item's data.
+    let nested = json!({"StartAt": "Outer", "States": {"Outer": inline_map("Inner",
+        inline_map("Leaf", pass.clone(), json!({})), json!({}))}});
+    // With a Distributed Map in the machine, `items` are the Distributed Map's.
+    let with_distributed = json!({"StartAt": "Each", "States": {
+        "Each": inline_map("EachItem", pass.clone(), json!({"Next": "Spread", "ResultPath": null})),
+        "Spread": {"Type": "Map", "End": true, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Leaf", "States": {"Leaf": {"Type": "Pass", "End": true}}}}}});
+    let input = json!({"list": [{"own": 1}, {"own": 2}]});
+    let inner_input = json!({"list": [{"list": ["a"]}, {"list": ["b", "c"]}]});
+    let cases = [
+        // (what, definition, scenario, output, the assumption noted)
+        ("no items: ItemsPath", &plain, json!({"input": input}),
+            json!([{"own": 1}, {"own": 2}]), None),
+        ("a count", &plain, json!({"input": input, "items": {"count": 3}}),
+            json!([{"index": 0}, {"index": 1}, {"index": 2}]),
+            Some("the scenario's items stand in for the ItemsPath of the Inline Map Each (3 items {\"index\": i})")),
+        ("values, with no array in the input", &plain, json!({"items": {"values": ["x", 7]}}),
+            json!(["x", 7]),
+            Some("the scenario's items stand in for the ItemsPath of the Inline Map Each (its 2 items)")),
+        ("through ItemSelector", &selecting, json!({"input": input, "items": {"values": ["x", "y"]}}),
+            json!([{"item": "x", "at": 0}, {"item": "y", "at": 1}]),
+            Some("the scenario's items stand in for the ItemsPath of the Inline Map Each (its 2 items)")),
+        ("a per-map override", &plain, json!({"input": input, "maps": {"Each": {"items": {"count": 1}}}}),
+            json!([{"index": 0}]),
+            Some("the scenario's items stand in for the ItemsPath of the Inline Map Each (1 item {\"index\": i})")),
+        ("JSONata Items", &jsonata, json!({"input": input, "items": {"count": 1}}),
+            json!([{"index": 0}]),
+            Some("the scenario's items stand in for the Items of the Inline Map Each (1 item {\"index\": i})")),
+        ("only the outermost Inline Map", &nested, json!({"input": input, "items": {"values": [{"list": [1]}, {"list": [2, 3]}]}}),
+            json!([[1], [2, 3]]),
+            Some("the scenario's items stand in for the ItemsPath of the Inline Map Outer (its 2 items)")),
+        ("a nested Inline Map by name", &nested, json!({"input": inner_input, "maps": {"Inner": {"items": {"count": 1}}}}),
+            json!([[{"index": 0}], [{"index": 0}]]),
+            Some("the scenario's items stand in for the ItemsPath of the Inline Map Inner (1 item {\"index\": i})")),
+        ("a machine with a Distributed Map", &with_distributed, json!({"input": input, "items": {"count": 4}}),
+            Value::Null, None),
+    ];
+    for (what, definition, scenario_value, output, note) in cases {
+        let sim = run(definition, &scenario_value);
+        assert_eq!(
+            status(&sim),
+            ExecutionStatus::Succeeded,
+            "{what}: {:?}",
+            sim.outcome()
+        );
+        if !output.is_null() {
+            assert_eq!(sim.parent_output(), Some(&output), "{what}");
+        }
+        let noted = sim
+            .assumptions_used()
+            .get("inline_map_items")
+            .map(String::as_str);
+        assert_eq!(noted, note, "{what}");
+        // The summary (the CLI's `assumptions`) says so too.
+        let listed = sim.summary()["assumptions"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["key"] == "inline_map_items"));
+        assert_eq!(listed, note.is_some(), "{what}");
+    }
+    // With a Distributed Map, the Inline Map keeps its ItemsPath and the Distributed Map takes
+    // the items.
+    let sim = run(
+        &with_distributed,
+        &json!({"input": input, "items": {"count": 4}}),
+    );
+    let totals: Vec<u64> = sim.map_runs().iter().map(|r| r.item_counts.total).collect();
+    assert_eq!(totals, vec![4]);
+    let started: Vec<u32> = sim
+        .parent_history()
+        .iter()
+        .filter(|e| e.kind == "MapIterationStarted")
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(started.len(), 2);
+    // The history counts the scenario's items.
+    let sim = run(&plain, &json!({"items": {"count": 5}}));
+    let length = sim
+        .parent_history()
+        .iter()
+        .find(|e| e.kind == "MapStateStarted")
+        .and_then(|e| e.details.to_json());
+    assert_eq!(length, Some(json!({"length": 5})));
+}
+
 #[test]
 fn result_bytes_exercises_the_payload_limit() {
     let machine = task_machine(json!({}));
