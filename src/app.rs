@@ -10,6 +10,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::app_header::AppHeader;
+use crate::components::assumptions_note::AssumptionsNote;
 use crate::components::definition_outline::DefinitionOutline;
 use crate::components::definition_pane::DefinitionPane;
 use crate::components::diagnostics_panel::DiagnosticsPanel;
@@ -379,6 +380,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 <VerdictBanner frame={frame.clone()} />
                 <PlaybackBar playback={playback.clone()} />
             </div>
+            <AssumptionsNote frame={frame.clone()} />
             // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
             <StateGraph
                 model={model.clone()}

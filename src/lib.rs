@@ -1,8 +1,8 @@
 //! The mapsim web app as a library: the root component, its pieces and the app state, so
 //! that the browser tests in `tests/` can mount them one by one.
 //!
-//! The app is a thin shell: it sends what the user typed to `asl` (and, later, to `engine`)
-//! and renders what they report. It never re-implements their logic.
+//! The app is a thin shell: it sends what the user typed to `asl` and `engine` and renders what
+//! they report. It never re-implements their logic.
 
 pub mod app;
 pub mod components;

@@ -19,7 +19,6 @@
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine as _};
-use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
 use crate::state::{Work, MAX_FILE_BYTES};
@@ -39,15 +38,50 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// The JSON inside a link; short keys because every byte lands in the URL.
-#[derive(Serialize, Deserialize)]
-struct Payload {
-    d: String,
-    s: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    m: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    x: Option<String>,
+/// The keys of the JSON inside a link, in [`Work`]'s order (definition, scenario, machine,
+/// example); short because every byte lands in the URL.
+const KEYS: WorkKeys = ["d", "s", "m", "x"];
+
+/// The four keys a [`Work`] is written under as a JSON object.
+pub type WorkKeys = [&'static str; 4];
+
+/// `work` as a JSON object under `keys`; an absent machine or example is left out.
+///
+/// Through `serde_json::Value` rather than derived (de)serialisers: the page already carries
+/// the `Value` reader and writer, and each derived one would add its own code to the wasm.
+pub fn work_to_json(work: &Work, keys: WorkKeys) -> String {
+    let mut object = serde_json::Map::new();
+    let fields = [
+        Some(&work.definition),
+        Some(&work.scenario),
+        work.machine.as_ref(),
+        work.example.as_ref(),
+    ];
+    for (key, field) in keys.into_iter().zip(fields) {
+        if let Some(text) = field {
+            object.insert(key.to_string(), serde_json::Value::String(text.clone()));
+        }
+    }
+    serde_json::Value::Object(object).to_string()
+}
+
+/// The work in a JSON object written by [`work_to_json`]: the definition and scenario must be
+/// strings, the machine and example strings, `null` or absent; other keys are ignored.
+pub fn work_from_json(text: &str, keys: WorkKeys) -> Option<Work> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    let required = |key: &str| object.get(key)?.as_str().map(str::to_string);
+    let optional = |key: &str| match object.get(key) {
+        None | Some(serde_json::Value::Null) => Some(None),
+        Some(serde_json::Value::String(text)) => Some(Some(text.clone())),
+        Some(_) => None,
+    };
+    Some(Work {
+        definition: required(keys[0])?,
+        scenario: required(keys[1])?,
+        machine: optional(keys[2])?,
+        example: optional(keys[3])?,
+    })
 }
 
 /// Why a link cannot be made.
@@ -79,15 +113,8 @@ pub enum LinkError {
 
 /// The fragment (without `#`) of a link to `work`: `v1=…`.
 pub fn encode(work: &Work) -> Result<String, EncodeError> {
-    let payload = Payload {
-        d: work.definition.clone(),
-        s: work.scenario.clone(),
-        m: work.machine.clone(),
-        x: work.example.clone(),
-    };
-    // Serialising strings into JSON cannot fail; an empty payload would be refused on opening.
-    let json = serde_json::to_vec(&payload).unwrap_or_default();
-    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
+    let json = work_to_json(work, KEYS);
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 9);
     let fragment = format!("v{VERSION}={}", BASE64.encode(compressed));
     if fragment.len() > MAX_LINK_CHARS {
         return Err(EncodeError::TooLong {
@@ -153,13 +180,10 @@ fn decode_data(version: &str, data: &str, fragment_chars: usize) -> Result<Work,
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
             _ => LinkError::Damaged,
         })?;
-    let payload: Payload = serde_json::from_slice(&json).map_err(|_| LinkError::NotAWork)?;
-    Ok(Work {
-        definition: payload.d,
-        scenario: payload.s,
-        machine: payload.m,
-        example: payload.x,
-    })
+    std::str::from_utf8(&json)
+        .ok()
+        .and_then(|json| work_from_json(json, KEYS))
+        .ok_or(LinkError::NotAWork)
 }
 
 impl LinkError {

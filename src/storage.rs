@@ -12,7 +12,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -29,38 +28,18 @@ pub const LANG_KEY: &str = "mapsim.lang";
 /// How long after the last change the work is written (typing does not write on every key).
 pub const WRITE_DELAY_MS: u32 = 400;
 
-/// The stored form of [`Work`].
-#[derive(Serialize, Deserialize)]
-struct Record {
-    definition: String,
-    scenario: String,
-    #[serde(default)]
-    machine: Option<String>,
-    #[serde(default)]
-    example: Option<String>,
-}
+/// The keys of the stored form of [`Work`].
+const RECORD_KEYS: share::WorkKeys = ["definition", "scenario", "machine", "example"];
 
 /// The text stored under [`WORK_KEY`].
 pub fn encode_work(work: &Work) -> String {
-    let record = Record {
-        definition: work.definition.clone(),
-        scenario: work.scenario.clone(),
-        machine: work.machine.clone(),
-        example: work.example.clone(),
-    };
-    serde_json::to_string(&record).unwrap_or_default()
+    share::work_to_json(work, RECORD_KEYS)
 }
 
 /// The work stored under [`WORK_KEY`]; `None` for anything that is not a record of ours (an
 /// old format, a value another page wrote, a damaged value).
 pub fn decode_work(text: &str) -> Option<Work> {
-    let record: Record = serde_json::from_str(text).ok()?;
-    Some(Work {
-        definition: record.definition,
-        scenario: record.scenario,
-        machine: record.machine,
-        example: record.example,
-    })
+    share::work_from_json(text, RECORD_KEYS)
 }
 
 /// `?lang=ja` (or `en`) in a URL's query string.

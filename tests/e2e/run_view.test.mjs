@@ -54,6 +54,13 @@ test('the example runs to a verdict that explains itself, with counts and a pain
   }
   assert.match(await page.getAttribute(VERDICT, 'data-status'), /^(SUCCEEDED|FAILED|TIMED_OUT|ABORTED)$/);
 
+  // The example's retriers cap FULL jitter with MaxDelaySeconds, an order no AWS source
+  // settles: the page says which one the run took.
+  await page.click('[data-testid="assumptions"] summary');
+  const assumptions = await page.textContent('[data-testid="assumptions"]');
+  assert.match(assumptions, /relied on 1 assumption/);
+  assert.match(assumptions, /FULL jitter is drawn after MaxDelaySeconds caps the backoff/);
+
   const byStatus = await counts(page);
   for (const row of ['items', 'executions']) {
     const total = byStatus[`${row}-total`];

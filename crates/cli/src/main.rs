@@ -14,7 +14,7 @@ const USAGE: &str = "\
 mapsim — simulate AWS Step Functions Distributed Map runs in virtual time
 
 USAGE:
-    mapsim validate FILE...
+    mapsim validate FILE... [--format text|json] [--machine ID] [--type STANDARD|EXPRESS]
     mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]
     mapsim history DEFINITION [--scenario FILE] [--seed N] [--item N] [--machine ID]
 

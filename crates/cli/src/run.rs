@@ -1,7 +1,7 @@
 //! `mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]`:
 //! simulate an execution to its end and print a summary (exit 0 SUCCEEDED, 1 not, 2 unusable).
 //!
-//! Also the shared set-up of `run`, `history` and `bench`: reading the definition and the
+//! Also the shared set-up of `run` and `history`: reading the definition and the
 //! scenario, with every problem printed as `FILE:LINE:COL: error: message`.
 
 use std::ffi::OsString;

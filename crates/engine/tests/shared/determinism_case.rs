@@ -1,9 +1,9 @@
-// The determinism case shared by the native test (tests/it/determinism.rs) and the browser test
-// (tests/wasm.rs): one definition and scenario that exercise every source of randomness and
-// every floating-point path — lognormal and uniform latencies, probability faults, seeded item
-// fractions, FULL-jitter backoff with `BackoffRate` powers, States.UUID / States.MathRandom,
-// JSONata `$random`/`$uuid`, Lambda throttling — so that a platform difference anywhere changes
-// the digest.
+//! The determinism case shared by the native test (tests/it/determinism.rs) and the browser test
+//! (tests/wasm.rs): one definition and scenario that exercise every source of randomness and
+//! every floating-point path — lognormal and uniform latencies, probability faults, seeded item
+//! fractions, FULL-jitter backoff with `BackoffRate` powers, States.UUID / States.MathRandom,
+//! JSONata `$random`/`$uuid`, Lambda throttling — so that a platform difference anywhere changes
+//! the digest.
 
 /// The digest both platforms must produce.
 pub const EXPECTED_DIGEST: &str = "0e63ad46dc6c261d";

@@ -1,0 +1,140 @@
+//! The assumptions a run relied on: where no AWS source settles a behaviour, the engine picks
+//! one, says so (`Simulation::assumptions_used`), and the scenario's `assumptions` can change
+//! it. This note makes those choices visible under the verdict, folded to one line until opened,
+//! so nobody takes a guess for a fact.
+
+use yew::prelude::*;
+
+use crate::i18n::{use_lang, Lang};
+use crate::sim_frame::SimFrame;
+
+#[derive(Properties, PartialEq)]
+pub struct AssumptionsNoteProps {
+    pub frame: SimFrame,
+}
+
+#[component]
+pub fn AssumptionsNote(props: &AssumptionsNoteProps) -> Html {
+    let lang = use_lang();
+    let Some(sim) = props.frame.read() else {
+        return html! {};
+    };
+    let used: Vec<(&'static str, String)> = sim
+        .assumptions_used()
+        .iter()
+        .map(|(key, text)| (*key, text.clone()))
+        .collect();
+    drop(sim);
+    if used.is_empty() {
+        return html! {};
+    }
+    let summary = match lang {
+        Lang::En => match used.len() {
+            1 => "This run relied on 1 assumption no AWS source settles".to_string(),
+            n => format!("This run relied on {n} assumptions no AWS source settles"),
+        },
+        Lang::Ja => format!(
+            "この実行は AWS の資料で確定していない {} 件の前提に基づいています",
+            used.len()
+        ),
+    };
+    html! {
+        <details class="assumptions-note" data-testid="assumptions">
+            <summary>
+                <span class="assumptions-icon" aria-hidden="true">{ "ⓘ" }</span>
+                { summary }
+            </summary>
+            <ul>
+                { for used.iter().map(|(key, text)| item(lang, key, text)) }
+            </ul>
+            <p class="assumptions-hint">
+                { lang.t(
+                    "The scenario's \"assumptions\" field chooses the other behaviour where there is one.",
+                    "別の動作がある前提は、シナリオの \"assumptions\" フィールドで切り替えられます。",
+                ) }
+            </p>
+        </details>
+    }
+}
+
+/// One assumption: the engine's own sentence in English; in Japanese, a translation of what
+/// the key means, with the engine's sentence (which names the states and figures) beside it.
+fn item(lang: Lang, key: &str, text: &str) -> Html {
+    match (lang, japanese(key, text)) {
+        (Lang::Ja, Some(ja)) => html! {
+            <li data-key={key.to_string()}>
+                { ja }
+                <span class="assumptions-detail" lang="en">{ text.to_string() }</span>
+            </li>
+        },
+        _ => html! { <li data-key={key.to_string()} lang="en">{ text.to_string() }</li> },
+    }
+}
+
+/// What an assumption means, in Japanese.
+fn japanese(key: &str, text: &str) -> Option<&'static str> {
+    Some(match key {
+        "reader_items" => {
+            "シナリオに items がないため、ItemReader が読むアイテムの代わりに {\"index\": i} のアイテムを使いました。"
+        }
+        "untolerated_failure_error"
+            if text.contains("with States.ExceedToleratedFailureThreshold") =>
+        {
+            "許容値を設定していない分散マップは、最初に失敗したアイテムで States.ExceedToleratedFailureThreshold により失敗するものとしました。"
+        }
+        "untolerated_failure_error" => {
+            "許容値を設定していない分散マップは、最初に失敗した子実行のエラーと原因で失敗するものとしました。"
+        }
+        "collected_results_limit" => {
+            "ResultWriter のない分散マップは、集めた結果が limits.payload_bytes を超えると、マップランの終了時に States.DataLimitExceeded で失敗するものとしました。"
+        }
+        "failed_child_results" => {
+            "許容された失敗した子実行は、分散マップの集めた結果に {\"Error\", \"Cause\"} を加えるものとしました。"
+        }
+        "throttle_cause" => {
+            "スロットリングされた Lambda 呼び出しは、limits.throttle_latency_ms の後に Lambda.TooManyRequestsException で失敗するものとしました。"
+        }
+        "states_all_matches_empty_error" => {
+            "Error のない Fail ステートの空のエラーにも States.ALL が一致するものとしました。"
+        }
+        "retry_delay_order" if text.contains("after MaxDelaySeconds caps") => {
+            "FULL ジッターは、MaxDelaySeconds でバックオフに上限をかけた後に引くものとしました。"
+        }
+        "retry_delay_order" => {
+            "FULL ジッターは、MaxDelaySeconds で上限をかける前に引くものとしました。"
+        }
+        "history_limit_error" => {
+            "履歴が上限のイベント数を超える実行は失敗するものとしました(エラー名はどの記録でも確定していません)。"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_assumption_the_engine_notes_has_a_japanese_meaning() {
+        // The keys the engine passes to `note_assumption` (crates/engine/src/sim/*.rs).
+        let sources = [
+            include_str!("../../crates/engine/src/sim/maprun.rs"),
+            include_str!("../../crates/engine/src/sim/flow.rs"),
+            include_str!("../../crates/engine/src/sim.rs"),
+        ];
+        let mut keys = Vec::new();
+        for source in sources {
+            let mut rest = source;
+            while let Some(at) = rest.find("self.note_assumption(") {
+                rest = &rest[at..];
+                let key = rest.split('"').nth(1).unwrap_or_default().to_string();
+                keys.push(key);
+                rest = &rest[1..];
+            }
+        }
+        assert!(keys.len() >= 8, "found {keys:?}");
+        for key in keys {
+            assert!(japanese(&key, "").is_some(), "no Japanese for {key}");
+        }
+    }
+}
