@@ -74,6 +74,9 @@ fn item(lang: Lang, key: &str, text: &str) -> Html {
 /// What an assumption means, in Japanese.
 fn japanese(key: &str, text: &str) -> Option<&'static str> {
     Some(match key {
+        "inline_map_items" => {
+            "シナリオの items を、インラインマップの ItemsPath(または Items)が選ぶ配列の代わりに使いました。"
+        }
         "reader_items" => {
             "シナリオに items がないため、ItemReader が読むアイテムの代わりに {\"index\": i} のアイテムを使いました。"
         }
@@ -116,23 +119,31 @@ mod tests {
 
     #[test]
     fn every_assumption_the_engine_notes_has_a_japanese_meaning() {
-        // The keys the engine passes to `note_assumption` (crates/engine/src/sim/*.rs).
+        // The keys the engine records its assumptions under (crates/engine/src/sim*).
         let sources = [
             include_str!("../../crates/engine/src/sim/maprun.rs"),
             include_str!("../../crates/engine/src/sim/flow.rs"),
+            include_str!("../../crates/engine/src/sim/containers.rs"),
             include_str!("../../crates/engine/src/sim.rs"),
         ];
         let mut keys = Vec::new();
         for source in sources {
-            let mut rest = source;
-            while let Some(at) = rest.find("self.note_assumption(") {
-                rest = &rest[at..];
-                let key = rest.split('"').nth(1).unwrap_or_default().to_string();
-                keys.push(key);
-                rest = &rest[1..];
+            for call in ["self.note_assumption(", "self.assumptions_used.entry("] {
+                let mut rest = source;
+                while let Some(at) = rest.find(call) {
+                    rest = &rest[at + call.len()..];
+                    // A literal key, not the helper's own `entry(key)`.
+                    if let Some(literal) = rest.trim_start().strip_prefix('"') {
+                        keys.push(literal.split('"').next().unwrap_or_default().to_string());
+                    }
+                }
             }
         }
-        assert!(keys.len() >= 8, "found {keys:?}");
+        assert!(keys.len() >= 9, "found {keys:?}");
+        assert!(
+            keys.iter().any(|key| key == "inline_map_items"),
+            "found {keys:?}"
+        );
         for key in keys {
             assert!(japanese(&key, "").is_some(), "no Japanese for {key}");
         }
