@@ -1,6 +1,7 @@
 //! The assumptions a run relied on: where no AWS source settles a behaviour, the engine picks
 //! one, says so (`Simulation::assumptions_used`), and the scenario's `assumptions` can change
-//! it. This note makes those choices visible under the verdict, folded to one line until opened,
+//! it; where the scenario's items stand in for what an ItemReader or ItemsPath would read, it
+//! says that too. This note makes those choices visible under the verdict, folded to one line until opened,
 //! so nobody takes a guess for a fact.
 
 use yew::prelude::*;
@@ -30,13 +31,10 @@ pub fn AssumptionsNote(props: &AssumptionsNoteProps) -> Html {
     }
     let summary = match lang {
         Lang::En => match used.len() {
-            1 => "This run relied on 1 assumption no AWS source settles".to_string(),
-            n => format!("This run relied on {n} assumptions no AWS source settles"),
+            1 => "This run relied on 1 assumption".to_string(),
+            n => format!("This run relied on {n} assumptions"),
         },
-        Lang::Ja => format!(
-            "この実行は AWS の資料で確定していない {} 件の前提に基づいています",
-            used.len()
-        ),
+        Lang::Ja => format!("この実行は {} 件の前提に基づいています", used.len()),
     };
     html! {
         <details class="assumptions-note" data-testid="assumptions">

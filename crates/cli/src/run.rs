@@ -22,7 +22,8 @@ usage: mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [
                    `aws stepfunctions describe-state-machine` output
   --scenario FILE  the scenario document (seed, items, task latencies and faults, limits).
                    Without it: the default scenario — seed 0, the execution input {}, every
-                   Distributed Map over 100 items {\"index\": i}, every Task succeeding after
+                   Distributed Map over 100 items {\"index\": i} (and, in a machine without
+                   one, every Inline Map outside other Maps), every Task succeeding after
                    100 ms, no Lambda concurrency limit.
   --seed N         override the scenario's seed
   --format FORMAT  text (default) or json (the summary document)
@@ -463,7 +464,7 @@ pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> S
         if !assumptions.is_empty() {
             let _ = writeln!(
                 t,
-                "\nAssumptions this run relied on (no AWS source settles them):"
+                "\nAssumptions this run relied on (choices no AWS source settles, and stand-ins the scenario made):"
             );
             for a in assumptions {
                 let _ = writeln!(t, "  - {}", s(&a["assumption"]));
