@@ -2,14 +2,14 @@
 //! capped by `MaxDelaySeconds`, and with `JitterStrategy: FULL` drawn from [0, that wait]
 //! (ASL-SEMANTICS.md §2).
 //!
-//! The engine draws the same waits in `Simulation::retry_delay` (crates/engine/src/sim/flow.rs),
-//! which is private and takes a random draw; this is its deterministic half, computed the same
-//! way (`libm::pow`, whole milliseconds rounded down, at most the engine's `MAX_LATENCY_MS`), and
-//! `tests` checks it against the waits the engine actually takes. The cap bounds the jitter
-//! band in either order the scenario may choose (cap then jitter, or jitter then cap), so the
-//! band does not depend on that assumption.
+//! The waits come from the engine's own `engine::backoff` functions (the ones its
+//! `Simulation::retry_delay` draws its jittered waits from), and `tests` checks them against the
+//! waits the engine actually takes. The cap bounds the jitter band in either order the scenario
+//! may choose (cap then jitter, or jitter then cap), so the band does not depend on that
+//! assumption.
 
 use asl::{Jitter, Retrier};
+use engine::backoff;
 use engine::scenario::MAX_LATENCY_MS;
 
 /// Rows a table shows at most; the totals still count every retry.
@@ -59,28 +59,16 @@ impl DelayPlan {
 /// The wait before retry `n` in whole milliseconds, and whether the cap shortened it — what
 /// the engine waits without jitter, and the top of the band with it.
 pub fn wait_ms(retrier: &Retrier, n: u64) -> (u64, u64, bool) {
-    let interval_ms = retrier.interval_seconds.saturating_mul(1000) as f64;
-    let exponent = n.min(i32::MAX as u64) as f64;
-    let base = interval_ms * libm::pow(retrier.backoff_rate, exponent);
-    let cap = retrier
+    let interval_ms = retrier.interval_seconds.saturating_mul(1000);
+    let cap_ms = retrier
         .max_delay_seconds
-        .map(|seconds| seconds.saturating_mul(1000) as f64);
-    let capped = cap.map_or(base, |cap| base.min(cap));
+        .map(|seconds| seconds.saturating_mul(1000));
+    let base = backoff::backoff_ms(interval_ms, retrier.backoff_rate, n);
     (
-        whole_ms(base),
-        whole_ms(capped),
-        cap.is_some_and(|cap| base > cap),
+        backoff::whole_ms(base),
+        backoff::whole_ms(backoff::capped(base, cap_ms)),
+        cap_ms.is_some_and(|cap| base > cap as f64),
     )
-}
-
-fn whole_ms(value: f64) -> u64 {
-    if value.is_finite() && value > 0.0 {
-        (libm::floor(value) as u64).min(MAX_LATENCY_MS)
-    } else if value.is_infinite() && value > 0.0 {
-        MAX_LATENCY_MS
-    } else {
-        0
-    }
 }
 
 /// Retries summed one by one at most; past this (only with a huge `MaxAttempts` and a

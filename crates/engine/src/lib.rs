@@ -35,6 +35,7 @@
 //!   and timeline, rebuilt on demand), [`sim::Simulation::digest`],
 //!   [`sim::Simulation::assumptions_used`].
 
+pub mod backoff;
 pub mod choice;
 pub mod clock;
 pub mod data;

@@ -1512,9 +1512,9 @@ impl Simulation {
 
     /// The wait before retry number `n` (0 = the first retry) of a retrier.
     fn retry_delay(&mut self, exec: u32, retrier: &crate::program::RetrierIr, n: u32) -> u64 {
-        let base = retrier.interval_ms as f64 * libm::pow(retrier.backoff_rate, f64::from(n));
-        let cap = retrier.max_delay_ms.map(|m| m as f64);
-        let capped = |v: f64| cap.map_or(v, |c| v.min(c));
+        let base =
+            crate::backoff::backoff_ms(retrier.interval_ms, retrier.backoff_rate, u64::from(n));
+        let capped = |v: f64| crate::backoff::capped(v, retrier.max_delay_ms);
         let delay = if retrier.full_jitter {
             let u = match self.executions.get(exec as usize) {
                 Some(e) => e.rng.borrow_mut().unit(),
@@ -1537,11 +1537,7 @@ impl Simulation {
         } else {
             capped(base)
         };
-        if delay.is_finite() && delay > 0.0 {
-            (libm::floor(delay) as u64).min(crate::scenario::MAX_LATENCY_MS)
-        } else {
-            0
-        }
+        crate::backoff::whole_ms(delay)
     }
 
     fn catch_output(
