@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use asl::intrinsic::{self, Call};
-use asl::path::{EvalError, Path, Root};
+use asl::path::{EvalError, Path, Root, Segment, Selector};
 use serde_json::{Map as JsonObject, Value};
 
 /// A JSON value in flight.
@@ -27,6 +27,85 @@ pub enum Data {
         run: u32,
         index: u32,
     },
+    /// Item `index` of an Inline Map's array, still inside the input it was selected from.
+    Element {
+        items: Rc<ItemArray>,
+        index: u32,
+    },
+}
+
+/// An Inline Map's items where its `ItemsPath` found them: the shared input and the path (a plain
+/// reference path, or `$`). An iteration's item stays a reference into this array until a state
+/// looks inside it; most never do (a Task passing its input through, the history recording it),
+/// so a 1,000-item Map copies no item.
+#[derive(Debug)]
+pub struct ItemArray {
+    root: Rc<Value>,
+    path: Option<Path>,
+}
+
+impl ItemArray {
+    /// The array at `path` (`None`: the root itself; otherwise member names only) in `root`,
+    /// if there is one there.
+    pub fn new(root: Rc<Value>, path: Option<Path>) -> Option<ItemArray> {
+        let items = ItemArray { root, path };
+        matches!(items.array(), Some(Value::Array(_))).then_some(items)
+    }
+
+    /// The array, found again at each look (a member lookup per name: no allocation, which
+    /// [`Path::find`] makes for its error messages).
+    fn array(&self) -> Option<&Value> {
+        let mut value = &*self.root;
+        for segment in self.path.iter().flat_map(|p| p.segments()) {
+            let Segment::Child(Selector::Name(name)) = segment else {
+                return None;
+            };
+            value = value.get(name.as_str())?;
+        }
+        Some(value)
+    }
+
+    pub fn items(&self) -> &[Value] {
+        match self.array() {
+            Some(Value::Array(items)) => items,
+            _ => &[],
+        }
+    }
+
+    /// Item `index` (`null` past the end, which no iteration reaches).
+    pub fn item(&self, index: u32) -> &Value {
+        self.items().get(index as usize).unwrap_or(&NULL)
+    }
+}
+
+static NULL: Value = Value::Null;
+
+/// A JSON value a history event holds: shared, or an Inline Map item still in its array.
+#[derive(Debug, Clone)]
+pub enum SharedValue {
+    Json(Rc<Value>),
+    Element(Rc<ItemArray>, u32),
+}
+
+impl SharedValue {
+    pub fn value(&self) -> &Value {
+        match self {
+            SharedValue::Json(value) => value,
+            SharedValue::Element(items, index) => items.item(*index),
+        }
+    }
+}
+
+impl From<Rc<Value>> for SharedValue {
+    fn from(value: Rc<Value>) -> SharedValue {
+        SharedValue::Json(value)
+    }
+}
+
+impl PartialEq for SharedValue {
+    fn eq(&self, other: &SharedValue) -> bool {
+        self.value() == other.value()
+    }
 }
 
 impl Data {

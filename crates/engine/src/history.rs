@@ -14,6 +14,8 @@ use std::rc::Rc;
 use serde::{Serialize, Serializer};
 use serde_json::{Map as JsonObject, Value};
 
+use crate::data::SharedValue;
+
 /// One history event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryEvent {
@@ -36,11 +38,11 @@ pub enum Details {
     /// `ExecutionStarted`: `input`, `inputDetails`, `roleArn` (the simulated role).
     ExecutionStarted { input: Rc<Value> },
     /// `…StateEntered`: `input`, `inputDetails`, `name`.
-    StateEntered { input: Rc<Value>, name: Rc<str> },
+    StateEntered { input: SharedValue, name: Rc<str> },
     /// `…StateExited`: `name`, `output`, `outputDetails`.
-    StateExited { name: Rc<str>, output: Rc<Value> },
+    StateExited { name: Rc<str>, output: SharedValue },
     /// `ExecutionSucceeded` and `LambdaFunctionSucceeded`: `output`, `outputDetails`.
-    Output { output: Option<Rc<Value>> },
+    Output { output: Option<SharedValue> },
     /// `LambdaFunctionScheduled` (`input`, `inputDetails`, `resource`, …) or `TaskScheduled`
     /// (`parameters`, `region`, `resource`, `resourceType`, …), then `timeoutInSeconds` and
     /// `heartbeatInSeconds`. `input` is the Task's effective input.
@@ -48,7 +50,7 @@ pub enum Details {
         /// `LambdaFunctionScheduled` (the `arn:aws:lambda:…:function:…` integration) rather
         /// than `TaskScheduled`.
         lambda_function: bool,
-        input: Rc<Value>,
+        input: SharedValue,
         resource: Rc<str>,
         /// Boxed: few Tasks have a timeout or heartbeat, and every event is as large as the
         /// largest details.
@@ -58,7 +60,7 @@ pub enum Details {
     TaskStarted { resource: Rc<str> },
     /// `TaskSucceeded`: `output`, `outputDetails`, `resource`, `resourceType`.
     TaskSucceeded {
-        output: Rc<Value>,
+        output: SharedValue,
         resource: Rc<str>,
     },
     /// The `…Failed` and `…TimedOut` events of Tasks, Lambda functions, executions and Map
@@ -119,7 +121,7 @@ impl Details {
     /// `…Scheduled` details.
     pub fn scheduled(
         lambda_function: bool,
-        input: Rc<Value>,
+        input: SharedValue,
         resource: Rc<str>,
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
@@ -149,18 +151,18 @@ impl Details {
                 o.text("roleArn", &role_arn());
             }
             Details::StateEntered { input, name } => {
-                o.json_text("input", input);
+                o.json_text("input", input.value());
                 o.not_truncated("inputDetails");
                 o.text("name", name);
             }
             Details::StateExited { name, output } => {
                 o.text("name", name);
-                o.json_text("output", output);
+                o.json_text("output", output.value());
                 o.not_truncated("outputDetails");
             }
             Details::Output { output } => {
                 if let Some(output) = output {
-                    o.json_text("output", output);
+                    o.json_text("output", output.value());
                 }
                 o.not_truncated("outputDetails");
             }
@@ -171,11 +173,11 @@ impl Details {
                 limits,
             } => {
                 if *lambda_function {
-                    o.json_text("input", input);
+                    o.json_text("input", input.value());
                     o.not_truncated("inputDetails");
                     o.text("resource", resource);
                 } else {
-                    o.json_text("parameters", input);
+                    o.json_text("parameters", input.value());
                     o.text("region", crate::sim::REGION);
                     o.resource(resource);
                 }
@@ -190,7 +192,7 @@ impl Details {
             }
             Details::TaskStarted { resource } => o.resource(resource),
             Details::TaskSucceeded { output, resource } => {
-                o.json_text("output", output);
+                o.json_text("output", output.value());
                 o.not_truncated("outputDetails");
                 o.resource(resource);
             }

@@ -849,6 +849,17 @@ impl Simulation {
         match data {
             Data::Json(v) => v.clone(),
             Data::Item { run, index } => Rc::new(self.item_value(*run, *index)),
+            Data::Element { items, index } => Rc::new(items.item(*index).clone()),
+        }
+    }
+
+    /// A value in flight as a history event holds it: an Inline Map item stays a reference.
+    fn shared_of(&self, data: &Data) -> crate::data::SharedValue {
+        match data {
+            Data::Element { items, index } => {
+                crate::data::SharedValue::Element(items.clone(), *index)
+            }
+            other => crate::data::SharedValue::Json(self.value_of(other)),
         }
     }
 
@@ -857,6 +868,9 @@ impl Simulation {
         match data {
             Data::Json(v) => crate::data::json_size_exceeds(v, limit),
             Data::Item { run, index } => self.item_size(*run, *index) as u64 > limit,
+            Data::Element { items, index } => {
+                crate::data::json_size_exceeds(items.item(*index), limit)
+            }
         }
     }
 

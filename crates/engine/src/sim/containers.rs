@@ -3,11 +3,12 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use asl::path::Root;
 use asl::QueryLanguage;
 use serde_json::{Map as JsonObject, Value};
 
 use super::{ItemScope, Link, Phase, Simulation, INLINE_MAP_LIMIT};
-use crate::data::{compact, Data, Failure, Variables};
+use crate::data::{compact, Data, Failure, ItemArray, Selection, Variables};
 use crate::errors::ErrorId;
 use crate::history::Details;
 use crate::program::{KindIr, Selector};
@@ -26,7 +27,7 @@ pub(super) struct InlineRun {
     /// Each iteration's output, shared with the iteration's history events (grown as
     /// iterations start: an execution passes its history limit long before a large count of
     /// scenario items would all start).
-    results: Vec<Option<Rc<Value>>>,
+    results: Vec<Option<Data>>,
     next: usize,
     running: Running,
     done: usize,
@@ -43,6 +44,17 @@ enum InlineItems {
     Selected(Vec<Value>),
     /// The scenario's items standing in for them; each is built when its iteration starts.
     Scenario(Rc<Items>),
+    /// The array a plain `ItemsPath` found in the shared input, for a Map without an
+    /// `ItemSelector`: each iteration's input is a reference to its item, never a copy.
+    Shared(Rc<ItemArray>),
+}
+
+/// What an iteration starts from.
+enum InlineItem {
+    /// The item itself, to shape with `ItemSelector`.
+    Value(Value),
+    /// The iteration's input as it is (an item of [`InlineItems::Shared`]).
+    Input(Data),
 }
 
 impl InlineItems {
@@ -53,12 +65,19 @@ impl InlineItems {
                 Items::Count(n) => usize::try_from(*n).unwrap_or(usize::MAX),
                 Items::Values(values) => values.len(),
             },
+            InlineItems::Shared(items) => items.items().len(),
         }
     }
 
     /// Item `index`, handed to its iteration.
-    fn take(&mut self, index: usize) -> Value {
-        match self {
+    fn take(&mut self, index: usize) -> InlineItem {
+        let value = match self {
+            InlineItems::Shared(items) => {
+                return InlineItem::Input(Data::Element {
+                    items: items.clone(),
+                    index: index as u32,
+                })
+            }
             InlineItems::Selected(items) => items.get_mut(index).map(std::mem::take),
             InlineItems::Scenario(items) => match &**items {
                 Items::Count(_) => {
@@ -68,8 +87,8 @@ impl InlineItems {
                 }
                 Items::Values(values) => values.get(index).cloned(),
             },
-        }
-        .unwrap_or(Value::Null)
+        };
+        InlineItem::Value(value.unwrap_or(Value::Null))
     }
 }
 
@@ -413,6 +432,28 @@ impl Simulation {
         }
     }
 
+    /// The items a JSONPath Map without `ItemSelector` selects with `$` or a plain reference
+    /// path on its input, left where they are; `None` for anything else (JSONata, variables,
+    /// filters, a missing or non-array value: [`Simulation::map_items`] handles those, with
+    /// their errors).
+    fn shared_items(&self, f: u32, effective: &Rc<Value>) -> Option<ItemArray> {
+        let state = self.program.states.get(self.state_of(f) as usize)?;
+        let KindIr::Map(map) = &state.kind else {
+            return None;
+        };
+        if state.language != QueryLanguage::JsonPath || map.item_selector.is_some() {
+            return None;
+        }
+        let path = match &map.items_path {
+            Selection::Identity => None,
+            Selection::Path(path) if *path.root() == Root::Input && path.is_reference() => {
+                Some(path.clone())
+            }
+            _ => return None,
+        };
+        ItemArray::new(effective.clone(), path)
+    }
+
     /// The input of iteration `index`: the item, shaped by `ItemSelector`.
     pub(super) fn iteration_input(
         &mut self,
@@ -469,9 +510,12 @@ impl Simulation {
             .map_or_else(|| Rc::new(Value::Null), |d| self.value_of(&d));
         let items = match self.scenario_items(f) {
             Some(items) => InlineItems::Scenario(items),
-            None => match self.map_items(f, &effective) {
-                Ok(items) => InlineItems::Selected(items),
-                Err(failure) => return self.raise_own(f, failure),
+            None => match self.shared_items(f, &effective) {
+                Some(items) => InlineItems::Shared(Rc::new(items)),
+                None => match self.map_items(f, &effective) {
+                    Ok(items) => InlineItems::Selected(items),
+                    Err(failure) => return self.raise_own(f, failure),
+                },
             },
         };
         let limit = match self.max_concurrency(f, &effective) {
@@ -525,9 +569,14 @@ impl Simulation {
                 _ => return,
             };
             let (index, item, effective, total) = next;
-            let input = match self.iteration_input(f, index as u64, item, &effective) {
-                Ok(v) => v,
-                Err(failure) => return self.raise_own(f, failure),
+            let input = match item {
+                InlineItem::Input(input) => input,
+                InlineItem::Value(item) => {
+                    match self.iteration_input(f, index as u64, item, &effective) {
+                        Ok(v) => Data::json(v),
+                        Err(failure) => return self.raise_own(f, failure),
+                    }
+                }
             };
             let state_id = self.state_of(f);
             let (exec, last) = self
@@ -561,7 +610,7 @@ impl Simulation {
             let child = self.new_fiber(
                 exec,
                 start,
-                Data::json(input),
+                input,
                 Link::Iteration {
                     parent: f,
                     index: index as u32,
@@ -607,7 +656,6 @@ impl Simulation {
         };
         match result {
             Ok(output) => {
-                let value = self.value_of(&output);
                 let id = self.emit_side(
                     exec,
                     last,
@@ -626,7 +674,7 @@ impl Simulation {
                             run.results.resize(slot + 1, None);
                         }
                         if let Some(slot) = run.results.get_mut(slot) {
-                            *slot = Some(value);
+                            *slot = Some(output);
                         }
                         run.done += 1;
                         run.done == run.items.len()
@@ -696,7 +744,7 @@ impl Simulation {
             Value::Array(
                 results
                     .into_iter()
-                    .map(|r| r.map_or(Value::Null, Rc::unwrap_or_clone))
+                    .map(|r| r.map_or(Value::Null, |d| Rc::unwrap_or_clone(self.value_of(&d))))
                     .collect(),
             )
         };

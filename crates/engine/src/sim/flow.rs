@@ -6,7 +6,7 @@ use asl::{Integration, QueryLanguage};
 use serde_json::{Map as JsonObject, Value};
 
 use super::{Attempt, ExecLink, ExecutionStatus, FiberContext, Link, Mode, Phase, Simulation};
-use crate::data::{compact, Data, Failure, ResultPath, Roots, Variables};
+use crate::data::{compact, Data, Failure, ResultPath, Roots, SharedValue, Variables};
 use crate::errors::{names, ErrorId};
 use crate::history::{self, Details};
 use crate::jsonata;
@@ -65,7 +65,7 @@ impl Simulation {
         }
         let details = match self.fibers.get(f as usize) {
             Some(fiber) if self.recording(fiber.exec) => Details::StateEntered {
-                input: self.value_of(&fiber.input),
+                input: self.shared_of(&fiber.input),
                 name: self.shared_state_name(state),
             },
             _ => Details::None,
@@ -140,7 +140,7 @@ impl Simulation {
         let details = if self.recording_fiber(f) {
             Details::StateExited {
                 name: self.shared_state_name(state),
-                output: self.value_of(&output),
+                output: self.shared_of(&output),
             }
         } else {
             Details::None
@@ -852,7 +852,7 @@ impl Simulation {
         let details = if self.recording_fiber(f) {
             Details::scheduled(
                 task.integration == Integration::LambdaFunction,
-                self.value_of(&effective),
+                self.shared_of(&effective),
                 task.resource.clone(),
                 timeout,
                 heartbeat,
@@ -1129,11 +1129,11 @@ impl Simulation {
                     Details::None
                 } else if lambda_fn {
                     Details::Output {
-                        output: Some(self.value_of(&result)),
+                        output: Some(self.shared_of(&result)),
                     }
                 } else {
                     Details::TaskSucceeded {
-                        output: self.value_of(&result),
+                        output: self.shared_of(&result),
                         resource: task.resource.clone(),
                     }
                 };
@@ -1720,7 +1720,7 @@ impl Simulation {
             ExecutionStatus::Succeeded => {
                 let details = if recording {
                     Details::Output {
-                        output: output_value.clone(),
+                        output: output_value.clone().map(SharedValue::Json),
                     }
                 } else {
                     Details::None

@@ -50,7 +50,7 @@ const NONE: u32 = u32::MAX;
 #[derive(Debug)]
 pub struct Queue {
     now_fifo: VecDeque<Event>,
-    /// First and last node of each slot's list.
+    /// First and last node of each slot's list; slots past the end have not been used yet.
     heads: Vec<u32>,
     tails: Vec<u32>,
     /// Node arena: the event and the next node of its slot.
@@ -70,8 +70,8 @@ impl Default for Queue {
     fn default() -> Self {
         Queue {
             now_fifo: VecDeque::new(),
-            heads: vec![NONE; WHEEL as usize],
-            tails: vec![NONE; WHEEL as usize],
+            heads: Vec::new(),
+            tails: Vec::new(),
             nodes: Vec::new(),
             free: Vec::new(),
             bits: vec![0; WORDS],
@@ -171,6 +171,12 @@ impl Queue {
                 (self.nodes.len() - 1) as u32
             }
         };
+        if self.heads.len() <= slot {
+            // Slots are taken into use as virtual time reaches them: a short run never pays
+            // for the whole wheel (half a megabyte of list heads and tails to fill).
+            self.heads.resize(slot + 1, NONE);
+            self.tails.resize(slot + 1, NONE);
+        }
         let tail = self.tails.get(slot).copied().unwrap_or(NONE);
         if tail == NONE {
             if let Some(h) = self.heads.get_mut(slot) {
