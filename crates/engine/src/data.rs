@@ -42,14 +42,47 @@ pub enum Data {
 pub struct ItemArray {
     root: Rc<Value>,
     path: Option<Path>,
+    len: usize,
+    /// The largest [`json_size_bound`] of an item: when it is within the payload limit, no
+    /// item needs looking at to know it is within it too.
+    largest_bound: u64,
 }
 
 impl ItemArray {
     /// The array at `path` (`None`: the root itself; otherwise member names only) in `root`,
     /// if there is one there.
     pub fn new(root: Rc<Value>, path: Option<Path>) -> Option<ItemArray> {
-        let items = ItemArray { root, path };
-        matches!(items.array(), Some(Value::Array(_))).then_some(items)
+        let mut items = ItemArray {
+            root,
+            path,
+            len: 0,
+            largest_bound: 0,
+        };
+        let Some(Value::Array(array)) = items.array() else {
+            return None;
+        };
+        let len = array.len();
+        let largest_bound = array
+            .iter()
+            .map(|item| json_size_bound(item, u64::MAX).unwrap_or(u64::MAX))
+            .max()
+            .unwrap_or(0);
+        items.len = len;
+        items.largest_bound = largest_bound;
+        Some(items)
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether item `index` serializes to more than `limit` bytes (as [`json_size_exceeds`]).
+    pub fn item_exceeds(&self, index: u32, limit: u64) -> bool {
+        self.largest_bound > limit && json_size_exceeds(self.item(index), limit)
     }
 
     /// The array, found again at each look (a member lookup per name: no allocation, which

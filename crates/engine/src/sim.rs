@@ -868,9 +868,7 @@ impl Simulation {
         match data {
             Data::Json(v) => crate::data::json_size_exceeds(v, limit),
             Data::Item { run, index } => self.item_size(*run, *index) as u64 > limit,
-            Data::Element { items, index } => {
-                crate::data::json_size_exceeds(items.item(*index), limit)
-            }
+            Data::Element { items, index } => items.item_exceeds(*index, limit),
         }
     }
 

@@ -65,7 +65,7 @@ impl InlineItems {
                 Items::Count(n) => usize::try_from(*n).unwrap_or(usize::MAX),
                 Items::Values(values) => values.len(),
             },
-            InlineItems::Shared(items) => items.items().len(),
+            InlineItems::Shared(items) => items.len(),
         }
     }
 

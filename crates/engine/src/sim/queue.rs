@@ -70,8 +70,9 @@ impl Default for Queue {
     fn default() -> Self {
         Queue {
             now_fifo: VecDeque::new(),
-            heads: Vec::new(),
-            tails: Vec::new(),
+            // Room for the whole wheel, written only as slots come into use.
+            heads: Vec::with_capacity(WHEEL as usize),
+            tails: Vec::with_capacity(WHEEL as usize),
             nodes: Vec::new(),
             free: Vec::new(),
             bits: vec![0; WORDS],
