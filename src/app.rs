@@ -10,7 +10,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::app_header::AppHeader;
-use crate::components::definition_outline::DefinitionOutline;
+use crate::components::definition_outline::definition_outline;
 use crate::components::definition_pane::DefinitionPane;
 use crate::components::diagnostics_panel::DiagnosticsPanel;
 use crate::components::history_panel::{HistoryPanel, HistorySource};
@@ -260,7 +260,7 @@ fn Page(props: &PageProps) -> Html {
                                 scenario={state.scenario.parsed.clone()}
                                 on_action={on_action.clone()}
                             />
-                            <DefinitionOutline outline={analysis.outline.clone()} />
+                            { definition_outline(lang, analysis.outline.as_deref()) }
                         </section>
                     </div>
                 </section>

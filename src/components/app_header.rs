@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use crate::components::examples_gallery::ExamplesGallery;
 use crate::components::help_popover::HelpButton;
-use crate::components::keep_notice::KeepNoticeBar;
-use crate::components::lang_switch::LangSwitch;
+use crate::components::keep_notice::keep_notice_bar;
+use crate::components::lang_switch::lang_switch;
 use crate::components::share_button::ShareButton;
 use crate::components::story_bar::StoryBar;
 use crate::i18n::{use_lang, Lang};
@@ -100,7 +100,7 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
                         machine={state.machine.clone().map(AttrValue::from)}
                         example={state.example.id}
                     />
-                    <LangSwitch lang={lang} on_change={on_lang} />
+                    { lang_switch(lang, &on_lang) }
                     <HelpButton />
                 </nav>
             </header>
@@ -117,18 +117,11 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
                     Callback::from(move |id: String| dispatcher.dispatch(Action::OpenExample(id)))
                 }}
             />
-            if let Some(notice) = state.keep_notice.clone() {
-                <KeepNoticeBar
-                    notice={notice}
-                    on_restore={{
-                        let dispatcher = state.dispatcher();
-                        Callback::from(move |work| dispatcher.dispatch(Action::Restore(work)))
-                    }}
-                    on_dismiss={{
-                        let dispatcher = state.dispatcher();
-                        Callback::from(move |()| dispatcher.dispatch(Action::KeepNotice(None)))
-                    }}
-                />
+            if let Some(notice) = &state.keep_notice {
+                { keep_notice_bar(lang, notice, &{
+                    let dispatcher = state.dispatcher();
+                    Callback::from(move |action| dispatcher.dispatch(action))
+                }) }
             }
             if *gallery_open {
                 <ExamplesGallery

@@ -1,23 +1,15 @@
 //! A short outline of the definition as `asl` read it: how many states, and the settings of
 //! every Map state that decide when its run fails.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 use crate::state::Outline;
 
-#[derive(Properties, PartialEq)]
-pub struct DefinitionOutlineProps {
-    /// `None` when the text could not be read as a state machine.
-    pub outline: Option<Rc<Outline>>,
-}
-
-#[component]
-pub fn DefinitionOutline(props: &DefinitionOutlineProps) -> Html {
-    let lang = use_lang();
-    let Some(outline) = &props.outline else {
+/// The outline panel; `outline` is `None` when the text could not be read as a state machine.
+/// A function rather than a component (see [`crate::components::form_fields::issues`] for why).
+pub fn definition_outline(lang: Lang, outline: Option<&Outline>) -> Html {
+    let Some(outline) = outline else {
         return html! {
             <section class="panel outline-panel" data-testid="outline">
                 <header class="panel-header">
@@ -44,7 +36,7 @@ pub fn DefinitionOutline(props: &DefinitionOutlineProps) -> Html {
             <li class="map-card">
                 <div class="map-card-title">
                     <span class="map-name">{ map.name.clone() }</span>
-                    <span class={classes!("chip", map.distributed.then_some("chip-accent"))}>
+                    <span class={if map.distributed { "chip chip-accent" } else { "chip" }}>
                         { mode }
                     </span>
                     if let Some(execution_type) = map.execution_type {

@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::components::asl_editor::AslEditor;
 use crate::components::file_open::{read_file, FileOpen};
-use crate::components::machine_picker::MachinePicker;
-use crate::components::notice_bar::NoticeBar;
+use crate::components::machine_picker::machine_picker;
+use crate::components::notice_bar::notice_bar;
 use crate::i18n::use_lang;
 use crate::state::{Action, Analysis, CaretRequest, Notice};
 
@@ -92,10 +92,6 @@ pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |file: web_sys::File| read_file(file, on_action.clone()))
     };
-    let on_select_machine = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |machine: String| on_action.emit(Action::SelectMachine(machine)))
-    };
     // Notices about files belong here; those about form edits are shown by the forms.
     let notice = props
         .notice
@@ -106,15 +102,7 @@ pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
                 Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
             )
         })
-        .map(|notice| {
-            let on_action = props.on_action.clone();
-            html! {
-                <NoticeBar
-                    notice={notice.clone()}
-                    on_dismiss={Callback::from(move |()| on_action.emit(Action::DismissNotice))}
-                />
-            }
-        });
+        .map(|notice| notice_bar(lang, notice, &props.on_action));
     let marks: Rc<[crate::state::LineMark]> = props.analysis.marks.clone();
     html! {
         <div class="definition-pane" data-testid="definition-pane">
@@ -126,11 +114,7 @@ pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
                         "またはドロップ・貼り付け · ASL JSON/YAML、CloudFormation/SAM",
                     ) }
                 </span>
-                <MachinePicker
-                    machines={props.analysis.machines.clone()}
-                    selected={props.analysis.selected_machine}
-                    on_select={on_select_machine}
-                />
+                { machine_picker(lang, &props.analysis.machines, props.analysis.selected_machine, &props.on_action) }
             </div>
             { for notice }
             <AslEditor

@@ -15,8 +15,8 @@ use serde_json::Value;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::components::form_fields::{ErrorList, NumberField};
-use crate::components::notice_bar::NoticeBar;
+use crate::components::form_fields::{error_list, NumberField};
+use crate::components::notice_bar::notice_bar;
 use crate::components::scenario_task::{problems_at, ScenarioTask};
 use crate::document_edit::DocumentEdit;
 use crate::i18n::{count, use_lang, Lang};
@@ -121,15 +121,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
         .notice
         .as_ref()
         .filter(|notice| notice.document() == Document::Scenario)
-        .map(|notice| {
-            let on_action = props.on_action.clone();
-            html! {
-                <NoticeBar
-                    notice={notice.clone()}
-                    on_dismiss={Callback::from(move |()| on_action.emit(Action::DismissNotice))}
-                />
-            }
-        });
+        .map(|notice| notice_bar(lang, notice, &props.on_action));
 
     let form = match document.as_ref() {
         Some(scenario @ Value::Object(_)) => {
@@ -255,7 +247,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
     html! {
         <section class="scenario-editor" data-testid="scenario-panel">
             { for notice }
-            <ErrorList id={ERROR_LIST} extra={handled_errors} />
+            { error_list(ERROR_LIST, handled_errors) }
             { form }
             <div class="scenario-json">
                 <label class="form-label" for="scenario-json-text">

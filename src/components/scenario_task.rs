@@ -9,9 +9,7 @@ use serde_json::{json, Value};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::form_fields::{
-    value_text, Issues, NumberField, NumberListField, ReorderButtons, TextField,
-};
+use crate::components::form_fields::{issues, reorder_buttons, value_text, NumberField, TextField};
 use crate::document_edit::DocumentEdit;
 use crate::i18n::{use_lang, Lang};
 
@@ -166,7 +164,7 @@ pub fn ScenarioTask(props: &ScenarioTaskProps) -> Html {
                 }
             </summary>
             <div class="state-settings-body">
-                <Issues messages={own_problems} />
+                { issues(own_problems) }
                 <div class="form-row">
                     <label class="form-field" title={lang.t("How long each attempt takes", "各試行にかかる時間")}>
                         <span class="form-label">{ lang.t("Latency", "レイテンシ") }</span>
@@ -189,7 +187,7 @@ pub fn ScenarioTask(props: &ScenarioTaskProps) -> Html {
                         { number("p99_ms", lang.t("99 % of the attempts are faster (ms)", "99 % の試行がこれより速い（ms）"), format!("{latency_pointer}/lognormal/p99_ms"), "") }
                     }
                 </div>
-                <Issues messages={problems_at(&props.errors, &latency_pointer)} />
+                { issues(problems_at(&props.errors, &latency_pointer)) }
                 <div class="list-editor">
                     <div class="list-editor-head">
                         <h4 class="list-editor-title">{ lang.t("Faults", "障害") }</h4>
@@ -254,32 +252,28 @@ fn fault_card(
         <div class="list-item fault" data-testid="fault" key={pointer.clone()}>
             <div class="list-item-head">
                 <span class="list-item-number">{ format!("#{}", index + 1) }</span>
-                <ReorderButtons
-                    array={AttrValue::from(array.clone())}
-                    index={index}
-                    len={len}
-                    what={AttrValue::from(what)}
-                    on_edit={props.on_edit.clone()}
-                />
+                { reorder_buttons(lang, &array, index, len, &what, &props.on_edit) }
             </div>
             <div class="form-row">
-                <TextField
-                    label={lang.t("Error", "エラー")}
-                    hint={lang.t("The error the attempt throws", "試行が投げるエラー名")}
-                    pointer={AttrValue::from(field("error"))}
-                    value={fault.get("error").cloned()}
-                    list={props.error_list.clone()}
-                    testid={AttrValue::from("fault-error")}
-                    issues={problems_at(errors, &field("error"))}
-                    on_edit={props.on_edit.clone()}
-                />
-                <TextField
-                    label={lang.t("Cause", "原因")}
-                    pointer={AttrValue::from(field("cause"))}
-                    value={fault.get("cause").cloned()}
-                    issues={problems_at(errors, &field("cause"))}
-                    on_edit={props.on_edit.clone()}
-                />
+                { TextField {
+                    label: lang.t("Error", "エラー").into(),
+                    hint: lang.t("The error the attempt throws", "試行が投げるエラー名").into(),
+                    pointer: field("error").into(),
+                    value: fault.get("error").cloned(),
+                    list: Some(props.error_list.clone()),
+                    testid: Some("fault-error".into()),
+                    issues: problems_at(errors, &field("error")),
+                    on_edit: props.on_edit.clone(),
+                    ..TextField::default()
+                }.view() }
+                { TextField {
+                    label: lang.t("Cause", "原因").into(),
+                    pointer: field("cause").into(),
+                    value: fault.get("cause").cloned(),
+                    issues: problems_at(errors, &field("cause")),
+                    on_edit: props.on_edit.clone(),
+                    ..TextField::default()
+                }.view() }
             </div>
             <div class="form-row">
                 <NumberField
@@ -311,7 +305,8 @@ fn fault_card(
                     />
                 }
                 if selection == "indices" {
-                    <NumberListField
+                    <NumberField
+                        list=true
                         label={lang.t("Indices", "項目番号")}
                         hint={lang.t("Item indices, from 0", "0 から数えた項目番号")}
                         pointer={AttrValue::from(field("items/indices"))}
@@ -320,7 +315,8 @@ fn fault_card(
                         on_edit={props.on_edit.clone()}
                     />
                 }
-                <NumberListField
+                <NumberField
+                    list=true
                     label={lang.t("Attempts", "試行")}
                     hint={lang.t("Only on these attempts (0 = the first try); empty: every attempt", "この試行のみ（0 = 最初の試行）。空：すべての試行")}
                     pointer={AttrValue::from(field("attempts"))}
@@ -330,7 +326,7 @@ fn fault_card(
                     on_edit={props.on_edit.clone()}
                 />
             </div>
-            <Issues messages={problems_at(errors, &pointer).into_iter().chain(problems_at(errors, &field("items"))).collect::<Vec<_>>()} />
+            { issues(problems_at(errors, &pointer).into_iter().chain(problems_at(errors, &field("items"))).collect()) }
         </div>
     }
 }

@@ -16,9 +16,9 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::catch_editor::CatchEditor;
-use crate::components::form_fields::{messages_at, ErrorList, NumberField};
+use crate::components::form_fields::{error_list, messages_at, NumberField};
 use crate::components::map_settings::MapSettings;
-use crate::components::notice_bar::NoticeBar;
+use crate::components::notice_bar::notice_bar;
 use crate::components::retry_editor::RetryEditor;
 use crate::document_edit::DocumentEdit;
 use crate::i18n::{use_lang, Lang};
@@ -121,15 +121,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
                 Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
             )
         });
-    let notice = notice.map(|notice| {
-        let on_action = props.on_action.clone();
-        html! {
-            <NoticeBar
-                notice={notice.clone()}
-                on_dismiss={Callback::from(move |()| on_action.emit(Action::DismissNotice))}
-            />
-        }
-    });
+    let notice = notice.map(|notice| notice_bar(lang, notice, &props.on_action));
     let (Some(definition), Some(structure)) =
         (&props.analysis.definition, &props.analysis.structure)
     else {
@@ -207,15 +199,15 @@ pub fn Settings(props: &SettingsProps) -> Html {
                             <span class="settings-map-name">{ name.clone() }</span>
                         }
                     </header>
-                    <MapSettings
-                        state_pointer={AttrValue::from(pointer.clone())}
-                        state={state}
-                        distributed=true
-                        legacy_iterator={legacy}
-                        testids=true
-                        diagnostics={diagnostics.clone()}
-                        on_edit={on_edit.clone()}
-                    />
+                    { MapSettings {
+                        state_pointer: AttrValue::from(pointer.clone()),
+                        state,
+                        distributed: true,
+                        legacy_iterator: legacy,
+                        testids: true,
+                        diagnostics: diagnostics.clone(),
+                        on_edit: on_edit.clone(),
+                    }.view(lang) }
                 </section>
             }
         }
@@ -243,7 +235,7 @@ pub fn Settings(props: &SettingsProps) -> Html {
     html! {
         <section class="settings" data-testid="settings">
             { for notice }
-            <ErrorList id={ERROR_LIST} extra={extra_errors} />
+            { error_list(ERROR_LIST, extra_errors) }
             { map_run }
             <section class="settings-card settings-execution">
                 <header class="settings-card-head">
@@ -460,33 +452,34 @@ fn StateSettings(props: &StateSettingsProps) -> Html {
                             { lang.t("Its Map Run settings are at the top of this panel.", "マップランの設定はこのパネルの上部にあります。") }
                         </p>
                     } else {
-                        <MapSettings
-                            state_pointer={AttrValue::from(pointer.to_string())}
-                            state={props.value.clone()}
-                            distributed={distributed}
-                            legacy_iterator={legacy_iterator}
-                            diagnostics={diagnostics.clone()}
-                            on_edit={props.on_edit.clone()}
-                        />
+                        { MapSettings {
+                            state_pointer: AttrValue::from(pointer.to_string()),
+                            state: props.value.clone(),
+                            distributed,
+                            legacy_iterator,
+                            testids: false,
+                            diagnostics: diagnostics.clone(),
+                            on_edit: props.on_edit.clone(),
+                        }.view(lang) }
                     }
                 }
-                <RetryEditor
-                    state_pointer={AttrValue::from(pointer.to_string())}
-                    retry={props.value.get("Retry").cloned()}
-                    diagnostics={diagnostics.clone()}
-                    error_list={ERROR_LIST}
-                    on_edit={props.on_edit.clone()}
-                />
-                <CatchEditor
-                    state_pointer={AttrValue::from(pointer.to_string())}
-                    state_name={props.name.clone()}
-                    catch={props.value.get("Catch").cloned()}
-                    scope_states={props.scope_states.clone()}
-                    jsonata={props.jsonata}
-                    diagnostics={diagnostics.clone()}
-                    error_list={ERROR_LIST}
-                    on_edit={props.on_edit.clone()}
-                />
+                { RetryEditor {
+                    state_pointer: AttrValue::from(pointer.to_string()),
+                    retry: props.value.get("Retry").cloned(),
+                    diagnostics: diagnostics.clone(),
+                    error_list: AttrValue::from(ERROR_LIST),
+                    on_edit: props.on_edit.clone(),
+                }.view(lang) }
+                { CatchEditor {
+                    state_pointer: AttrValue::from(pointer.to_string()),
+                    state_name: props.name.clone(),
+                    catch: props.value.get("Catch").cloned(),
+                    scope_states: props.scope_states.clone(),
+                    jsonata: props.jsonata,
+                    diagnostics: diagnostics.clone(),
+                    error_list: AttrValue::from(ERROR_LIST),
+                    on_edit: props.on_edit.clone(),
+                }.view(lang) }
             </div>
         </details>
     }
