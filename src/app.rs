@@ -9,25 +9,25 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::components::app_header::AppHeader;
+use crate::components::app_header::{app_header, use_header_state};
 use crate::components::definition_outline::definition_outline;
 use crate::components::definition_pane::DefinitionPane;
-use crate::components::diagnostics_panel::DiagnosticsPanel;
+use crate::components::diagnostics_panel::diagnostics_panel;
 use crate::components::history_panel::{HistoryPanel, HistorySource};
 use crate::components::item_grid::ItemGrid;
 use crate::components::item_timeline::ItemTimeline;
-use crate::components::map_run_panel::MapRunPanel;
+use crate::components::map_run_panel::map_run_panel;
 use crate::components::playback_bar::PlaybackBar;
 use crate::components::scenario_editor::ScenarioEditor;
 use crate::components::settings::Settings;
 use crate::components::state_graph::StateGraph;
 use crate::components::state_panel::StatePanel;
 use crate::components::timeline_chart::TimelineChart;
-use crate::components::verdict_banner::VerdictBanner;
+use crate::components::verdict_banner::verdict_banner;
 use crate::i18n::{use_lang, Lang};
 use crate::playback::use_playback;
 use crate::run_status::shown_run;
-use crate::state::{Action, AppState, RunInput};
+use crate::state::{Action, RunInput};
 
 /// The tabs of the left column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,31 +61,19 @@ impl DocumentTab {
     }
 }
 
+/// The page. Its language is the app state's, provided to the components below as a context
+/// ([`use_lang`]); the page itself is drawn here rather than in a child component of its own,
+/// since each component type costs the page a few kilobytes of WebAssembly.
 #[component]
 pub fn App() -> Html {
     // The page starts from a share link, the kept work or the default example (W4).
     let state = use_reducer(crate::storage::startup_state);
     crate::storage::use_keep(&state);
     let lang = state.lang;
-
-    html! {
-        <ContextProvider<Lang> context={lang}>
-            <Page state={state} />
-        </ContextProvider<Lang>>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct PageProps {
-    state: UseReducerHandle<AppState>,
-}
-
-#[component]
-fn Page(props: &PageProps) -> Html {
-    let lang = use_lang();
-    let state = &props.state;
+    let state = &state;
     let tab = use_state(|| DocumentTab::Definition);
     let track = use_node_ref();
+    let header = use_header_state();
 
     let on_action = {
         let state = state.dispatcher();
@@ -188,9 +176,10 @@ fn Page(props: &PageProps) -> Html {
     };
 
     html! {
+        <ContextProvider<Lang> context={lang}>
         <div class="app">
             // slot: gallery/share/lang in header
-            <AppHeader state={state.clone()} />
+            { app_header(lang, state, &header) }
             <div class="workspace">
                 <section class="documents" aria-label={lang.t("Documents", "ドキュメント")}>
                     <div class="tab-bar" role="tablist">{ for tabs }</div>
@@ -226,10 +215,7 @@ fn Page(props: &PageProps) -> Html {
                                     on_action={on_action.clone()}
                                 />
                             </div>
-                            <DiagnosticsPanel
-                                diagnostics={analysis.diagnostics.clone()}
-                                on_reveal={on_reveal}
-                            />
+                            { diagnostics_panel(lang, &analysis.diagnostics, &on_reveal) }
                         </section>
                         <section
                             class="tab-panel scenario-tab"
@@ -253,13 +239,13 @@ fn Page(props: &PageProps) -> Html {
                             aria-labelledby="tab-settings"
                         >
                             // slot: settings
-                            <Settings
-                                analysis={analysis.clone()}
-                                shown_map={state.shown_map.clone()}
-                                notice={state.notice.clone()}
-                                scenario={state.scenario.parsed.clone()}
-                                on_action={on_action.clone()}
-                            />
+                            { Settings {
+                                analysis: analysis.clone(),
+                                shown_map: state.shown_map.clone(),
+                                notice: state.notice.clone(),
+                                scenario: state.scenario.parsed.clone(),
+                                on_action: on_action.clone(),
+                            }.view(lang) }
                             { definition_outline(lang, analysis.outline.as_deref()) }
                         </section>
                     </div>
@@ -271,6 +257,7 @@ fn Page(props: &PageProps) -> Html {
                 />
             </div>
         </div>
+        </ContextProvider<Lang>>
     }
 }
 
@@ -376,7 +363,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
     html! {
         <section class="run-view" aria-label={lang.t("Run", "実行")}>
             <div class="run-view-top">
-                <VerdictBanner frame={frame.clone()} />
+                { verdict_banner(lang, &frame) }
                 <PlaybackBar playback={playback.clone()} />
             </div>
             // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
@@ -387,7 +374,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 on_select={on_select_state.clone()}
                 animate={matches!(playback.mode, crate::playback::PlayMode::Playing | crate::playback::PlayMode::RunningToEnd)}
             />
-            <MapRunPanel frame={frame.clone()} picked_run={*picked_run} on_pick_run={on_pick_run} />
+            { map_run_panel(lang, &frame, *picked_run, &on_pick_run) }
             <div class="items-row">
                 <ItemGrid frame={frame.clone()} run={run} selected={child} on_select={on_select} />
                 <ItemTimeline

@@ -10,21 +10,34 @@ use crate::components::help_popover::HelpButton;
 use crate::components::keep_notice::keep_notice_bar;
 use crate::components::lang_switch::lang_switch;
 use crate::components::share_button::ShareButton;
-use crate::components::story_bar::StoryBar;
-use crate::i18n::{use_lang, Lang};
+use crate::components::story_bar::story_bar;
+use crate::i18n::Lang;
 use crate::state::{Action, AppState};
 
-#[derive(Properties, PartialEq)]
-pub struct AppHeaderProps {
-    pub state: UseReducerHandle<AppState>,
+/// What the header keeps between renders: whether the gallery is open (and the button that
+/// opened it, to give the focus back), and whether the story is unfolded. It lives in the
+/// page's component ([`use_header_state`]): the header is a function drawn by the page rather
+/// than a component of its own, since each component type costs the page a few kilobytes of
+/// WebAssembly.
+pub struct HeaderState {
+    gallery_open: UseStateHandle<bool>,
+    gallery_button: NodeRef,
+    story_expanded: UseStateHandle<bool>,
 }
 
-#[component]
-pub fn AppHeader(props: &AppHeaderProps) -> Html {
-    let lang = use_lang();
-    let state = &props.state;
-    let gallery_open = use_state(|| false);
-    let gallery_button = use_node_ref();
+#[hook]
+pub fn use_header_state() -> HeaderState {
+    HeaderState {
+        gallery_open: use_state(|| false),
+        gallery_button: use_node_ref(),
+        story_expanded: use_state(|| false),
+    }
+}
+
+/// The header, the story bar and the keep notice, for `state`.
+pub fn app_header(lang: Lang, state: &UseReducerHandle<AppState>, header: &HeaderState) -> Html {
+    let gallery_open = &header.gallery_open;
+    let gallery_button = &header.gallery_button;
 
     let open_gallery = {
         let gallery_open = gallery_open.clone();
@@ -52,6 +65,10 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
     let on_lang = {
         let dispatcher = state.dispatcher();
         Callback::from(move |lang: Lang| dispatcher.dispatch(Action::SetLang(lang)))
+    };
+    let on_action = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
 
     let analysis = &state.analysis;
@@ -83,8 +100,8 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
                         class="header-button"
                         data-testid="examples-button"
                         aria-haspopup="dialog"
-                        aria-expanded={(*gallery_open).to_string()}
-                        ref={gallery_button}
+                        aria-expanded={(**gallery_open).to_string()}
+                        ref={gallery_button.clone()}
                         onclick={open_gallery}
                     >
                         <span class="header-button-glyph" aria-hidden="true">{ "▦" }</span>
@@ -104,26 +121,18 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
                     <HelpButton />
                 </nav>
             </header>
-            <StoryBar
-                example={state.example}
-                definition={analysis.definition.clone()}
-                scenario={state.scenario_text.clone()}
-                on_apply={{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |()| dispatcher.dispatch(Action::ApplyFix))
-                }}
-                on_reopen={{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |id: String| dispatcher.dispatch(Action::OpenExample(id)))
-                }}
-            />
+            { story_bar(
+                lang,
+                state.example,
+                analysis.definition.as_deref(),
+                &state.scenario_text,
+                &header.story_expanded,
+                &on_action,
+            ) }
             if let Some(notice) = &state.keep_notice {
-                { keep_notice_bar(lang, notice, &{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |action| dispatcher.dispatch(action))
-                }) }
+                { keep_notice_bar(lang, notice, &on_action) }
             }
-            if *gallery_open {
+            if **gallery_open {
                 <ExamplesGallery
                     current={state.example.id}
                     edited={state.edited}

@@ -9,7 +9,7 @@ use web_sys::DragEvent;
 use yew::prelude::*;
 
 use crate::components::asl_editor::AslEditor;
-use crate::components::file_open::{read_file, FileOpen};
+use crate::components::file_open::{file_open, read_file};
 use crate::components::machine_picker::machine_picker;
 use crate::components::notice_bar::notice_bar;
 use crate::i18n::use_lang;
@@ -107,7 +107,7 @@ pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
     html! {
         <div class="definition-pane" data-testid="definition-pane">
             <div class="definition-toolbar">
-                <FileOpen on_action={props.on_action.clone()} />
+                { file_open(lang, &props.on_action) }
                 <span class="definition-toolbar-hint">
                     { lang.t(
                         "or drop or paste it · ASL JSON/YAML, CloudFormation/SAM",

@@ -184,18 +184,16 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                     }
                     { for tasks.iter().map(|(name, in_definition)| {
                         let pointer = format!("/tasks/{}", escape_pointer(name));
-                        html! {
-                            <ScenarioTask
-                                key={name.clone()}
-                                name={AttrValue::from(name.clone())}
-                                pointer={AttrValue::from(pointer.clone())}
-                                value={scenario.pointer(&pointer).cloned()}
-                                in_definition={*in_definition}
-                                errors={props.errors.clone()}
-                                error_list={ERROR_LIST}
-                                on_edit={on_fields.clone()}
-                            />
+                        ScenarioTask {
+                            name: AttrValue::from(name.clone()),
+                            value: scenario.pointer(&pointer).cloned(),
+                            pointer: AttrValue::from(pointer),
+                            in_definition: *in_definition,
+                            errors: props.errors.clone(),
+                            error_list: AttrValue::from(ERROR_LIST),
+                            on_edit: on_fields.clone(),
                         }
+                        .view(lang)
                     }) }
                 </div>
             }

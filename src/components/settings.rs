@@ -27,16 +27,15 @@ use crate::state::{Action, Analysis, Document, Notice};
 /// The id of the `<datalist>` of error names the settings forms offer.
 const ERROR_LIST: &str = "settings-error-names";
 
-#[derive(Properties, PartialEq)]
-pub struct SettingsProps {
+/// The panel's data; [`Settings::view`] draws it. A plain function of its data rather than a
+/// component (see [`crate::components::form_fields::issues`] for why); each state's card is a
+/// component, so Yew redraws only the cards whose state changed.
+pub struct Settings {
     pub analysis: Analysis,
     /// The pointer of the Distributed Map to show on top (`AppState::shown_map`).
-    #[prop_or_default]
     pub shown_map: Option<String>,
-    #[prop_or_default]
     pub notice: Option<Notice>,
     /// The scenario, for the error names its faults throw (offered in `ErrorEquals`).
-    #[prop_or_default]
     pub scenario: Option<Rc<engine::scenario::Scenario>>,
     pub on_action: Callback<Action>,
 }
@@ -102,182 +101,184 @@ fn shown_map<'a>(
         .or_else(|| maps.first())
 }
 
-#[component]
-pub fn Settings(props: &SettingsProps) -> Html {
-    let lang = use_lang();
-    let on_edit = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |edits: Vec<DocumentEdit>| {
-            on_action.emit(Action::EditDefinition(edits))
-        })
-    };
-    let notice = props
-        .notice
-        .as_ref()
-        .filter(|notice| notice.document() == Document::Definition)
-        .filter(|notice| {
-            !matches!(
-                notice,
-                Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
-            )
-        });
-    let notice = notice.map(|notice| notice_bar(lang, notice, &props.on_action));
-    let (Some(definition), Some(structure)) =
-        (&props.analysis.definition, &props.analysis.structure)
-    else {
-        return html! {
-            <section class="settings" data-testid="settings">
-                { for notice }
-                <p class="settings-empty" data-testid="settings-unavailable">
-                    { lang.t(
-                        "The definition cannot be read yet: fix the error shown in the Definition tab, and its settings appear here.",
-                        "定義をまだ読み取れません。定義タブに表示されたエラーを直すと、ここに設定が表示されます。",
-                    ) }
-                </p>
-            </section>
+impl Settings {
+    pub fn view(&self, lang: Lang) -> Html {
+        let props = self;
+        let on_edit = {
+            let on_action = props.on_action.clone();
+            Callback::from(move |edits: Vec<DocumentEdit>| {
+                on_action.emit(Action::EditDefinition(edits))
+            })
         };
-    };
-    let diagnostics = &props.analysis.diagnostics;
+        let notice = props
+            .notice
+            .as_ref()
+            .filter(|notice| notice.document() == Document::Definition)
+            .filter(|notice| {
+                !matches!(
+                    notice,
+                    Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
+                )
+            });
+        let notice = notice.map(|notice| notice_bar(lang, notice, &props.on_action));
+        let (Some(definition), Some(structure)) =
+            (&props.analysis.definition, &props.analysis.structure)
+        else {
+            return html! {
+                <section class="settings" data-testid="settings">
+                    { for notice }
+                    <p class="settings-empty" data-testid="settings-unavailable">
+                        { lang.t(
+                            "The definition cannot be read yet: fix the error shown in the Definition tab, and its settings appear here.",
+                            "定義をまだ読み取れません。定義タブに表示されたエラーを直すと、ここに設定が表示されます。",
+                        ) }
+                    </p>
+                </section>
+            };
+        };
+        let diagnostics = &props.analysis.diagnostics;
 
-    // Error names the scenario throws, then those the definition already handles.
-    let mut extra_errors: Vec<String> = Vec::new();
-    if let Some(scenario) = &props.scenario {
-        for behaviour in scenario.tasks.values() {
-            for fault in &behaviour.faults {
-                if !extra_errors.contains(&fault.error) {
-                    extra_errors.push(fault.error.clone());
+        // Error names the scenario throws, then those the definition already handles.
+        let mut extra_errors: Vec<String> = Vec::new();
+        if let Some(scenario) = &props.scenario {
+            for behaviour in scenario.tasks.values() {
+                for fault in &behaviour.faults {
+                    if !extra_errors.contains(&fault.error) {
+                        extra_errors.push(fault.error.clone());
+                    }
                 }
             }
         }
-    }
-    structure.walk(&mut |state| {
-        for name in state
-            .retry()
-            .iter()
-            .flat_map(|r| &r.error_equals)
-            .chain(state.catch().iter().flat_map(|c| &c.error_equals))
-        {
-            if !extra_errors.contains(name) {
-                extra_errors.push(name.clone());
+        structure.walk(&mut |state| {
+            for name in state
+                .retry()
+                .iter()
+                .flat_map(|r| &r.error_equals)
+                .chain(state.catch().iter().flat_map(|c| &c.error_equals))
+            {
+                if !extra_errors.contains(name) {
+                    extra_errors.push(name.clone());
+                }
             }
-        }
-    });
+        });
 
-    let maps = distributed_maps(structure);
-    let shown = shown_map(&maps, props.shown_map.as_deref());
-    let on_show_map = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            on_action.emit(Action::ShowMap(select.value()));
-        })
-    };
-    let map_run = match shown {
-        Some((name, pointer)) => {
-            let state = definition
-                .pointer(pointer)
-                .map_or(Value::Null, settings_view);
-            let legacy = state.get("Iterator").is_some() && state.get("ItemProcessor").is_none();
-            html! {
-                <section class="settings-card settings-map-run" data-testid="map-run-settings">
-                    <header class="settings-card-head">
-                        <h3 class="settings-card-title">{ lang.t("Map Run", "マップラン") }</h3>
-                        if maps.len() > 1 {
-                            <select
-                                class="settings-map-picker"
-                                data-testid="shown-map"
-                                aria-label={lang.t("Distributed Map shown", "表示する分散マップ")}
-                                onchange={on_show_map}
-                            >
-                                { for maps.iter().map(|(option_name, option_pointer)| html! {
-                                    <option value={option_pointer.clone()} selected={option_pointer == pointer}>
-                                        { option_name.clone() }
-                                    </option>
-                                }) }
-                            </select>
-                        } else {
-                            <span class="settings-map-name">{ name.clone() }</span>
-                        }
-                    </header>
-                    { MapSettings {
-                        state_pointer: AttrValue::from(pointer.clone()),
-                        state,
-                        distributed: true,
-                        legacy_iterator: legacy,
-                        testids: true,
-                        diagnostics: diagnostics.clone(),
-                        on_edit: on_edit.clone(),
-                    }.view(lang) }
-                </section>
-            }
-        }
-        None => html! {
-            <section class="settings-card settings-map-run">
-                <p class="settings-empty">
-                    { lang.t(
-                        "This definition has no Distributed Map: there is no Map Run tolerance to set.",
-                        "この定義には分散マップがないため、マップランの許容値はありません。",
-                    ) }
-                </p>
-            </section>
-        },
-    };
-
-    let mut all_scopes = Vec::new();
-    scopes(
-        lang,
-        structure,
-        lang.t("Parent workflow", "親ワークフロー").to_string(),
-        &mut all_scopes,
-    );
-    let shown_pointer = shown.map(|(_, pointer)| pointer.as_str());
-
-    html! {
-        <section class="settings" data-testid="settings">
-            { for notice }
-            { error_list(ERROR_LIST, extra_errors) }
-            { map_run }
-            <section class="settings-card settings-execution">
-                <header class="settings-card-head">
-                    <h3 class="settings-card-title">{ lang.t("Execution", "実行") }</h3>
-                </header>
-                <div class="form-row">
-                    <NumberField
-                        label="TimeoutSeconds"
-                        hint={lang.t("The whole execution's time limit in seconds (empty: none)", "実行全体の制限時間（秒）。空：なし")}
-                        pointer="/TimeoutSeconds"
-                        value={definition.get("TimeoutSeconds").cloned()}
-                        placeholder={lang.t("none", "なし")}
-                        integer=true
-                        testid={AttrValue::from("execution-timeout")}
-                        issues={messages_at(diagnostics, "/TimeoutSeconds")}
-                        on_edit={on_edit.clone()}
-                    />
-                </div>
-            </section>
-            { for all_scopes.iter().filter(|scope| scope.machine.states.iter().any(has_settings)).map(|scope| {
-                let names: Rc<[String]> = scope.machine.states.iter().map(|s| s.name.clone()).collect();
+        let maps = distributed_maps(structure);
+        let shown = shown_map(&maps, props.shown_map.as_deref());
+        let on_show_map = {
+            let on_action = props.on_action.clone();
+            Callback::from(move |event: Event| {
+                let select: HtmlSelectElement = event.target_unchecked_into();
+                on_action.emit(Action::ShowMap(select.value()));
+            })
+        };
+        let map_run = match shown {
+            Some((name, pointer)) => {
+                let state = definition
+                    .pointer(pointer)
+                    .map_or(Value::Null, settings_view);
+                let legacy =
+                    state.get("Iterator").is_some() && state.get("ItemProcessor").is_none();
                 html! {
-                    <section class="settings-scope" data-testid="settings-scope">
-                        <h3 class="settings-scope-title">{ scope.title.clone() }</h3>
-                        { for scope.machine.states.iter().filter(|s| has_settings(s)).map(|state| html! {
-                            <StateSettings
-                                key={state.pointer.clone()}
-                                name={AttrValue::from(state.name.clone())}
-                                pointer={AttrValue::from(state.pointer.clone())}
-                                kind={SettingsKind::of(state)}
-                                jsonata={state.query_language == QueryLanguage::Jsonata}
-                                value={definition.pointer(&state.pointer).map_or(Value::Null, settings_view)}
-                                scope_states={names.clone()}
-                                map_run_shown={shown_pointer == Some(state.pointer.as_str())}
-                                diagnostics={diagnostics.clone()}
-                                on_edit={on_edit.clone()}
-                            />
-                        }) }
+                    <section class="settings-card settings-map-run" data-testid="map-run-settings">
+                        <header class="settings-card-head">
+                            <h3 class="settings-card-title">{ lang.t("Map Run", "マップラン") }</h3>
+                            if maps.len() > 1 {
+                                <select
+                                    class="settings-map-picker"
+                                    data-testid="shown-map"
+                                    aria-label={lang.t("Distributed Map shown", "表示する分散マップ")}
+                                    onchange={on_show_map}
+                                >
+                                    { for maps.iter().map(|(option_name, option_pointer)| html! {
+                                        <option value={option_pointer.clone()} selected={option_pointer == pointer}>
+                                            { option_name.clone() }
+                                        </option>
+                                    }) }
+                                </select>
+                            } else {
+                                <span class="settings-map-name">{ name.clone() }</span>
+                            }
+                        </header>
+                        { MapSettings {
+                            state_pointer: AttrValue::from(pointer.clone()),
+                            state,
+                            distributed: true,
+                            legacy_iterator: legacy,
+                            testids: true,
+                            diagnostics: diagnostics.clone(),
+                            on_edit: on_edit.clone(),
+                        }.view(lang) }
                     </section>
                 }
-            }) }
-        </section>
+            }
+            None => html! {
+                <section class="settings-card settings-map-run">
+                    <p class="settings-empty">
+                        { lang.t(
+                            "This definition has no Distributed Map: there is no Map Run tolerance to set.",
+                            "この定義には分散マップがないため、マップランの許容値はありません。",
+                        ) }
+                    </p>
+                </section>
+            },
+        };
+
+        let mut all_scopes = Vec::new();
+        scopes(
+            lang,
+            structure,
+            lang.t("Parent workflow", "親ワークフロー").to_string(),
+            &mut all_scopes,
+        );
+        let shown_pointer = shown.map(|(_, pointer)| pointer.as_str());
+
+        html! {
+            <section class="settings" data-testid="settings">
+                { for notice }
+                { error_list(ERROR_LIST, extra_errors) }
+                { map_run }
+                <section class="settings-card settings-execution">
+                    <header class="settings-card-head">
+                        <h3 class="settings-card-title">{ lang.t("Execution", "実行") }</h3>
+                    </header>
+                    <div class="form-row">
+                        <NumberField
+                            label="TimeoutSeconds"
+                            hint={lang.t("The whole execution's time limit in seconds (empty: none)", "実行全体の制限時間（秒）。空：なし")}
+                            pointer="/TimeoutSeconds"
+                            value={definition.get("TimeoutSeconds").cloned()}
+                            placeholder={lang.t("none", "なし")}
+                            integer=true
+                            testid={AttrValue::from("execution-timeout")}
+                            issues={messages_at(diagnostics, "/TimeoutSeconds")}
+                            on_edit={on_edit.clone()}
+                        />
+                    </div>
+                </section>
+                { for all_scopes.iter().filter(|scope| scope.machine.states.iter().any(has_settings)).map(|scope| {
+                    let names: Rc<[String]> = scope.machine.states.iter().map(|s| s.name.clone()).collect();
+                    html! {
+                        <section class="settings-scope" data-testid="settings-scope">
+                            <h3 class="settings-scope-title">{ scope.title.clone() }</h3>
+                            { for scope.machine.states.iter().filter(|s| has_settings(s)).map(|state| html! {
+                                <StateSettings
+                                    key={state.pointer.clone()}
+                                    name={AttrValue::from(state.name.clone())}
+                                    pointer={AttrValue::from(state.pointer.clone())}
+                                    kind={SettingsKind::of(state)}
+                                    jsonata={state.query_language == QueryLanguage::Jsonata}
+                                    value={definition.pointer(&state.pointer).map_or(Value::Null, settings_view)}
+                                    scope_states={names.clone()}
+                                    map_run_shown={shown_pointer == Some(state.pointer.as_str())}
+                                    diagnostics={diagnostics.clone()}
+                                    on_edit={on_edit.clone()}
+                                />
+                            }) }
+                        </section>
+                    }
+                }) }
+            </section>
+        }
     }
 }
 

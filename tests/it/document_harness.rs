@@ -7,6 +7,7 @@ use std::rc::Rc;
 use mapsim::components::definition_pane::DefinitionPane;
 use mapsim::components::scenario_editor::ScenarioEditor;
 use mapsim::components::settings::Settings;
+use mapsim::i18n::Lang;
 use mapsim::state::{Action, AppState};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{js_sys, JsFuture};
@@ -68,15 +69,14 @@ pub fn Harness(props: &HarnessProps) -> Html {
                 on_action={on_action}
             />
         },
-        Panel::Settings => html! {
-            <Settings
-                analysis={state.analysis.clone()}
-                shown_map={state.shown_map.clone()}
-                notice={state.notice.clone()}
-                scenario={state.scenario.parsed.clone()}
-                on_action={on_action}
-            />
-        },
+        Panel::Settings => Settings {
+            analysis: state.analysis.clone(),
+            shown_map: state.shown_map.clone(),
+            notice: state.notice.clone(),
+            scenario: state.scenario.parsed.clone(),
+            on_action,
+        }
+        .view(Lang::En),
     };
     html! {
         <div>

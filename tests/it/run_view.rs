@@ -11,10 +11,11 @@ use mapsim::app::App;
 use mapsim::components::history_panel::{HistoryPanel, HistoryPanelProps, HistorySource};
 use mapsim::components::item_grid::{ItemGrid, ItemGridProps};
 use mapsim::components::item_timeline::{ItemTimeline, ItemTimelineProps};
-use mapsim::components::map_run_panel::{MapRunPanel, MapRunPanelProps};
+use mapsim::components::map_run_panel::map_run_panel;
 use mapsim::components::playback_bar::{PlaybackBar, PlaybackBarProps};
-use mapsim::components::verdict_banner::{VerdictBanner, VerdictBannerProps};
+use mapsim::components::verdict_banner::verdict_banner;
 use mapsim::examples::default_example;
+use mapsim::i18n::Lang;
 use mapsim::playback::{Command, PlayMode, Playback};
 use mapsim::sim_frame::SimFrame;
 use wasm_bindgen::JsCast;
@@ -22,7 +23,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, MouseEvent, MouseEventInit};
 use yew::prelude::*;
 
-use crate::support::{click, mount};
+use crate::support::{click, mount, mount_view};
 
 /// A simulation of the default example, recording item changes, stepped to `until` (or run to
 /// its end with `None`).
@@ -86,10 +87,10 @@ async fn the_verdict_banner_says_how_the_example_ended() {
         .read()
         .and_then(|sim| sim.outcome().map(|o| o.status))
         .unwrap_or(ExecutionStatus::Running);
-    let banner = mount::<VerdictBanner>(VerdictBannerProps {
-        frame: frame.clone(),
-    })
-    .await;
+    let banner = {
+        let frame = frame.clone();
+        mount_view(move || verdict_banner(Lang::En, &frame)).await
+    };
     let verdict = banner.one("[data-testid=verdict]");
     assert_eq!(
         verdict.get_attribute("data-status").as_deref(),
@@ -110,12 +111,10 @@ async fn the_verdict_banner_says_how_the_example_ended() {
 async fn the_map_run_panel_shows_items_and_executions_by_status() {
     let frame = example_frame(None);
     let (picked, on_pick_run) = recorder();
-    let panel = mount::<MapRunPanel>(MapRunPanelProps {
-        frame: frame.clone(),
-        picked_run: None,
-        on_pick_run,
-    })
-    .await;
+    let panel = {
+        let frame = frame.clone();
+        mount_view(move || map_run_panel(Lang::En, &frame, None, &on_pick_run)).await
+    };
     let cells = panel.all("[data-testid=map-run-counts] [data-count]");
     assert_eq!(cells.len(), 14, "7 statuses × items and executions");
     let total = frame
