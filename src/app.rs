@@ -17,12 +17,12 @@ use crate::components::history_panel::{HistoryPanel, HistorySource};
 use crate::components::item_grid::ItemGrid;
 use crate::components::item_timeline::ItemTimeline;
 use crate::components::map_run_panel::map_run_panel;
-use crate::components::playback_bar::PlaybackBar;
+use crate::components::playback_bar::{playback_bar, use_keyboard_shortcuts};
 use crate::components::scenario_editor::ScenarioEditor;
 use crate::components::settings::Settings;
 use crate::components::state_graph::StateGraph;
 use crate::components::state_panel::StatePanel;
-use crate::components::timeline_chart::TimelineChart;
+use crate::components::timeline_chart::{timeline_chart, use_timeline_chart};
 use crate::components::verdict_banner::verdict_banner;
 use crate::i18n::{use_lang, Lang};
 use crate::playback::use_playback;
@@ -296,6 +296,24 @@ pub fn RunView(props: &RunViewProps) -> Html {
     let detail_tab = use_state(|| DetailTab::ParentHistory);
     let selected_state = use_state(|| None::<AttrValue>);
     use_ready_mark(playback.frame.is_some());
+    // The playback bar's shortcuts, while it is shown (with a run).
+    use_keyboard_shortcuts(
+        playback
+            .frame
+            .is_some()
+            .then(|| playback.on_command.clone()),
+    );
+    let run = playback
+        .frame
+        .as_ref()
+        .and_then(|frame| frame.read())
+        .and_then(|sim| shown_run(&sim, *picked_run));
+    let chart = use_timeline_chart(
+        playback.frame.clone(),
+        run,
+        lang,
+        playback.mode != crate::playback::PlayMode::Paused,
+    );
 
     let Some(frame) = playback.frame.clone() else {
         return html! {
@@ -305,7 +323,6 @@ pub fn RunView(props: &RunViewProps) -> Html {
         };
     };
 
-    let run = frame.read().and_then(|sim| shown_run(&sim, *picked_run));
     let child = (*selected).and_then(|(r, c)| (Some(r) == run).then_some(c));
     let on_pick_run = {
         let picked_run = picked_run.clone();
@@ -364,7 +381,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         <section class="run-view" aria-label={lang.t("Run", "実行")}>
             <div class="run-view-top">
                 { verdict_banner(lang, &frame) }
-                <PlaybackBar playback={playback.clone()} />
+                { playback_bar(lang, &playback) }
             </div>
             // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
             <StateGraph
@@ -384,11 +401,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                     on_show_history={on_show_history}
                 />
             </div>
-            <TimelineChart
-                frame={frame.clone()}
-                run={run}
-                live={playback.mode != crate::playback::PlayMode::Paused}
-            />
+            { timeline_chart(lang, &frame, run, &chart) }
             <section class="panel details-panel">
                 <div class="tab-bar details-tabs" role="tablist">{ for detail_tabs }</div>
                 { match *detail_tab {

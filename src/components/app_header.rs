@@ -5,8 +5,8 @@
 
 use yew::prelude::*;
 
-use crate::components::examples_gallery::ExamplesGallery;
-use crate::components::help_popover::HelpButton;
+use crate::components::examples_gallery::{focus_first_example, ExamplesGallery};
+use crate::components::help_popover::{help_button, use_help_state, HelpState};
 use crate::components::keep_notice::keep_notice_bar;
 use crate::components::lang_switch::lang_switch;
 use crate::components::share_button::ShareButton;
@@ -22,15 +22,29 @@ use crate::state::{Action, AppState};
 pub struct HeaderState {
     gallery_open: UseStateHandle<bool>,
     gallery_button: NodeRef,
+    gallery_dialog: NodeRef,
     story_expanded: UseStateHandle<bool>,
+    help: HelpState,
 }
 
 #[hook]
 pub fn use_header_state() -> HeaderState {
+    let gallery_open = use_state(|| false);
+    let gallery_dialog = use_node_ref();
+    {
+        let gallery_dialog = gallery_dialog.clone();
+        use_effect_with(*gallery_open, move |open| {
+            if *open {
+                focus_first_example(&gallery_dialog);
+            }
+        });
+    }
     HeaderState {
-        gallery_open: use_state(|| false),
+        gallery_open,
         gallery_button: use_node_ref(),
+        gallery_dialog,
         story_expanded: use_state(|| false),
+        help: use_help_state(),
     }
 }
 
@@ -118,7 +132,7 @@ pub fn app_header(lang: Lang, state: &UseReducerHandle<AppState>, header: &Heade
                         example={state.example.id}
                     />
                     { lang_switch(lang, &on_lang) }
-                    <HelpButton />
+                    { help_button(lang, &header.help) }
                 </nav>
             </header>
             { story_bar(
@@ -133,12 +147,13 @@ pub fn app_header(lang: Lang, state: &UseReducerHandle<AppState>, header: &Heade
                 { keep_notice_bar(lang, notice, &on_action) }
             }
             if **gallery_open {
-                <ExamplesGallery
-                    current={state.example.id}
-                    edited={state.edited}
-                    on_open={on_open_example}
-                    on_close={close_gallery}
-                />
+                { ExamplesGallery {
+                    current: state.example.id,
+                    edited: state.edited,
+                    on_open: on_open_example,
+                    on_close: close_gallery,
+                    dialog: header.gallery_dialog.clone(),
+                }.view(lang) }
             }
         </>
     }

@@ -5,7 +5,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 
 /// The shortcuts the page offers, as `(keys, what they do)`.
 pub fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 8] {
@@ -51,9 +51,18 @@ pub fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 8] {
     ]
 }
 
-#[component]
-pub fn HelpButton() -> Html {
-    let lang = use_lang();
+/// What the help keeps between renders: whether it is open, and its button and popover (for
+/// the focus). It lives in the page's component, through the header's state: the button is a
+/// function drawn by the header ([`help_button`]) rather than a component of its own, since each
+/// component type costs the page a few kilobytes of WebAssembly.
+pub struct HelpState {
+    open: UseStateHandle<bool>,
+    button: NodeRef,
+    popover: NodeRef,
+}
+
+#[hook]
+pub fn use_help_state() -> HelpState {
     let open = use_state(|| false);
     let button = use_node_ref();
     let popover = use_node_ref();
@@ -109,6 +118,20 @@ pub fn HelpButton() -> Html {
             }
         });
     }
+    HelpState {
+        open,
+        button,
+        popover,
+    }
+}
+
+/// The `?` button and, when open, its popover.
+pub fn help_button(lang: Lang, help: &HelpState) -> Html {
+    let HelpState {
+        open,
+        button,
+        popover,
+    } = help;
 
     let toggle = {
         let open = open.clone();
@@ -146,13 +169,13 @@ pub fn HelpButton() -> Html {
                 class="header-button help-button"
                 data-testid="help-button"
                 aria-haspopup="dialog"
-                aria-expanded={(*open).to_string()}
+                aria-expanded={(**open).to_string()}
                 aria-label={lang.t("Keyboard shortcuts (?)", "キーボード操作(?)")}
                 title={lang.t("Keyboard shortcuts (?)", "キーボード操作(?)")}
-                ref={button}
+                ref={button.clone()}
                 onclick={toggle}
             >{ "?" }</button>
-            if *open {
+            if **open {
                 <div class="popover-backdrop" onclick={on_backdrop}></div>
                 <div
                     class="popover help-popover"
@@ -160,7 +183,7 @@ pub fn HelpButton() -> Html {
                     aria-labelledby="help-title"
                     data-testid="help-popover"
                     tabindex="-1"
-                    ref={popover}
+                    ref={popover.clone()}
                     onkeydown={on_keydown}
                 >
                     <div class="popover-head">

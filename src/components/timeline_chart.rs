@@ -8,19 +8,18 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
 use crate::run_status::{clock_seconds, duration};
 use crate::sim_frame::SimFrame;
 
-#[derive(Properties, PartialEq)]
-pub struct TimelineChartProps {
-    pub frame: SimFrame,
-    /// The Map Run whose threshold crossing is marked.
-    pub run: Option<usize>,
-    /// Playback is moving: the chart is redrawn a few times a second (the playhead, a page
-    /// element, moves every frame).
-    #[prop_or_default]
-    pub live: bool,
+/// What the chart keeps between renders: its canvas and where the last drawing put virtual
+/// time. It lives in the run view's component ([`use_timeline_chart`], which also draws the
+/// canvas); the chart is a function drawn by the run view ([`timeline_chart`]) rather than a
+/// component of its own, since each component type costs the page a few kilobytes of
+/// WebAssembly.
+pub struct ChartState {
+    canvas: NodeRef,
+    axis: std::rc::Rc<std::cell::RefCell<Axis>>,
 }
 
 /// How often a live chart is redrawn.
@@ -116,21 +115,27 @@ struct Picture<'a> {
     threshold_ms: Option<u64>,
 }
 
-#[component]
-pub fn TimelineChart(props: &TimelineChartProps) -> Html {
-    let lang = use_lang();
+/// Draws the chart of the run in `frame` (when there is one) after each render: marking the
+/// threshold crossing of Map Run `run`; while `live` (playback is moving), a few times a second
+/// only (the playhead, a page element, moves every frame).
+#[hook]
+pub fn use_timeline_chart(
+    frame: Option<SimFrame>,
+    run: Option<usize>,
+    lang: Lang,
+    live: bool,
+) -> ChartState {
     let canvas_ref = use_node_ref();
     let axis = use_mut_ref(Axis::default);
-    let live = props.live;
     {
         let canvas_ref = canvas_ref.clone();
-        let frame = props.frame.clone();
-        let run = props.run;
         let axis = axis.clone();
-        use_effect_with((props.frame.clone(), props.run, lang, live), move |_| {
-            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
+        use_effect_with((frame, run, lang, live), move |(frame, run, lang, live)| {
+            let (Some(frame), Some(canvas)) = (frame, canvas_ref.cast::<HtmlCanvasElement>())
+            else {
                 return;
             };
+            let (run, lang, live) = (*run, *lang, *live);
             let now = crate::playback::performance_now();
             let last = *axis.borrow();
             let fresh = last.generation != frame.generation;
@@ -157,9 +162,22 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             }
         });
     }
+    ChartState {
+        canvas: canvas_ref,
+        axis,
+    }
+}
+
+/// The chart's panel for the run in `frame` (`run` as for [`use_timeline_chart`]).
+pub fn timeline_chart(
+    lang: Lang,
+    frame: &SimFrame,
+    run: Option<usize>,
+    chart: &ChartState,
+) -> Html {
     let playhead = {
-        let axis = *axis.borrow();
-        let now = props.frame.read().map_or(0, |sim| sim.now_ms());
+        let axis = *chart.axis.borrow();
+        let now = frame.read().map_or(0, |sim| sim.now_ms());
         (axis.span_ms > 0.0).then(|| {
             let x =
                 axis.left + (now as f64 / axis.span_ms).clamp(0.0, 1.0) * (axis.right - axis.left);
@@ -171,7 +189,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             )
         })
     };
-    let (bucket_ms, totals, threshold) = match props.frame.read() {
+    let (bucket_ms, totals, threshold) = match frame.read() {
         Some(sim) => {
             let series = sim.series();
             let mut totals = [0_u64; 6];
@@ -183,8 +201,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                     *total += (line.value)(bucket);
                 }
             }
-            let threshold = props
-                .run
+            let threshold = run
                 .and_then(|r| sim.map_runs().get(r))
                 .and_then(|r| r.verdict.as_ref())
                 .map(|v| v.at_ms);
@@ -238,7 +255,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                 }
             </header>
             <div class="timeline-stage">
-                <canvas ref={canvas_ref} class="timeline-canvas" data-testid="timeline-chart" role="img" aria-label={description} />
+                <canvas ref={chart.canvas.clone()} class="timeline-canvas" data-testid="timeline-chart" role="img" aria-label={description} />
                 if let Some(style) = playhead {
                     <div class="chart-playhead" style={style} aria-hidden="true" />
                 }

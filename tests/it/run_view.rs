@@ -12,7 +12,7 @@ use mapsim::components::history_panel::{HistoryPanel, HistoryPanelProps, History
 use mapsim::components::item_grid::{ItemGrid, ItemGridProps};
 use mapsim::components::item_timeline::{ItemTimeline, ItemTimelineProps};
 use mapsim::components::map_run_panel::map_run_panel;
-use mapsim::components::playback_bar::{PlaybackBar, PlaybackBarProps};
+use mapsim::components::playback_bar::playback_bar;
 use mapsim::components::verdict_banner::verdict_banner;
 use mapsim::examples::default_example;
 use mapsim::i18n::Lang;
@@ -213,7 +213,7 @@ async fn the_playback_bar_sends_what_was_asked() {
         reduced_motion: false,
         on_command,
     };
-    let bar = mount::<PlaybackBar>(PlaybackBarProps { playback }).await;
+    let bar = mount_view(move || playback_bar(Lang::En, &playback)).await;
     assert_eq!(
         bar.one("[data-testid=play]")
             .get_attribute("data-state")
