@@ -15,7 +15,7 @@ use crate::components::definition_pane::DefinitionPane;
 use crate::components::diagnostics_panel::diagnostics_panel;
 use crate::components::history_panel::{HistoryPanel, HistorySource};
 use crate::components::item_grid::ItemGrid;
-use crate::components::item_timeline::ItemTimeline;
+use crate::components::item_timeline::{use_timeline_state, ItemTimeline};
 use crate::components::map_run_panel::map_run_panel;
 use crate::components::playback_bar::{playback_bar, use_keyboard_shortcuts};
 use crate::components::scenario_editor::ScenarioEditor;
@@ -24,7 +24,7 @@ use crate::components::state_graph::StateGraph;
 use crate::components::state_panel::StatePanel;
 use crate::components::timeline_chart::{timeline_chart, use_timeline_chart};
 use crate::components::verdict_banner::verdict_banner;
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 use crate::playback::use_playback;
 use crate::run_status::shown_run;
 use crate::state::{Action, RunInput};
@@ -61,9 +61,9 @@ impl DocumentTab {
     }
 }
 
-/// The page. Its language is the app state's, provided to the components below as a context
-/// ([`use_lang`]); the page itself is drawn here rather than in a child component of its own,
-/// since each component type costs the page a few kilobytes of WebAssembly.
+/// The page. Its language is the app state's, handed to every part below (a `lang` argument
+/// or prop); the page itself is drawn here rather than in a child component of its own, since
+/// each component type costs the page a few kilobytes of WebAssembly.
 #[component]
 pub fn App() -> Html {
     // The page starts from a share link, the kept work or the default example (W4).
@@ -176,7 +176,6 @@ pub fn App() -> Html {
     };
 
     html! {
-        <ContextProvider<Lang> context={lang}>
         <div class="app">
             // slot: gallery/share/lang in header
             { app_header(lang, state, &header) }
@@ -207,7 +206,7 @@ pub fn App() -> Html {
                                         </span>
                                     }
                                 </header>
-                                <DefinitionPane
+                                <DefinitionPane lang={lang}
                                     text={state.text.clone()}
                                     analysis={analysis.clone()}
                                     caret={state.caret}
@@ -224,7 +223,7 @@ pub fn App() -> Html {
                             aria-labelledby="tab-scenario"
                         >
                             // slot: scenario editor
-                            <ScenarioEditor
+                            <ScenarioEditor lang={lang}
                                 text={state.scenario_text.clone()}
                                 errors={state.scenario.errors.clone()}
                                 structure={analysis.structure.clone()}
@@ -250,14 +249,13 @@ pub fn App() -> Html {
                         </section>
                     </div>
                 </section>
-                <RunView
+                <RunView lang={lang}
                     input={state.run_input()}
                     blockers={blockers}
                     on_show_tab={show_tab}
                 />
             </div>
         </div>
-        </ContextProvider<Lang>>
     }
 }
 
@@ -273,6 +271,9 @@ pub struct Blockers {
 
 #[derive(Properties, PartialEq)]
 pub struct RunViewProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     pub input: Option<RunInput>,
     pub blockers: Blockers,
     pub on_show_tab: Callback<DocumentTab>,
@@ -289,7 +290,7 @@ enum DetailTab {
 /// The right-hand side: the run of the current documents, or why there is none.
 #[component]
 pub fn RunView(props: &RunViewProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let playback = use_playback(props.input.clone());
     let picked_run = use_state(|| None::<usize>);
     let selected = use_state(|| None::<(usize, u32)>);
@@ -308,6 +309,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         .as_ref()
         .and_then(|frame| frame.read())
         .and_then(|sim| shown_run(&sim, *picked_run));
+    let timeline = use_timeline_state();
     let chart = use_timeline_chart(
         playback.frame.clone(),
         run,
@@ -384,7 +386,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 { playback_bar(lang, &playback) }
             </div>
             // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
-            <StateGraph
+            <StateGraph lang={lang}
                 model={model.clone()}
                 frame={frame.clone()}
                 selected={(*selected_state).clone()}
@@ -393,13 +395,13 @@ pub fn RunView(props: &RunViewProps) -> Html {
             />
             { map_run_panel(lang, &frame, *picked_run, &on_pick_run) }
             <div class="items-row">
-                <ItemGrid frame={frame.clone()} run={run} selected={child} on_select={on_select} />
-                <ItemTimeline
-                    frame={frame.clone()}
-                    run={run}
-                    child={child}
-                    on_show_history={on_show_history}
-                />
+                <ItemGrid lang={lang} frame={frame.clone()} run={run} selected={child} on_select={on_select} />
+                { ItemTimeline {
+                    frame: frame.clone(),
+                    run,
+                    child,
+                    on_show_history,
+                }.view(lang, &timeline) }
             </div>
             { timeline_chart(lang, &frame, run, &chart) }
             <section class="panel details-panel">
@@ -407,7 +409,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 { match *detail_tab {
                     DetailTab::StateLevel => html! {
                         // slot: state panel — W2's per-state statistics and delay tables.
-                        <StatePanel
+                        <StatePanel lang={lang}
                             model={model.clone()}
                             frame={frame.clone()}
                             selected={(*selected_state).clone()}
@@ -415,11 +417,11 @@ pub fn RunView(props: &RunViewProps) -> Html {
                         />
                     },
                     DetailTab::ParentHistory => html! {
-                        <HistoryPanel frame={frame.clone()} source={HistorySource::Parent} />
+                        <HistoryPanel lang={lang} frame={frame.clone()} source={HistorySource::Parent} />
                     },
                     DetailTab::ChildHistory => match (run, child) {
                         (Some(run), Some(child)) => html! {
-                            <HistoryPanel frame={frame.clone()} source={HistorySource::Child { run, child }} />
+                            <HistoryPanel lang={lang} frame={frame.clone()} source={HistorySource::Child { run, child }} />
                         },
                         _ => html! {
                             <p class="details-placeholder">

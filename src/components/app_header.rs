@@ -9,7 +9,7 @@ use crate::components::examples_gallery::{focus_first_example, ExamplesGallery};
 use crate::components::help_popover::{help_button, use_help_state, HelpState};
 use crate::components::keep_notice::keep_notice_bar;
 use crate::components::lang_switch::lang_switch;
-use crate::components::share_button::ShareButton;
+use crate::components::share_button::{share_button, use_share_state, ShareState};
 use crate::components::story_bar::story_bar;
 use crate::i18n::Lang;
 use crate::state::{Action, AppState};
@@ -25,6 +25,7 @@ pub struct HeaderState {
     gallery_dialog: NodeRef,
     story_expanded: UseStateHandle<bool>,
     help: HelpState,
+    share: ShareState,
 }
 
 #[hook]
@@ -45,6 +46,7 @@ pub fn use_header_state() -> HeaderState {
         gallery_dialog,
         story_expanded: use_state(|| false),
         help: use_help_state(),
+        share: use_share_state(),
     }
 }
 
@@ -125,12 +127,7 @@ pub fn app_header(lang: Lang, state: &UseReducerHandle<AppState>, header: &Heade
                         <span class="status-icon" aria-hidden="true">{ status_icon }</span>
                         { status_text }
                     </span>
-                    <ShareButton
-                        definition={state.text.clone()}
-                        scenario={state.scenario_text.clone()}
-                        machine={state.machine.clone().map(AttrValue::from)}
-                        example={state.example.id}
-                    />
+                    { share_button(lang, state, &header.share) }
                     { lang_switch(lang, &on_lang) }
                     { help_button(lang, &header.help) }
                 </nav>

@@ -16,12 +16,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 use crate::state::{CaretRequest, LineMark};
 use crate::text;
 
 #[derive(Properties, PartialEq)]
 pub struct AslEditorProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     /// The definition text.
     pub text: AttrValue,
     /// Lines with diagnostics, in line order.
@@ -47,7 +50,7 @@ fn dragged_file(event: &DragEvent) -> Option<File> {
 
 #[component]
 pub fn AslEditor(props: &AslEditorProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let textarea = use_node_ref();
     let gutter = use_node_ref();
     // Whether a drag is over the editor (it then shows where a file would go).

@@ -12,11 +12,14 @@ use crate::components::asl_editor::AslEditor;
 use crate::components::file_open::{file_open, read_file};
 use crate::components::machine_picker::machine_picker;
 use crate::components::notice_bar::notice_bar;
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 use crate::state::{Action, Analysis, CaretRequest, Notice};
 
 #[derive(Properties, PartialEq)]
 pub struct DefinitionPaneProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     /// The definition text.
     pub text: AttrValue,
     pub analysis: Analysis,
@@ -82,7 +85,7 @@ fn use_page_drop(on_action: Callback<Action>) {
 
 #[component]
 pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     use_page_drop(props.on_action.clone());
     let on_edit = {
         let on_action = props.on_action.clone();
@@ -117,7 +120,7 @@ pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
                 { machine_picker(lang, &props.analysis.machines, props.analysis.selected_machine, &props.on_action) }
             </div>
             { for notice }
-            <AslEditor
+            <AslEditor lang={lang}
                 text={props.text.clone()}
                 marks={marks}
                 caret={props.caret}

@@ -13,7 +13,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::document_edit::DocumentEdit;
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 
 /// Error names offered when writing an `ErrorEquals` list or a scenario fault, before those
 /// the documents themselves name.
@@ -111,6 +111,9 @@ pub fn issues(messages: Vec<String>) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct NumberFieldProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     /// The field's ASL or scenario name, shown as its label.
     pub label: AttrValue,
     /// What the field means, in the page's language (a tooltip).
@@ -207,7 +210,7 @@ fn use_typed(
 /// removes the field, a number (list) sets it.
 #[component]
 pub fn NumberField(props: &NumberFieldProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let (parse, written): (Parse, String) = if props.list {
         let written = match &props.value {
             Some(Value::Array(items)) => items

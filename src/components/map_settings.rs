@@ -74,7 +74,7 @@ impl MapSettings {
             let pointer = at(&path.join("/"));
             let (parent, name) = path.split_at(path.len() - 1);
             html! {
-                <NumberField
+                <NumberField lang={lang}
                     label={label}
                     hint={hint}
                     pointer={AttrValue::from(pointer.clone())}

@@ -181,7 +181,7 @@ fn retrier_card(
                 { for RETRIER_NUMBERS.iter().map(|number| {
                     let pointer = field(number.name);
                     html! {
-                        <NumberField
+                        <NumberField lang={lang}
                             label={number.name}
                             hint={lang.t(number.hint.0, number.hint.1)}
                             pointer={AttrValue::from(pointer.clone())}

@@ -19,7 +19,7 @@ use crate::components::form_fields::{error_list, NumberField};
 use crate::components::notice_bar::notice_bar;
 use crate::components::scenario_task::{problems_at, ScenarioTask};
 use crate::document_edit::DocumentEdit;
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
 use crate::state::{Action, Document, Notice};
 use crate::text;
 
@@ -28,6 +28,9 @@ const ERROR_LIST: &str = "scenario-error-names";
 
 #[derive(Properties, PartialEq)]
 pub struct ScenarioEditorProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     /// The scenario document as the user wrote it.
     pub text: AttrValue,
     /// Its problems (`AppState::scenario.errors`).
@@ -46,7 +49,7 @@ fn escape_pointer(key: &str) -> String {
 
 #[component]
 pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let textarea = use_node_ref();
     let document = {
         let text = props.text.clone();
@@ -138,7 +141,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
             html! {
                 <div class="scenario-form" data-testid="scenario-form">
                     <div class="form-row">
-                        <NumberField
+                        <NumberField lang={lang}
                             label={lang.t("Items", "項目数")}
                             hint={lang.t("items.count: how many items the Distributed Map reads", "items.count：分散マップが読み込む項目の数")}
                             pointer="/items/count"
@@ -150,7 +153,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                             issues={problems_at(&props.errors, "/items/count").into_iter().chain(problems_at(&props.errors, "/items")).collect::<Vec<_>>()}
                             on_edit={on_fields.clone()}
                         />
-                        <NumberField
+                        <NumberField lang={lang}
                             label={lang.t("Seed", "シード")}
                             hint={lang.t("seed: the same seed gives the same run", "seed：同じシードなら同じ実行になります")}
                             pointer="/seed"
@@ -161,7 +164,7 @@ pub fn ScenarioEditor(props: &ScenarioEditorProps) -> Html {
                             issues={problems_at(&props.errors, "/seed")}
                             on_edit={on_fields.clone()}
                         />
-                        <NumberField
+                        <NumberField lang={lang}
                             label={lang.t("Lambda concurrency", "Lambda 同時実行数")}
                             hint={lang.t(
                                 "limits.lambda_concurrency: invocations beyond it throw Lambda.TooManyRequestsException",

@@ -119,7 +119,7 @@ impl ScenarioTask {
         let number =
             |label: &'static str, hint: &'static str, at: String, placeholder: &'static str| {
                 html! {
-                    <NumberField
+                    <NumberField lang={lang}
                         label={label}
                         hint={hint}
                         pointer={AttrValue::from(at.clone())}
@@ -272,7 +272,7 @@ fn fault_card(lang: Lang, props: &ScenarioTask, index: usize, len: usize, fault:
                 }.view() }
             </div>
             <div class="form-row">
-                <NumberField
+                <NumberField lang={lang}
                     label={lang.t("Probability", "確率")}
                     hint={lang.t("Chance per attempt, 0–1 (empty: whenever the items and attempts match)", "試行ごとの発生確率 0〜1（空：対象の項目・試行なら必ず）")}
                     pointer={AttrValue::from(field("probability"))}
@@ -291,7 +291,7 @@ fn fault_card(lang: Lang, props: &ScenarioTask, index: usize, len: usize, fault:
                     </select>
                 </label>
                 if selection == "fraction" {
-                    <NumberField
+                    <NumberField lang={lang}
                         label={lang.t("Fraction", "割合")}
                         hint={lang.t("This fraction of the items (0–1), chosen by the seed", "シードで選ばれる項目の割合（0〜1）")}
                         pointer={AttrValue::from(field("items/fraction"))}
@@ -301,7 +301,7 @@ fn fault_card(lang: Lang, props: &ScenarioTask, index: usize, len: usize, fault:
                     />
                 }
                 if selection == "indices" {
-                    <NumberField
+                    <NumberField lang={lang}
                         list=true
                         label={lang.t("Indices", "項目番号")}
                         hint={lang.t("Item indices, from 0", "0 から数えた項目番号")}
@@ -311,7 +311,7 @@ fn fault_card(lang: Lang, props: &ScenarioTask, index: usize, len: usize, fault:
                         on_edit={props.on_edit.clone()}
                     />
                 }
-                <NumberField
+                <NumberField lang={lang}
                     list=true
                     label={lang.t("Attempts", "試行")}
                     hint={lang.t("Only on these attempts (0 = the first try); empty: every attempt", "この試行のみ（0 = 最初の試行）。空：すべての試行")}

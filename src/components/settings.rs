@@ -21,7 +21,7 @@ use crate::components::map_settings::MapSettings;
 use crate::components::notice_bar::notice_bar;
 use crate::components::retry_editor::RetryEditor;
 use crate::document_edit::DocumentEdit;
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 use crate::state::{Action, Analysis, Document, Notice};
 
 /// The id of the `<datalist>` of error names the settings forms offer.
@@ -242,7 +242,7 @@ impl Settings {
                         <h3 class="settings-card-title">{ lang.t("Execution", "実行") }</h3>
                     </header>
                     <div class="form-row">
-                        <NumberField
+                        <NumberField lang={lang}
                             label="TimeoutSeconds"
                             hint={lang.t("The whole execution's time limit in seconds (empty: none)", "実行全体の制限時間（秒）。空：なし")}
                             pointer="/TimeoutSeconds"
@@ -261,7 +261,7 @@ impl Settings {
                         <section class="settings-scope" data-testid="settings-scope">
                             <h3 class="settings-scope-title">{ scope.title.clone() }</h3>
                             { for scope.machine.states.iter().filter(|s| has_settings(s)).map(|state| html! {
-                                <StateSettings
+                                <StateSettings lang={lang}
                                     key={state.pointer.clone()}
                                     name={AttrValue::from(state.name.clone())}
                                     pointer={AttrValue::from(state.pointer.clone())}
@@ -343,6 +343,9 @@ impl SettingsKind {
 
 #[derive(Properties, PartialEq)]
 struct StateSettingsProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    lang: Lang,
     name: AttrValue,
     pointer: AttrValue,
     kind: SettingsKind,
@@ -359,7 +362,7 @@ struct StateSettingsProps {
 /// One state, folded: its name, type and a summary; unfolded: its forms.
 #[component]
 fn StateSettings(props: &StateSettingsProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let pointer = props.pointer.as_str();
     let diagnostics = &props.diagnostics;
     let n_retriers = props
@@ -431,7 +434,7 @@ fn StateSettings(props: &StateSettingsProps) -> Html {
             <div class="state-settings-body">
                 if props.kind == SettingsKind::Task {
                     <div class="form-row">
-                        <NumberField
+                        <NumberField lang={lang}
                             label="TimeoutSeconds"
                             hint={lang.t("Each attempt's time limit in seconds (empty: 99,999,999)", "各試行の制限時間（秒）。空：99,999,999")}
                             pointer={AttrValue::from(format!("{pointer}/TimeoutSeconds"))}

@@ -14,11 +14,14 @@ use yew::prelude::*;
 
 use crate::graph::state_report::StateIndex;
 use crate::graph::tables::{handles_errors, state_detail, states_table};
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 use crate::sim_frame::SimFrame;
 
 #[derive(Properties, PartialEq)]
 pub struct StatePanelProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     pub model: Option<Rc<StateMachine>>,
     #[prop_or_default]
     pub frame: Option<SimFrame>,
@@ -32,7 +35,7 @@ pub struct StatePanelProps {
 
 #[component]
 pub fn StatePanel(props: &StatePanelProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let generation = props.frame.as_ref().map(|frame| frame.generation);
     let index = {
         let frame = props.frame.clone();

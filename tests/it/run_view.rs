@@ -10,7 +10,7 @@ use engine::sim::{ExecutionStatus, SimOptions, Simulation};
 use mapsim::app::App;
 use mapsim::components::history_panel::{HistoryPanel, HistoryPanelProps, HistorySource};
 use mapsim::components::item_grid::{ItemGrid, ItemGridProps};
-use mapsim::components::item_timeline::{ItemTimeline, ItemTimelineProps};
+use mapsim::components::item_timeline::{use_timeline_state, ItemTimeline};
 use mapsim::components::map_run_panel::map_run_panel;
 use mapsim::components::playback_bar::playback_bar;
 use mapsim::components::verdict_banner::verdict_banner;
@@ -141,6 +141,7 @@ async fn the_item_grid_paints_its_cells_and_a_click_selects_the_one_under_it() {
         .unwrap_or(0);
     let (selected, on_select) = recorder();
     let grid = mount::<ItemGrid>(ItemGridProps {
+        lang: Lang::En,
         frame,
         run: Some(0),
         selected: None,
@@ -241,14 +242,31 @@ async fn the_playback_bar_sends_what_was_asked() {
     );
 }
 
+#[derive(Properties, PartialEq)]
+struct TimelineProps {
+    frame: SimFrame,
+    on_show_history: Callback<()>,
+}
+
+/// The item timeline of child 0 of Map Run 0, with its state, as the run view draws it.
+#[component]
+fn TimelineOfChildZero(props: &TimelineProps) -> Html {
+    let state = use_timeline_state();
+    ItemTimeline {
+        frame: props.frame.clone(),
+        run: Some(0),
+        child: Some(0),
+        on_show_history: props.on_show_history.clone(),
+    }
+    .view(Lang::En, &state)
+}
+
 #[wasm_bindgen_test]
 async fn the_item_timeline_lists_the_attempts_of_the_selected_child() {
     let frame = example_frame(None);
     let (asked, on_show_history) = recorder();
-    let timeline = mount::<ItemTimeline>(ItemTimelineProps {
+    let timeline = mount::<TimelineOfChildZero>(TimelineProps {
         frame,
-        run: Some(0),
-        child: Some(0),
         on_show_history,
     })
     .await;
@@ -267,6 +285,7 @@ async fn the_history_panel_lists_the_parent_history() {
     let frame = example_frame(None);
     let n = frame.read().map_or(0, |sim| sim.parent_history().len());
     let panel = mount::<HistoryPanel>(HistoryPanelProps {
+        lang: Lang::En,
         frame,
         source: HistorySource::Parent,
     })

@@ -9,6 +9,7 @@ use asl::{StateKind, StateMachine};
 use engine::sim::{SimOptions, Simulation};
 use mapsim::components::state_panel::{StatePanel, StatePanelProps};
 use mapsim::examples::default_example;
+use mapsim::i18n::Lang;
 use mapsim::sim_frame::SimFrame;
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
@@ -54,6 +55,7 @@ async fn a_selected_task_shows_a_delay_table_per_retrier_with_a_row_per_retry() 
     let model = example_model();
     let validate = state(&model, VALIDATE);
     let panel = mount::<StatePanel>(StatePanelProps {
+        lang: Lang::En,
         model: Some(model.clone()),
         frame: None,
         selected: Some(VALIDATE.into()),
@@ -98,6 +100,7 @@ async fn with_a_run_errors_and_catches_are_counted_and_the_table_selects() {
         Callback::from(move |pointer: AttrValue| *picked.borrow_mut() = Some(pointer))
     };
     let panel = mount::<StatePanel>(StatePanelProps {
+        lang: Lang::En,
         model: Some(model.clone()),
         frame: Some(frame),
         selected: Some(VALIDATE.into()),
@@ -134,6 +137,7 @@ async fn a_retrier_with_max_attempts_zero_says_it_never_retries() {
         panic!("{:?}", loaded.diagnostics);
     };
     let panel = mount::<StatePanel>(StatePanelProps {
+        lang: Lang::En,
         model: Some(Rc::new(model.clone())),
         frame: None,
         selected: Some("/States/T".into()),
