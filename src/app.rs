@@ -6,12 +6,13 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::app_header::{app_header, use_header_state};
 use crate::components::definition_outline::definition_outline;
-use crate::components::definition_pane::DefinitionPane;
+use crate::components::definition_pane::{use_page_drop, DefinitionPane};
 use crate::components::diagnostics_panel::diagnostics_panel;
 use crate::components::history_panel::{HistoryPanel, HistorySource};
 use crate::components::item_grid::ItemGrid;
@@ -21,10 +22,11 @@ use crate::components::playback_bar::{playback_bar, use_keyboard_shortcuts};
 use crate::components::scenario_editor::ScenarioEditor;
 use crate::components::settings::Settings;
 use crate::components::state_graph::StateGraph;
-use crate::components::state_panel::StatePanel;
+use crate::components::state_panel::{use_state_index, StatePanel};
 use crate::components::timeline_chart::{timeline_chart, use_timeline_chart};
 use crate::components::verdict_banner::verdict_banner;
 use crate::i18n::Lang;
+use crate::markup::Markup;
 use crate::playback::use_playback;
 use crate::run_status::shown_run;
 use crate::state::{Action, RunInput};
@@ -79,6 +81,7 @@ pub fn App() -> Html {
         let state = state.dispatcher();
         Callback::from(move |action: Action| state.dispatch(action))
     };
+    use_page_drop(on_action.clone());
     let on_reveal = {
         let state = state.dispatcher();
         Callback::from(move |(line, column): (u32, u32)| {
@@ -206,13 +209,13 @@ pub fn App() -> Html {
                                         </span>
                                     }
                                 </header>
-                                <DefinitionPane lang={lang}
-                                    text={state.text.clone()}
-                                    analysis={analysis.clone()}
-                                    caret={state.caret}
-                                    notice={state.notice.clone()}
-                                    on_action={on_action.clone()}
-                                />
+                                { DefinitionPane {
+                                    text: state.text.clone(),
+                                    analysis: analysis.clone(),
+                                    caret: state.caret,
+                                    notice: state.notice.clone(),
+                                    on_action: on_action.clone(),
+                                }.view(lang) }
                             </div>
                             { diagnostics_panel(lang, &analysis.diagnostics, &on_reveal) }
                         </section>
@@ -310,6 +313,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         .and_then(|frame| frame.read())
         .and_then(|sim| shown_run(&sim, *picked_run));
     let timeline = use_timeline_state();
+    let state_index = use_state_index(playback.frame.clone());
     let chart = use_timeline_chart(
         playback.frame.clone(),
         run,
@@ -409,12 +413,13 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 { match *detail_tab {
                     DetailTab::StateLevel => html! {
                         // slot: state panel — W2's per-state statistics and delay tables.
-                        <StatePanel lang={lang}
-                            model={model.clone()}
-                            frame={frame.clone()}
-                            selected={(*selected_state).clone()}
-                            on_select={on_select_state.clone()}
-                        />
+                        { StatePanel {
+                            lang,
+                            model: model.clone(),
+                            frame: Some(frame.clone()),
+                            selected: (*selected_state).clone(),
+                            on_select: on_select_state.clone(),
+                        }.view(&state_index) }
                     },
                     DetailTab::ParentHistory => html! {
                         <HistoryPanel lang={lang} frame={frame.clone()} source={HistorySource::Parent} />
@@ -443,12 +448,53 @@ fn blocked(
     setup_error: Option<&str>,
     on_show_tab: &Callback<DocumentTab>,
 ) -> Html {
-    let go = |tab: DocumentTab, label: &'static str| {
+    // Markup (see `crate::markup`); one listener serves the buttons through their `data-tab`.
+    let onclick = {
         let on_show_tab = on_show_tab.clone();
-        let onclick = Callback::from(move |_: MouseEvent| on_show_tab.emit(tab));
-        html! { <button type="button" class="bar-button" {onclick}>{ label }</button> }
+        Callback::from(move |event: MouseEvent| {
+            let tab = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .and_then(|element| element.closest("[data-tab]").ok().flatten())
+                .and_then(|button| button.get_attribute("data-tab"));
+            match tab.as_deref() {
+                Some("definition") => on_show_tab.emit(DocumentTab::Definition),
+                Some("scenario") => on_show_tab.emit(DocumentTab::Scenario),
+                _ => {}
+            }
+        })
     };
-    let mut reasons: Vec<Html> = Vec::new();
+    let go = |out: &mut Markup, tab: DocumentTab, label: &'static str| {
+        out.element(
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "bar-button"),
+                ("data-tab", tab.key()),
+            ],
+            label,
+        );
+    };
+    let details = |out: &mut Markup, problems: &[String]| {
+        out.open("ul", &[("class", "blocked-details")]);
+        for problem in problems {
+            out.open("li", &[])
+                .element("code", &[], problem)
+                .close("li");
+        }
+        out.close("ul");
+    };
+    let mut out = Markup::new();
+    out.open("h2", &[("class", "blocked-title")])
+        .element(
+            "span",
+            &[("class", "blocked-icon"), ("aria-hidden", "true")],
+            "!",
+        )
+        .text(lang.t("Nothing to run yet", "まだ実行できません"))
+        .close("h2")
+        .open("ul", &[("class", "blocked-reasons")]);
+    let mut any = false;
     if blockers.definition_errors > 0 || blockers.definition_unreadable {
         let text = match lang {
             Lang::En => format!(
@@ -465,49 +511,61 @@ fn blocked(
                 blockers.definition_errors.max(1)
             ),
         };
-        reasons.push(html! {
-            <li>
-                <p>{ text }</p>
-                if !blockers.definition_problems.is_empty() {
-                    <ul class="blocked-details">
-                        { for blockers.definition_problems.iter().map(|problem| html! { <li><code>{ problem.clone() }</code></li> }) }
-                    </ul>
-                }
-                { go(DocumentTab::Definition, lang.t("Show the definition", "定義を表示")) }
-            </li>
-        });
+        out.open("li", &[]).element("p", &[], &text);
+        if !blockers.definition_problems.is_empty() {
+            details(&mut out, &blockers.definition_problems);
+        }
+        go(
+            &mut out,
+            DocumentTab::Definition,
+            lang.t("Show the definition", "定義を表示"),
+        );
+        out.close("li");
+        any = true;
     }
     if !blockers.scenario_errors.is_empty() {
-        reasons.push(html! {
-            <li>
-                <p>{ lang.t("The scenario cannot be used:", "シナリオを使用できません:") }</p>
-                <ul class="blocked-details">
-                    { for blockers.scenario_errors.iter().take(6).map(|error| html! { <li><code>{ error.clone() }</code></li> }) }
-                </ul>
-                { go(DocumentTab::Scenario, lang.t("Show the scenario", "シナリオを表示")) }
-            </li>
-        });
+        out.open("li", &[]).element(
+            "p",
+            &[],
+            lang.t("The scenario cannot be used:", "シナリオを使用できません:"),
+        );
+        let shown = blockers.scenario_errors.len().min(6);
+        details(&mut out, &blockers.scenario_errors[..shown]);
+        go(
+            &mut out,
+            DocumentTab::Scenario,
+            lang.t("Show the scenario", "シナリオを表示"),
+        );
+        out.close("li");
+        any = true;
     }
     if let Some(error) = setup_error {
-        reasons.push(html! {
-            <li>
-                <p>{ lang.t("The simulator cannot run this definition with this scenario:", "このシナリオではこの定義を実行できません:") }</p>
-                <pre class="blocked-details">{ error.to_string() }</pre>
-            </li>
-        });
+        out.open("li", &[])
+            .element(
+                "p",
+                &[],
+                lang.t(
+                    "The simulator cannot run this definition with this scenario:",
+                    "このシナリオではこの定義を実行できません:",
+                ),
+            )
+            .element("pre", &[("class", "blocked-details")], error)
+            .close("li");
+        any = true;
     }
-    if reasons.is_empty() {
-        reasons.push(html! {
-            <li><p>{ lang.t("Preparing the run…", "実行を準備しています…") }</p></li>
-        });
+    if !any {
+        out.open("li", &[])
+            .element(
+                "p",
+                &[],
+                lang.t("Preparing the run…", "実行を準備しています…"),
+            )
+            .close("li");
     }
+    out.close("ul");
     html! {
-        <div class="blocked" data-testid="run-blocked">
-            <h2 class="blocked-title">
-                <span class="blocked-icon" aria-hidden="true">{ "!" }</span>
-                { lang.t("Nothing to run yet", "まだ実行できません") }
-            </h2>
-            <ul class="blocked-reasons">{ for reasons }</ul>
+        <div class="blocked" data-testid="run-blocked" {onclick}>
+            { out.html() }
         </div>
     }
 }

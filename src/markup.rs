@@ -51,6 +51,12 @@ impl Markup {
         self
     }
 
+    /// Markup of ours written out as is (a constant: nothing from the user or the documents).
+    pub fn raw(&mut self, markup: &'static str) -> &mut Markup {
+        self.0.push_str(markup);
+        self
+    }
+
     /// `<tag …>text</tag>`.
     pub fn element(&mut self, tag: &str, attributes: &[(&str, &str)], text: &str) -> &mut Markup {
         self.open(tag, attributes).text(text).close(tag)
@@ -92,10 +98,11 @@ mod tests {
             .text("1 < 2 & 'b'")
             .open("wbr", &[])
             .close("p")
-            .element("code", &[], "<&>");
+            .element("code", &[], "<&>")
+            .raw("<br>");
         assert_eq!(
             markup.into_string(),
-            "<p class=\"a\" title=\"x&quot;&gt;&lt;script&gt;\">1 &lt; 2 &amp; &#39;b&#39;<wbr></p><code>&lt;&amp;&gt;</code>"
+            "<p class=\"a\" title=\"x&quot;&gt;&lt;script&gt;\">1 &lt; 2 &amp; &#39;b&#39;<wbr></p><code>&lt;&amp;&gt;</code><br>"
         );
     }
 }

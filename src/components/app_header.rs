@@ -12,6 +12,7 @@ use crate::components::lang_switch::lang_switch;
 use crate::components::share_button::{share_button, use_share_state, ShareState};
 use crate::components::story_bar::story_bar;
 use crate::i18n::Lang;
+use crate::markup::Markup;
 use crate::state::{Action, AppState};
 
 /// What the header keeps between renders: whether the gallery is open (and the button that
@@ -94,22 +95,7 @@ pub fn app_header(lang: Lang, state: &UseReducerHandle<AppState>, header: &Heade
     html! {
         <>
             <header class="app-header">
-                <div class="brand">
-                    <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
-                        <rect x="1" y="1" width="30" height="30" rx="8" class="brand-mark-tile" />
-                        <circle cx="9" cy="16" r="3.2" class="brand-mark-node" />
-                        <path d="M12 16 L20 8.5 M12 16 L20 16 M12 16 L20 23.5" class="brand-mark-edge" />
-                        <circle cx="22.5" cy="8.5" r="2.4" class="brand-mark-leaf" />
-                        <circle cx="22.5" cy="16" r="2.4" class="brand-mark-leaf" />
-                        <circle cx="22.5" cy="23.5" r="2.4" class="brand-mark-leaf brand-mark-leaf-failed" />
-                    </svg>
-                    <div class="brand-text">
-                        <span class="brand-name">{ "mapsim" }</span>
-                        <span class="brand-tagline">
-                            { lang.t("When does my Distributed Map fail?", "分散マップはいつ失敗する?") }
-                        </span>
-                    </div>
-                </div>
+                { brand(lang) }
                 <nav class="header-tools" aria-label={lang.t("Page tools", "ページのツール")}>
                     <button
                         type="button"
@@ -154,6 +140,29 @@ pub fn app_header(lang: Lang, state: &UseReducerHandle<AppState>, header: &Heade
             }
         </>
     }
+}
+
+/// The product's mark and name: markup (see `crate::markup`), it never changes but with the
+/// language.
+fn brand(lang: Lang) -> Html {
+    let mut out = Markup::new();
+    out.raw(concat!(
+        r#"<div class="brand"><svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">"#,
+        r#"<rect x="1" y="1" width="30" height="30" rx="8" class="brand-mark-tile"></rect>"#,
+        r#"<circle cx="9" cy="16" r="3.2" class="brand-mark-node"></circle>"#,
+        r#"<path d="M12 16 L20 8.5 M12 16 L20 16 M12 16 L20 23.5" class="brand-mark-edge"></path>"#,
+        r#"<circle cx="22.5" cy="8.5" r="2.4" class="brand-mark-leaf"></circle>"#,
+        r#"<circle cx="22.5" cy="16" r="2.4" class="brand-mark-leaf"></circle>"#,
+        r#"<circle cx="22.5" cy="23.5" r="2.4" class="brand-mark-leaf brand-mark-leaf-failed"></circle>"#,
+        r#"</svg><div class="brand-text"><span class="brand-name">mapsim</span>"#,
+        r#"<span class="brand-tagline">"#,
+    ))
+    .text(lang.t(
+        "When does my Distributed Map fail?",
+        "分散マップはいつ失敗する?",
+    ))
+    .raw("</span></div></div>");
+    out.html()
 }
 
 /// The chip that says whether the definition can run: a glyph and words, not colour alone.

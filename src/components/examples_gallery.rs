@@ -5,8 +5,9 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::examples::EXAMPLES;
+use crate::examples::{Example, EXAMPLES};
 use crate::i18n::Lang;
+use crate::markup::Markup;
 
 /// What the gallery is drawn from; [`ExamplesGallery::view`] draws it. A function of its data
 /// rather than a component (see [`crate::components::app_header::HeaderState`], which also
@@ -72,41 +73,12 @@ impl ExamplesGallery {
                 let id = example.id.to_string();
                 Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))
             };
-            let error = story_error(example.story.verdict_before);
             html! {
                 <li
                     class={classes!("gallery-card", is_current.then_some("gallery-card-current"))}
                     data-testid={format!("gallery-card-{}", example.id)}
                 >
-                    <div class="gallery-card-head">
-                        <h3 class="gallery-card-title">{ example.title.get(lang) }</h3>
-                        if is_current {
-                            <span class="chip chip-accent">
-                                { lang.t("Open now", "表示中") }
-                            </span>
-                        }
-                    </div>
-                    <p class="gallery-card-text">{ example.description.get(lang) }</p>
-                    if let Some((repository, sample)) = example.modelled_on {
-                        <p class="gallery-card-source">
-                            { lang.t("Modelled on ", "参考にしたサンプル: ") }
-                            <code>{ repository }</code>
-                            { " · " }
-                            <code>{ sample }</code>
-                        </p>
-                    }
-                    <p class="gallery-card-story">
-                        <span class="gallery-outcome gallery-outcome-failed">
-                            <span aria-hidden="true">{ "✕ " }</span>
-                            { lang.t("Fails with ", "失敗: ") }
-                            <code>{ error }</code>
-                        </span>
-                        <span class="gallery-outcome gallery-outcome-fixed">
-                            <span aria-hidden="true">{ "✓ " }</span>
-                            { lang.t("Fix: ", "修正: ") }
-                            { example.story.fix.summary.get(lang) }
-                        </span>
-                    </p>
+                    { card_text(lang, example, is_current) }
                     <button
                         type="button"
                         class="button button-primary gallery-open"
@@ -171,6 +143,56 @@ impl ExamplesGallery {
             </div>
         }
     }
+}
+
+/// What a card says about `example`: markup (see `crate::markup`), it never changes while the
+/// gallery is open.
+fn card_text(lang: Lang, example: &Example, is_current: bool) -> Html {
+    let mut out = Markup::new();
+    out.open("div", &[("class", "gallery-card-head")]).element(
+        "h3",
+        &[("class", "gallery-card-title")],
+        example.title.get(lang),
+    );
+    if is_current {
+        out.element(
+            "span",
+            &[("class", "chip chip-accent")],
+            lang.t("Open now", "表示中"),
+        );
+    }
+    out.close("div").element(
+        "p",
+        &[("class", "gallery-card-text")],
+        example.description.get(lang),
+    );
+    if let Some((repository, sample)) = example.modelled_on {
+        out.open("p", &[("class", "gallery-card-source")])
+            .text(lang.t("Modelled on ", "参考にしたサンプル: "))
+            .element("code", &[], repository)
+            .text(" · ")
+            .element("code", &[], sample)
+            .close("p");
+    }
+    out.open("p", &[("class", "gallery-card-story")])
+        .open(
+            "span",
+            &[("class", "gallery-outcome gallery-outcome-failed")],
+        )
+        .element("span", &[("aria-hidden", "true")], "✕ ")
+        .text(lang.t("Fails with ", "失敗: "))
+        .element("code", &[], story_error(example.story.verdict_before))
+        .close("span")
+        .open(
+            "span",
+            &[("class", "gallery-outcome gallery-outcome-fixed")],
+        )
+        .element("span", &[("aria-hidden", "true")], "✓ ")
+        .text(lang.t("Fix: ", "修正: "))
+        .text(example.story.fix.summary.get(lang))
+        .close("span")
+        .close("p");
+    out.html()
 }
 
 /// The error a story's run fails with, from its verdict (`FAILED: <error> at …`).

@@ -40,6 +40,12 @@ pub fn read_file(file: File, on_action: Callback<Action>) {
     });
 }
 
+/// The button's icon, as markup (see `crate::markup`).
+const FOLDER_ICON: &str = concat!(
+    r#"<svg class="button-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">"#,
+    r#"<path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round"></path></svg>"#,
+);
+
 /// The button and its hidden file input, which sits right after it. A function rather than a
 /// component (see [`crate::components::form_fields::issues`] for why).
 pub fn file_open(lang: Lang, on_action: &Callback<Action>) -> Html {
@@ -69,9 +75,7 @@ pub fn file_open(lang: Lang, on_action: &Callback<Action>) -> Html {
     html! {
         <>
             <button type="button" class="button" data-testid="open-file" onclick={on_click}>
-                <svg class="button-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-                    <path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" />
-                </svg>
+                { Html::from_html_unchecked(AttrValue::from(FOLDER_ICON)) }
                 { lang.t("Open file…", "ファイルを開く…") }
             </button>
             <input

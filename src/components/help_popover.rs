@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
+use crate::markup::Markup;
 
 /// The shortcuts the page offers, as `(keys, what they do)`.
 pub fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 8] {
@@ -197,22 +198,30 @@ pub fn help_button(lang: Lang, help: &HelpState) -> Html {
                             onclick={on_close_button}
                         >{ "✕" }</button>
                     </div>
-                    <dl class="shortcuts">
-                        { for shortcuts(lang).iter().map(|(keys, what)| html! {
-                            <>
-                                <dt><kbd>{ *keys }</kbd></dt>
-                                <dd>{ *what }</dd>
-                            </>
-                        }) }
-                    </dl>
-                    <p class="help-note">
-                        { lang.t(
-                            "Space and . work whenever the focus is not in a text field or on a button. Every status is shown with a word or a symbol as well as a colour.",
-                            "スペースと . は、テキスト欄やボタンにフォーカスがないときに使えます。状態はすべて、色だけでなく文字や記号でも示しています。",
-                        ) }
-                    </p>
+                    { help_text(lang) }
                 </div>
             }
         </div>
     }
+}
+
+/// The popover's text: markup (see `crate::markup`), it never changes but with the language.
+fn help_text(lang: Lang) -> Html {
+    let mut out = Markup::new();
+    out.open("dl", &[("class", "shortcuts")]);
+    for (keys, what) in shortcuts(lang) {
+        out.open("dt", &[])
+            .element("kbd", &[], keys)
+            .close("dt")
+            .element("dd", &[], what);
+    }
+    out.close("dl").element(
+        "p",
+        &[("class", "help-note")],
+        lang.t(
+            "Space and . work whenever the focus is not in a text field or on a button. Every status is shown with a word or a symbol as well as a colour.",
+            "スペースと . は、テキスト欄やボタンにフォーカスがないときに使えます。状態はすべて、色だけでなく文字や記号でも示しています。",
+        ),
+    );
+    out.html()
 }

@@ -7,6 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{count, Lang};
+use crate::markup::Markup;
 use crate::playback::{Command, PlayMode, Playback, SPEEDS};
 use crate::run_status::{clock, duration};
 
@@ -157,11 +158,12 @@ fn icon(kind: Icon) -> Html {
         Icon::Step => "M2.5 2.5v11l8-5.5zM11 2.5h2.5v11H11z",
         Icon::ToEnd => "M1.5 2.5v11l6-5.5zM7.5 2.5v11l6-5.5zM13.5 2.5H15v11h-1.5z",
     };
-    html! {
-        <svg class="bar-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-            <path d={path} />
-        </svg>
-    }
+    // Markup (see `crate::markup`): the icons are constants.
+    let mut out = Markup::new();
+    out.raw(r#"<svg class="bar-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d=""#)
+        .raw(path)
+        .raw(r#""></path></svg>"#);
+    out.html()
 }
 
 fn mode_key(mode: PlayMode) -> &'static str {

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::examples::{Example, FixStatus};
 use crate::i18n::Lang;
+use crate::markup::Markup;
 use crate::state::Action;
 
 /// The bar for `example`, given the definition as JSON (`None` while it cannot be read) and
@@ -105,23 +106,40 @@ pub fn story_bar(
                 }
             </div>
             if is_expanded {
-                <div class="story-details" id="story-details" data-testid="story-details">
-                    <div class="story-part">
-                        <h3 class="story-heading">
-                            <span aria-hidden="true">{ "✕ " }</span>
-                            { lang.t("Why the run fails", "実行が失敗する理由") }
-                        </h3>
-                        <p>{ example.story.failure.get(lang) }</p>
-                    </div>
-                    <div class="story-part">
-                        <h3 class="story-heading">
-                            <span aria-hidden="true">{ "✓ " }</span>
-                            { lang.t("The fix: ", "修正: ") }{ fix.summary.get(lang) }
-                        </h3>
-                        <p>{ fix.explanation.get(lang) }</p>
-                    </div>
-                </div>
+                { details(lang, example) }
             }
         </section>
     }
+}
+
+/// The story told in full: markup (see `crate::markup`), it never changes but with the
+/// language.
+fn details(lang: Lang, example: &Example) -> Html {
+    let fix = &example.story.fix;
+    let mut out = Markup::new();
+    out.open(
+        "div",
+        &[
+            ("class", "story-details"),
+            ("id", "story-details"),
+            ("data-testid", "story-details"),
+        ],
+    )
+    .open("div", &[("class", "story-part")])
+    .open("h3", &[("class", "story-heading")])
+    .element("span", &[("aria-hidden", "true")], "✕ ")
+    .text(lang.t("Why the run fails", "実行が失敗する理由"))
+    .close("h3")
+    .element("p", &[], example.story.failure.get(lang))
+    .close("div")
+    .open("div", &[("class", "story-part")])
+    .open("h3", &[("class", "story-heading")])
+    .element("span", &[("aria-hidden", "true")], "✓ ")
+    .text(lang.t("The fix: ", "修正: "))
+    .text(fix.summary.get(lang))
+    .close("h3")
+    .element("p", &[], fix.explanation.get(lang))
+    .close("div")
+    .close("div");
+    out.html()
 }

@@ -9,6 +9,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::i18n::{count, Lang};
+use crate::markup::Markup;
 use crate::run_status::{clock_seconds, duration};
 use crate::sim_frame::SimFrame;
 
@@ -209,22 +210,6 @@ pub fn timeline_chart(
         }
         None => (1000, [0; 6], None),
     };
-    let legend = THROUGHPUT
-        .iter()
-        .chain(TROUBLE.iter())
-        .zip(totals)
-        .map(|(line, total)| {
-            html! {
-                <li class="chart-key" data-series={line.key}>
-                    <svg class="chart-key-line" viewBox="0 0 24 8" aria-hidden="true">
-                        <line x1="1" y1="4" x2="23" y2="4" stroke={line.color} stroke-width="2.5"
-                            stroke-dasharray={line.dash.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" ")} />
-                    </svg>
-                    { lang.t(line.en, line.ja) }
-                    <span class="chart-key-total">{ count(total) }</span>
-                </li>
-            }
-        });
     let description = match lang {
         Lang::En => format!(
             "Executions per {} of virtual time: started and succeeded above, failed, retried, throttled and caught below.",
@@ -237,38 +222,96 @@ pub fn timeline_chart(
     };
     html! {
         <section class="panel timeline-chart" aria-labelledby="timeline-chart-heading">
-            <header class="panel-header">
-                <h2 id="timeline-chart-heading" class="panel-title">{ lang.t("Timeline", "タイムライン") }</h2>
-                <span class="chart-bucket">
-                    { match lang {
-                        Lang::En => format!("per {}", duration(bucket_ms)),
-                        Lang::Ja => format!("{} ごと", duration(bucket_ms)),
-                    } }
-                </span>
-                if let Some(at) = threshold {
-                    <span class="chip chart-threshold-chip" data-testid="threshold-crossed">
-                        { match lang {
-                            Lang::En => format!("threshold crossed at {}", clock_seconds(at)),
-                            Lang::Ja => format!("{} にしきい値超過", clock_seconds(at)),
-                        } }
-                    </span>
-                }
-            </header>
+            { header(lang, bucket_ms, threshold) }
             <div class="timeline-stage">
                 <canvas ref={chart.canvas.clone()} class="timeline-canvas" data-testid="timeline-chart" role="img" aria-label={description} />
                 if let Some(style) = playhead {
                     <div class="chart-playhead" style={style} aria-hidden="true" />
                 }
             </div>
-            <ul class="chart-legend">
-                <li class="chart-key">
-                    <span class="chart-key-area" aria-hidden="true" />
-                    { lang.t("running", "実行中") }
-                </li>
-                { for legend }
-            </ul>
+            { legend(lang, totals) }
         </section>
     }
+}
+
+/// The chart's heading, its bucket and the threshold crossing: markup (see `crate::markup`).
+fn header(lang: Lang, bucket_ms: u64, threshold: Option<u64>) -> Html {
+    let mut out = Markup::new();
+    out.open("header", &[("class", "panel-header")])
+        .element(
+            "h2",
+            &[("id", "timeline-chart-heading"), ("class", "panel-title")],
+            lang.t("Timeline", "タイムライン"),
+        )
+        .element(
+            "span",
+            &[("class", "chart-bucket")],
+            &match lang {
+                Lang::En => format!("per {}", duration(bucket_ms)),
+                Lang::Ja => format!("{} ごと", duration(bucket_ms)),
+            },
+        );
+    if let Some(at) = threshold {
+        out.element(
+            "span",
+            &[
+                ("class", "chip chart-threshold-chip"),
+                ("data-testid", "threshold-crossed"),
+            ],
+            &match lang {
+                Lang::En => format!("threshold crossed at {}", clock_seconds(at)),
+                Lang::Ja => format!("{} にしきい値超過", clock_seconds(at)),
+            },
+        );
+    }
+    out.close("header");
+    out.html()
+}
+
+/// The legend: each line's key, name and total so far. Markup (see `crate::markup`).
+fn legend(lang: Lang, totals: [u64; 6]) -> Html {
+    let mut out = Markup::new();
+    out.open("ul", &[("class", "chart-legend")])
+        .open("li", &[("class", "chart-key")])
+        .raw(r#"<span class="chart-key-area" aria-hidden="true"></span>"#)
+        .text(lang.t("running", "実行中"))
+        .close("li");
+    for (line, total) in THROUGHPUT.iter().chain(TROUBLE.iter()).zip(totals) {
+        let dash = line
+            .dash
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.open("li", &[("class", "chart-key"), ("data-series", line.key)])
+            .open(
+                "svg",
+                &[
+                    ("class", "chart-key-line"),
+                    ("viewBox", "0 0 24 8"),
+                    ("aria-hidden", "true"),
+                ],
+            )
+            .open(
+                "line",
+                &[
+                    ("x1", "1"),
+                    ("y1", "4"),
+                    ("x2", "23"),
+                    ("y2", "4"),
+                    ("stroke", line.color),
+                    ("stroke-width", "2.5"),
+                    ("stroke-dasharray", &dash),
+                ],
+            )
+            .close("line")
+            .close("svg")
+            .text(lang.t(line.en, line.ja))
+            .element("span", &[("class", "chart-key-total")], &count(total))
+            .close("li");
+    }
+    out.close("ul");
+    out.html()
 }
 
 /// A round number of virtual time at least `ms` long (1, 2 or 5 × a power of ten, in seconds).

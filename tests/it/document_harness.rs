@@ -4,11 +4,11 @@
 
 use std::rc::Rc;
 
-use mapsim::components::definition_pane::DefinitionPane;
+use mapsim::components::definition_pane::{use_page_drop, DefinitionPane};
 use mapsim::components::scenario_editor::ScenarioEditor;
 use mapsim::components::settings::Settings;
 use mapsim::i18n::Lang;
-use mapsim::state::{Action, AppState};
+use mapsim::state::{Action, Analysis, AppState, CaretRequest, Notice};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{js_sys, JsFuture};
 use web_sys::{
@@ -52,7 +52,7 @@ pub fn Harness(props: &HarnessProps) -> Html {
     };
     let panel = match props.panel {
         Panel::Definition => html! {
-            <DefinitionPane
+            <DefinitionPanel
                 text={state.text.clone()}
                 analysis={state.analysis.clone()}
                 caret={state.caret}
@@ -87,6 +87,29 @@ pub fn Harness(props: &HarnessProps) -> Html {
             { panel }
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct DefinitionPanelProps {
+    text: AttrValue,
+    analysis: Analysis,
+    caret: Option<CaretRequest>,
+    notice: Option<Notice>,
+    on_action: Callback<Action>,
+}
+
+/// The definition tab with the page's drop handling, as the page draws it.
+#[component]
+fn DefinitionPanel(props: &DefinitionPanelProps) -> Html {
+    use_page_drop(props.on_action.clone());
+    DefinitionPane {
+        text: props.text.clone(),
+        analysis: props.analysis.clone(),
+        caret: props.caret,
+        notice: props.notice.clone(),
+        on_action: props.on_action.clone(),
+    }
+    .view(Lang::En)
 }
 
 /// Mounts the harness on `panel` with the two documents.
