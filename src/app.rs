@@ -19,7 +19,7 @@ use crate::components::item_grid::ItemGrid;
 use crate::components::item_timeline::{use_timeline_state, ItemTimeline};
 use crate::components::map_run_panel::map_run_panel;
 use crate::components::playback_bar::{playback_bar, use_keyboard_shortcuts};
-use crate::components::scenario_editor::ScenarioEditor;
+use crate::components::scenario_editor::{use_scenario_editor_state, ScenarioEditor};
 use crate::components::settings::Settings;
 use crate::components::state_graph::StateGraph;
 use crate::components::state_panel::{use_state_index, StatePanel};
@@ -82,6 +82,7 @@ pub fn App() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     use_page_drop(on_action.clone());
+    let scenario_editor = use_scenario_editor_state(state.scenario_text.clone());
     let on_reveal = {
         let state = state.dispatcher();
         Callback::from(move |(line, column): (u32, u32)| {
@@ -226,13 +227,13 @@ pub fn App() -> Html {
                             aria-labelledby="tab-scenario"
                         >
                             // slot: scenario editor
-                            <ScenarioEditor lang={lang}
-                                text={state.scenario_text.clone()}
-                                errors={state.scenario.errors.clone()}
-                                structure={analysis.structure.clone()}
-                                notice={state.notice.clone()}
-                                on_action={on_action.clone()}
-                            />
+                            { ScenarioEditor {
+                                text: state.scenario_text.clone(),
+                                errors: state.scenario.errors.clone(),
+                                structure: analysis.structure.clone(),
+                                notice: state.notice.clone(),
+                                on_action: on_action.clone(),
+                            }.view(lang, &scenario_editor) }
                         </section>
                         <section
                             class="tab-panel settings-tab"

@@ -4,8 +4,10 @@
 
 use std::rc::Rc;
 
+use asl::StateMachine;
+use engine::scenario::ScenarioError;
 use mapsim::components::definition_pane::{use_page_drop, DefinitionPane};
-use mapsim::components::scenario_editor::ScenarioEditor;
+use mapsim::components::scenario_editor::{use_scenario_editor_state, ScenarioEditor};
 use mapsim::components::settings::Settings;
 use mapsim::i18n::Lang;
 use mapsim::state::{Action, Analysis, AppState, CaretRequest, Notice};
@@ -61,7 +63,7 @@ pub fn Harness(props: &HarnessProps) -> Html {
             />
         },
         Panel::Scenario => html! {
-            <ScenarioEditor
+            <ScenarioPanel
                 text={state.scenario_text.clone()}
                 errors={state.scenario.errors.clone()}
                 structure={state.analysis.structure.clone()}
@@ -110,6 +112,29 @@ fn DefinitionPanel(props: &DefinitionPanelProps) -> Html {
         on_action: props.on_action.clone(),
     }
     .view(Lang::En)
+}
+
+#[derive(Properties, PartialEq)]
+struct ScenarioPanelProps {
+    text: AttrValue,
+    errors: Rc<[ScenarioError]>,
+    structure: Option<Rc<StateMachine>>,
+    notice: Option<Notice>,
+    on_action: Callback<Action>,
+}
+
+/// The scenario tab with what it keeps, as the page draws it.
+#[component]
+fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
+    let state = use_scenario_editor_state(props.text.clone());
+    ScenarioEditor {
+        text: props.text.clone(),
+        errors: props.errors.clone(),
+        structure: props.structure.clone(),
+        notice: props.notice.clone(),
+        on_action: props.on_action.clone(),
+    }
+    .view(Lang::En, &state)
 }
 
 /// Mounts the harness on `panel` with the two documents.
