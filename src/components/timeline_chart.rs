@@ -132,8 +132,13 @@ pub fn use_timeline_chart(
         let canvas_ref = canvas_ref.clone();
         let axis = axis.clone();
         use_effect_with((frame, run, lang, live), move |(frame, run, lang, live)| {
-            let (Some(frame), Some(canvas)) = (frame, canvas_ref.cast::<HtmlCanvasElement>())
-            else {
+            let Some(frame) = frame else {
+                // No run, no chart: the next run's chart starts without a playhead, as a chart
+                // put on the page afresh would.
+                *axis.borrow_mut() = Axis::default();
+                return;
+            };
+            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
                 return;
             };
             let (run, lang, live) = (*run, *lang, *live);
