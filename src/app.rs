@@ -6,29 +6,31 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::components::app_header::AppHeader;
-use crate::components::assumptions_note::AssumptionsNote;
-use crate::components::definition_outline::DefinitionOutline;
-use crate::components::definition_pane::DefinitionPane;
-use crate::components::diagnostics_panel::DiagnosticsPanel;
+use crate::components::app_header::{app_header, use_header_state};
+use crate::components::assumptions_note::assumptions_note;
+use crate::components::definition_outline::definition_outline;
+use crate::components::definition_pane::{use_page_drop, DefinitionPane};
+use crate::components::diagnostics_panel::diagnostics_panel;
 use crate::components::history_panel::{HistoryPanel, HistorySource};
 use crate::components::item_grid::ItemGrid;
-use crate::components::item_timeline::ItemTimeline;
-use crate::components::map_run_panel::MapRunPanel;
-use crate::components::playback_bar::PlaybackBar;
-use crate::components::scenario_editor::ScenarioEditor;
+use crate::components::item_timeline::{use_timeline_state, ItemTimeline};
+use crate::components::map_run_panel::map_run_panel;
+use crate::components::playback_bar::{playback_bar, use_keyboard_shortcuts};
+use crate::components::scenario_editor::{use_scenario_editor_state, ScenarioEditor};
 use crate::components::settings::Settings;
 use crate::components::state_graph::StateGraph;
-use crate::components::state_panel::StatePanel;
-use crate::components::timeline_chart::TimelineChart;
-use crate::components::verdict_banner::VerdictBanner;
-use crate::i18n::{use_lang, Lang};
+use crate::components::state_panel::{use_state_index, StatePanel};
+use crate::components::timeline_chart::{timeline_chart, use_timeline_chart};
+use crate::components::verdict_banner::verdict_banner;
+use crate::i18n::Lang;
+use crate::markup::Markup;
 use crate::playback::use_playback;
 use crate::run_status::shown_run;
-use crate::state::{Action, AppState, RunInput};
+use crate::state::{Action, RunInput};
 
 /// The tabs of the left column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,36 +64,26 @@ impl DocumentTab {
     }
 }
 
+/// The page. Its language is the app state's, handed to every part below (a `lang` argument
+/// or prop); the page itself is drawn here rather than in a child component of its own, since
+/// each component type costs the page a few kilobytes of WebAssembly.
 #[component]
 pub fn App() -> Html {
     // The page starts from a share link, the kept work or the default example (W4).
     let state = use_reducer(crate::storage::startup_state);
     crate::storage::use_keep(&state);
     let lang = state.lang;
-
-    html! {
-        <ContextProvider<Lang> context={lang}>
-            <Page state={state} />
-        </ContextProvider<Lang>>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct PageProps {
-    state: UseReducerHandle<AppState>,
-}
-
-#[component]
-fn Page(props: &PageProps) -> Html {
-    let lang = use_lang();
-    let state = &props.state;
+    let state = &state;
     let tab = use_state(|| DocumentTab::Definition);
     let track = use_node_ref();
+    let header = use_header_state();
 
     let on_action = {
         let state = state.dispatcher();
         Callback::from(move |action: Action| state.dispatch(action))
     };
+    use_page_drop(on_action.clone());
+    let scenario_editor = use_scenario_editor_state(state.scenario_text.clone());
     let on_reveal = {
         let state = state.dispatcher();
         Callback::from(move |(line, column): (u32, u32)| {
@@ -191,7 +183,7 @@ fn Page(props: &PageProps) -> Html {
     html! {
         <div class="app">
             // slot: gallery/share/lang in header
-            <AppHeader state={state.clone()} />
+            { app_header(lang, state, &header) }
             <div class="workspace">
                 <section class="documents" aria-label={lang.t("Documents", "ドキュメント")}>
                     <div class="tab-bar" role="tablist">{ for tabs }</div>
@@ -219,18 +211,15 @@ fn Page(props: &PageProps) -> Html {
                                         </span>
                                     }
                                 </header>
-                                <DefinitionPane
-                                    text={state.text.clone()}
-                                    analysis={analysis.clone()}
-                                    caret={state.caret}
-                                    notice={state.notice.clone()}
-                                    on_action={on_action.clone()}
-                                />
+                                { DefinitionPane {
+                                    text: state.text.clone(),
+                                    analysis: analysis.clone(),
+                                    caret: state.caret,
+                                    notice: state.notice.clone(),
+                                    on_action: on_action.clone(),
+                                }.view(lang) }
                             </div>
-                            <DiagnosticsPanel
-                                diagnostics={analysis.diagnostics.clone()}
-                                on_reveal={on_reveal}
-                            />
+                            { diagnostics_panel(lang, &analysis.diagnostics, &on_reveal) }
                         </section>
                         <section
                             class="tab-panel scenario-tab"
@@ -239,13 +228,13 @@ fn Page(props: &PageProps) -> Html {
                             aria-labelledby="tab-scenario"
                         >
                             // slot: scenario editor
-                            <ScenarioEditor
-                                text={state.scenario_text.clone()}
-                                errors={state.scenario.errors.clone()}
-                                structure={analysis.structure.clone()}
-                                notice={state.notice.clone()}
-                                on_action={on_action.clone()}
-                            />
+                            { ScenarioEditor {
+                                text: state.scenario_text.clone(),
+                                errors: state.scenario.errors.clone(),
+                                structure: analysis.structure.clone(),
+                                notice: state.notice.clone(),
+                                on_action: on_action.clone(),
+                            }.view(lang, &scenario_editor) }
                         </section>
                         <section
                             class="tab-panel settings-tab"
@@ -254,18 +243,18 @@ fn Page(props: &PageProps) -> Html {
                             aria-labelledby="tab-settings"
                         >
                             // slot: settings
-                            <Settings
-                                analysis={analysis.clone()}
-                                shown_map={state.shown_map.clone()}
-                                notice={state.notice.clone()}
-                                scenario={state.scenario.parsed.clone()}
-                                on_action={on_action.clone()}
-                            />
-                            <DefinitionOutline outline={analysis.outline.clone()} />
+                            { Settings {
+                                analysis: analysis.clone(),
+                                shown_map: state.shown_map.clone(),
+                                notice: state.notice.clone(),
+                                scenario: state.scenario.parsed.clone(),
+                                on_action: on_action.clone(),
+                            }.view(lang) }
+                            { definition_outline(lang, analysis.outline.as_deref()) }
                         </section>
                     </div>
                 </section>
-                <RunView
+                <RunView lang={lang}
                     input={state.run_input()}
                     blockers={blockers}
                     on_show_tab={show_tab}
@@ -287,6 +276,9 @@ pub struct Blockers {
 
 #[derive(Properties, PartialEq)]
 pub struct RunViewProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     pub input: Option<RunInput>,
     pub blockers: Blockers,
     pub on_show_tab: Callback<DocumentTab>,
@@ -303,13 +295,33 @@ enum DetailTab {
 /// The right-hand side: the run of the current documents, or why there is none.
 #[component]
 pub fn RunView(props: &RunViewProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let playback = use_playback(props.input.clone());
     let picked_run = use_state(|| None::<usize>);
     let selected = use_state(|| None::<(usize, u32)>);
     let detail_tab = use_state(|| DetailTab::ParentHistory);
     let selected_state = use_state(|| None::<AttrValue>);
     use_ready_mark(playback.frame.is_some());
+    // The playback bar's shortcuts, while it is shown (with a run).
+    use_keyboard_shortcuts(
+        playback
+            .frame
+            .is_some()
+            .then(|| playback.on_command.clone()),
+    );
+    let run = playback
+        .frame
+        .as_ref()
+        .and_then(|frame| frame.read())
+        .and_then(|sim| shown_run(&sim, *picked_run));
+    let timeline = use_timeline_state();
+    let state_index = use_state_index(playback.frame.clone());
+    let chart = use_timeline_chart(
+        playback.frame.clone(),
+        run,
+        lang,
+        playback.mode != crate::playback::PlayMode::Paused,
+    );
 
     let Some(frame) = playback.frame.clone() else {
         return html! {
@@ -319,7 +331,6 @@ pub fn RunView(props: &RunViewProps) -> Html {
         };
     };
 
-    let run = frame.read().and_then(|sim| shown_run(&sim, *picked_run));
     let child = (*selected).and_then(|(r, c)| (Some(r) == run).then_some(c));
     let on_pick_run = {
         let picked_run = picked_run.clone();
@@ -377,51 +388,48 @@ pub fn RunView(props: &RunViewProps) -> Html {
     html! {
         <section class="run-view" aria-label={lang.t("Run", "実行")}>
             <div class="run-view-top">
-                <VerdictBanner frame={frame.clone()} />
-                <PlaybackBar playback={playback.clone()} />
+                { verdict_banner(lang, &frame) }
+                { playback_bar(lang, &playback) }
             </div>
-            <AssumptionsNote frame={frame.clone()} />
+            { assumptions_note(lang, &frame) }
             // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
-            <StateGraph
+            <StateGraph lang={lang}
                 model={model.clone()}
                 frame={frame.clone()}
                 selected={(*selected_state).clone()}
                 on_select={on_select_state.clone()}
                 animate={matches!(playback.mode, crate::playback::PlayMode::Playing | crate::playback::PlayMode::RunningToEnd)}
             />
-            <MapRunPanel frame={frame.clone()} picked_run={*picked_run} on_pick_run={on_pick_run} />
+            { map_run_panel(lang, &frame, *picked_run, &on_pick_run) }
             <div class="items-row">
-                <ItemGrid frame={frame.clone()} run={run} selected={child} on_select={on_select} />
-                <ItemTimeline
-                    frame={frame.clone()}
-                    run={run}
-                    child={child}
-                    on_show_history={on_show_history}
-                />
+                <ItemGrid lang={lang} frame={frame.clone()} run={run} selected={child} on_select={on_select} />
+                { ItemTimeline {
+                    frame: frame.clone(),
+                    run,
+                    child,
+                    on_show_history,
+                }.view(lang, &timeline) }
             </div>
-            <TimelineChart
-                frame={frame.clone()}
-                run={run}
-                live={playback.mode != crate::playback::PlayMode::Paused}
-            />
+            { timeline_chart(lang, &frame, run, &chart) }
             <section class="panel details-panel">
                 <div class="tab-bar details-tabs" role="tablist">{ for detail_tabs }</div>
                 { match *detail_tab {
                     DetailTab::StateLevel => html! {
                         // slot: state panel — W2's per-state statistics and delay tables.
-                        <StatePanel
-                            model={model.clone()}
-                            frame={frame.clone()}
-                            selected={(*selected_state).clone()}
-                            on_select={on_select_state.clone()}
-                        />
+                        { StatePanel {
+                            lang,
+                            model: model.clone(),
+                            frame: Some(frame.clone()),
+                            selected: (*selected_state).clone(),
+                            on_select: on_select_state.clone(),
+                        }.view(&state_index) }
                     },
                     DetailTab::ParentHistory => html! {
-                        <HistoryPanel frame={frame.clone()} source={HistorySource::Parent} />
+                        <HistoryPanel lang={lang} frame={frame.clone()} source={HistorySource::Parent} />
                     },
                     DetailTab::ChildHistory => match (run, child) {
                         (Some(run), Some(child)) => html! {
-                            <HistoryPanel frame={frame.clone()} source={HistorySource::Child { run, child }} />
+                            <HistoryPanel lang={lang} frame={frame.clone()} source={HistorySource::Child { run, child }} />
                         },
                         _ => html! {
                             <p class="details-placeholder">
@@ -443,12 +451,53 @@ fn blocked(
     setup_error: Option<&str>,
     on_show_tab: &Callback<DocumentTab>,
 ) -> Html {
-    let go = |tab: DocumentTab, label: &'static str| {
+    // Markup (see `crate::markup`); one listener serves the buttons through their `data-tab`.
+    let onclick = {
         let on_show_tab = on_show_tab.clone();
-        let onclick = Callback::from(move |_: MouseEvent| on_show_tab.emit(tab));
-        html! { <button type="button" class="bar-button" {onclick}>{ label }</button> }
+        Callback::from(move |event: MouseEvent| {
+            let tab = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .and_then(|element| element.closest("[data-tab]").ok().flatten())
+                .and_then(|button| button.get_attribute("data-tab"));
+            match tab.as_deref() {
+                Some("definition") => on_show_tab.emit(DocumentTab::Definition),
+                Some("scenario") => on_show_tab.emit(DocumentTab::Scenario),
+                _ => {}
+            }
+        })
     };
-    let mut reasons: Vec<Html> = Vec::new();
+    let go = |out: &mut Markup, tab: DocumentTab, label: &'static str| {
+        out.element(
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "bar-button"),
+                ("data-tab", tab.key()),
+            ],
+            label,
+        );
+    };
+    let details = |out: &mut Markup, problems: &[String]| {
+        out.open("ul", &[("class", "blocked-details")]);
+        for problem in problems {
+            out.open("li", &[])
+                .element("code", &[], problem)
+                .close("li");
+        }
+        out.close("ul");
+    };
+    let mut out = Markup::new();
+    out.open("h2", &[("class", "blocked-title")])
+        .element(
+            "span",
+            &[("class", "blocked-icon"), ("aria-hidden", "true")],
+            "!",
+        )
+        .text(lang.t("Nothing to run yet", "まだ実行できません"))
+        .close("h2")
+        .open("ul", &[("class", "blocked-reasons")]);
+    let mut any = false;
     if blockers.definition_errors > 0 || blockers.definition_unreadable {
         let text = match lang {
             Lang::En => format!(
@@ -465,49 +514,61 @@ fn blocked(
                 blockers.definition_errors.max(1)
             ),
         };
-        reasons.push(html! {
-            <li>
-                <p>{ text }</p>
-                if !blockers.definition_problems.is_empty() {
-                    <ul class="blocked-details">
-                        { for blockers.definition_problems.iter().map(|problem| html! { <li><code>{ problem.clone() }</code></li> }) }
-                    </ul>
-                }
-                { go(DocumentTab::Definition, lang.t("Show the definition", "定義を表示")) }
-            </li>
-        });
+        out.open("li", &[]).element("p", &[], &text);
+        if !blockers.definition_problems.is_empty() {
+            details(&mut out, &blockers.definition_problems);
+        }
+        go(
+            &mut out,
+            DocumentTab::Definition,
+            lang.t("Show the definition", "定義を表示"),
+        );
+        out.close("li");
+        any = true;
     }
     if !blockers.scenario_errors.is_empty() {
-        reasons.push(html! {
-            <li>
-                <p>{ lang.t("The scenario cannot be used:", "シナリオを使用できません:") }</p>
-                <ul class="blocked-details">
-                    { for blockers.scenario_errors.iter().take(6).map(|error| html! { <li><code>{ error.clone() }</code></li> }) }
-                </ul>
-                { go(DocumentTab::Scenario, lang.t("Show the scenario", "シナリオを表示")) }
-            </li>
-        });
+        out.open("li", &[]).element(
+            "p",
+            &[],
+            lang.t("The scenario cannot be used:", "シナリオを使用できません:"),
+        );
+        let shown = blockers.scenario_errors.len().min(6);
+        details(&mut out, &blockers.scenario_errors[..shown]);
+        go(
+            &mut out,
+            DocumentTab::Scenario,
+            lang.t("Show the scenario", "シナリオを表示"),
+        );
+        out.close("li");
+        any = true;
     }
     if let Some(error) = setup_error {
-        reasons.push(html! {
-            <li>
-                <p>{ lang.t("The simulator cannot run this definition with this scenario:", "このシナリオではこの定義を実行できません:") }</p>
-                <pre class="blocked-details">{ error.to_string() }</pre>
-            </li>
-        });
+        out.open("li", &[])
+            .element(
+                "p",
+                &[],
+                lang.t(
+                    "The simulator cannot run this definition with this scenario:",
+                    "このシナリオではこの定義を実行できません:",
+                ),
+            )
+            .element("pre", &[("class", "blocked-details")], error)
+            .close("li");
+        any = true;
     }
-    if reasons.is_empty() {
-        reasons.push(html! {
-            <li><p>{ lang.t("Preparing the run…", "実行を準備しています…") }</p></li>
-        });
+    if !any {
+        out.open("li", &[])
+            .element(
+                "p",
+                &[],
+                lang.t("Preparing the run…", "実行を準備しています…"),
+            )
+            .close("li");
     }
+    out.close("ul");
     html! {
-        <div class="blocked" data-testid="run-blocked">
-            <h2 class="blocked-title">
-                <span class="blocked-icon" aria-hidden="true">{ "!" }</span>
-                { lang.t("Nothing to run yet", "まだ実行できません") }
-            </h2>
-            <ul class="blocked-reasons">{ for reasons }</ul>
+        <div class="blocked" data-testid="run-blocked" {onclick}>
+            { out.html() }
         </div>
     }
 }

@@ -2,11 +2,10 @@
 //!
 //! Every user-visible string is written where it is used as `lang.t("Map Run", "マップラン")`,
 //! so the two languages sit side by side in the source and a missing translation is visible in
-//! review. Text with values is built with `match lang { … }` and `format!`. The language is
-//! provided to every component through a Yew context ([`use_lang`]) and remembered in local
-//! storage by the app state.
-
-use yew::prelude::*;
+//! review. Text with values is built with `match lang { … }` and `format!`. The language is the
+//! app state's (remembered in local storage), handed by the page to every part as a `lang`
+//! argument or prop — not a Yew context, whose provider and subscriptions cost the page's
+//! WebAssembly more than passing one byte down.
 
 pub mod diagnostics;
 
@@ -70,12 +69,6 @@ impl Text {
     pub fn get(self, lang: Lang) -> &'static str {
         lang.t(self.en, self.ja)
     }
-}
-
-/// The page's current language (English outside a provider, e.g. in a component test).
-#[hook]
-pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
 }
 
 /// Formats a count with thousands separators (`1,000,000`), the same in both languages.

@@ -10,6 +10,7 @@ pub mod document_edit;
 pub mod examples;
 pub mod graph;
 pub mod i18n;
+pub mod markup;
 pub mod playback;
 pub mod run_status;
 pub mod share;

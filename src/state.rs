@@ -388,21 +388,26 @@ fn line_marks(diagnostics: &[Diagnostic]) -> Vec<LineMark> {
         let Some(location) = diagnostic.location else {
             continue;
         };
-        match marks.iter_mut().find(|mark| mark.line == location.line) {
-            Some(mark) => {
+        // Kept in line order as they are made (one mark per line), rather than sorted after:
+        // a sort would add its own copy of the sort code to the page.
+        match marks.binary_search_by_key(&location.line, |mark| mark.line) {
+            Ok(found) => {
+                let mark = &mut marks[found];
                 // `Severity` orders `Error` before `Warning`: the smaller is the worse.
                 mark.severity = mark.severity.min(diagnostic.severity);
                 mark.messages.push('\n');
                 mark.messages.push_str(&diagnostic.message);
             }
-            None => marks.push(LineMark {
-                line: location.line,
-                severity: diagnostic.severity,
-                messages: diagnostic.message.clone(),
-            }),
+            Err(position) => marks.insert(
+                position,
+                LineMark {
+                    line: location.line,
+                    severity: diagnostic.severity,
+                    messages: diagnostic.message.clone(),
+                },
+            ),
         }
     }
-    marks.sort_by_key(|mark| mark.line);
     marks
 }
 

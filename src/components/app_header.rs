@@ -5,26 +5,56 @@
 
 use yew::prelude::*;
 
-use crate::components::examples_gallery::ExamplesGallery;
-use crate::components::help_popover::HelpButton;
-use crate::components::keep_notice::KeepNoticeBar;
-use crate::components::lang_switch::LangSwitch;
-use crate::components::share_button::ShareButton;
-use crate::components::story_bar::StoryBar;
-use crate::i18n::{use_lang, Lang};
+use crate::components::examples_gallery::{focus_first_example, ExamplesGallery};
+use crate::components::help_popover::{help_button, use_help_state, HelpState};
+use crate::components::keep_notice::keep_notice_bar;
+use crate::components::lang_switch::lang_switch;
+use crate::components::share_button::{share_button, use_share_state, ShareState};
+use crate::components::story_bar::story_bar;
+use crate::i18n::Lang;
+use crate::markup::Markup;
 use crate::state::{Action, AppState};
 
-#[derive(Properties, PartialEq)]
-pub struct AppHeaderProps {
-    pub state: UseReducerHandle<AppState>,
+/// What the header keeps between renders: whether the gallery is open (and the button that
+/// opened it, to give the focus back), and whether the story is unfolded. It lives in the
+/// page's component ([`use_header_state`]): the header is a function drawn by the page rather
+/// than a component of its own, since each component type costs the page a few kilobytes of
+/// WebAssembly.
+pub struct HeaderState {
+    gallery_open: UseStateHandle<bool>,
+    gallery_button: NodeRef,
+    gallery_dialog: NodeRef,
+    story_expanded: UseStateHandle<bool>,
+    help: HelpState,
+    share: ShareState,
 }
 
-#[component]
-pub fn AppHeader(props: &AppHeaderProps) -> Html {
-    let lang = use_lang();
-    let state = &props.state;
+#[hook]
+pub fn use_header_state() -> HeaderState {
     let gallery_open = use_state(|| false);
-    let gallery_button = use_node_ref();
+    let gallery_dialog = use_node_ref();
+    {
+        let gallery_dialog = gallery_dialog.clone();
+        use_effect_with(*gallery_open, move |open| {
+            if *open {
+                focus_first_example(&gallery_dialog);
+            }
+        });
+    }
+    HeaderState {
+        gallery_open,
+        gallery_button: use_node_ref(),
+        gallery_dialog,
+        story_expanded: use_state(|| false),
+        help: use_help_state(),
+        share: use_share_state(),
+    }
+}
+
+/// The header, the story bar and the keep notice, for `state`.
+pub fn app_header(lang: Lang, state: &UseReducerHandle<AppState>, header: &HeaderState) -> Html {
+    let gallery_open = &header.gallery_open;
+    let gallery_button = &header.gallery_button;
 
     let open_gallery = {
         let gallery_open = gallery_open.clone();
@@ -53,6 +83,10 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |lang: Lang| dispatcher.dispatch(Action::SetLang(lang)))
     };
+    let on_action = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
+    };
 
     let analysis = &state.analysis;
     let (status_class, status_icon, status_text) =
@@ -61,30 +95,15 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
     html! {
         <>
             <header class="app-header">
-                <div class="brand">
-                    <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
-                        <rect x="1" y="1" width="30" height="30" rx="8" class="brand-mark-tile" />
-                        <circle cx="9" cy="16" r="3.2" class="brand-mark-node" />
-                        <path d="M12 16 L20 8.5 M12 16 L20 16 M12 16 L20 23.5" class="brand-mark-edge" />
-                        <circle cx="22.5" cy="8.5" r="2.4" class="brand-mark-leaf" />
-                        <circle cx="22.5" cy="16" r="2.4" class="brand-mark-leaf" />
-                        <circle cx="22.5" cy="23.5" r="2.4" class="brand-mark-leaf brand-mark-leaf-failed" />
-                    </svg>
-                    <div class="brand-text">
-                        <span class="brand-name">{ "mapsim" }</span>
-                        <span class="brand-tagline">
-                            { lang.t("When does my Distributed Map fail?", "分散マップはいつ失敗する?") }
-                        </span>
-                    </div>
-                </div>
+                { brand(lang) }
                 <nav class="header-tools" aria-label={lang.t("Page tools", "ページのツール")}>
                     <button
                         type="button"
                         class="header-button"
                         data-testid="examples-button"
                         aria-haspopup="dialog"
-                        aria-expanded={(*gallery_open).to_string()}
-                        ref={gallery_button}
+                        aria-expanded={(**gallery_open).to_string()}
+                        ref={gallery_button.clone()}
                         onclick={open_gallery}
                     >
                         <span class="header-button-glyph" aria-hidden="true">{ "▦" }</span>
@@ -94,52 +113,56 @@ pub fn AppHeader(props: &AppHeaderProps) -> Html {
                         <span class="status-icon" aria-hidden="true">{ status_icon }</span>
                         { status_text }
                     </span>
-                    <ShareButton
-                        definition={state.text.clone()}
-                        scenario={state.scenario_text.clone()}
-                        machine={state.machine.clone().map(AttrValue::from)}
-                        example={state.example.id}
-                    />
-                    <LangSwitch lang={lang} on_change={on_lang} />
-                    <HelpButton />
+                    { share_button(lang, state, &header.share) }
+                    { lang_switch(lang, &on_lang) }
+                    { help_button(lang, &header.help) }
                 </nav>
             </header>
-            <StoryBar
-                example={state.example}
-                definition={analysis.definition.clone()}
-                scenario={state.scenario_text.clone()}
-                on_apply={{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |()| dispatcher.dispatch(Action::ApplyFix))
-                }}
-                on_reopen={{
-                    let dispatcher = state.dispatcher();
-                    Callback::from(move |id: String| dispatcher.dispatch(Action::OpenExample(id)))
-                }}
-            />
-            if let Some(notice) = state.keep_notice.clone() {
-                <KeepNoticeBar
-                    notice={notice}
-                    on_restore={{
-                        let dispatcher = state.dispatcher();
-                        Callback::from(move |work| dispatcher.dispatch(Action::Restore(work)))
-                    }}
-                    on_dismiss={{
-                        let dispatcher = state.dispatcher();
-                        Callback::from(move |()| dispatcher.dispatch(Action::KeepNotice(None)))
-                    }}
-                />
+            { story_bar(
+                lang,
+                state.example,
+                analysis.definition.as_deref(),
+                &state.scenario_text,
+                &header.story_expanded,
+                &on_action,
+            ) }
+            if let Some(notice) = &state.keep_notice {
+                { keep_notice_bar(lang, notice, &on_action) }
             }
-            if *gallery_open {
-                <ExamplesGallery
-                    current={state.example.id}
-                    edited={state.edited}
-                    on_open={on_open_example}
-                    on_close={close_gallery}
-                />
+            if **gallery_open {
+                { ExamplesGallery {
+                    current: state.example.id,
+                    edited: state.edited,
+                    on_open: on_open_example,
+                    on_close: close_gallery,
+                    dialog: header.gallery_dialog.clone(),
+                }.view(lang) }
             }
         </>
     }
+}
+
+/// The product's mark and name: markup (see `crate::markup`), it never changes but with the
+/// language.
+fn brand(lang: Lang) -> Html {
+    let mut out = Markup::new();
+    out.raw(concat!(
+        r#"<div class="brand"><svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">"#,
+        r#"<rect x="1" y="1" width="30" height="30" rx="8" class="brand-mark-tile"></rect>"#,
+        r#"<circle cx="9" cy="16" r="3.2" class="brand-mark-node"></circle>"#,
+        r#"<path d="M12 16 L20 8.5 M12 16 L20 16 M12 16 L20 23.5" class="brand-mark-edge"></path>"#,
+        r#"<circle cx="22.5" cy="8.5" r="2.4" class="brand-mark-leaf"></circle>"#,
+        r#"<circle cx="22.5" cy="16" r="2.4" class="brand-mark-leaf"></circle>"#,
+        r#"<circle cx="22.5" cy="23.5" r="2.4" class="brand-mark-leaf brand-mark-leaf-failed"></circle>"#,
+        r#"</svg><div class="brand-text"><span class="brand-name">mapsim</span>"#,
+        r#"<span class="brand-tagline">"#,
+    ))
+    .text(lang.t(
+        "When does my Distributed Map fail?",
+        "分散マップはいつ失敗する?",
+    ))
+    .raw("</span></div></div>");
+    out.html()
 }
 
 /// The chip that says whether the definition can run: a glyph and words, not colour alone.

@@ -16,12 +16,16 @@ use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
+use crate::markup::Markup;
 use crate::state::{CaretRequest, LineMark};
 use crate::text;
 
 #[derive(Properties, PartialEq)]
 pub struct AslEditorProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     /// The definition text.
     pub text: AttrValue,
     /// Lines with diagnostics, in line order.
@@ -47,7 +51,7 @@ fn dragged_file(event: &DragEvent) -> Option<File> {
 
 #[component]
 pub fn AslEditor(props: &AslEditorProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let textarea = use_node_ref();
     let gutter = use_node_ref();
     // Whether a drag is over the editor (it then shows where a file would go).
@@ -114,7 +118,10 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
         });
     }
 
-    let n_lines = text::line_count(&props.text);
+    let gutter_lines = use_memo(
+        (text::line_count(&props.text), props.marks.clone()),
+        |(n_lines, marks)| gutter_lines(*n_lines, marks),
+    );
 
     html! {
         <div
@@ -124,7 +131,7 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
             ondragleave={on_drag_leave}
             ondrop={on_drop}
         >
-            <Gutter n_lines={n_lines} marks={props.marks.clone()} node={gutter} />
+            <div class="editor-gutter" ref={gutter} aria-hidden="true">{ (*gutter_lines).clone() }</div>
             <textarea
                 ref={textarea}
                 class="editor-text"
@@ -147,21 +154,15 @@ pub fn AslEditor(props: &AslEditorProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct GutterProps {
-    n_lines: usize,
-    marks: Rc<[LineMark]>,
-    /// The gutter's element, which the editor scrolls along with the text.
-    node: NodeRef,
-}
-
-/// The line numbers, with the marked lines. A component of its own so that typing which keeps
-/// the number of lines and the marks (most keystrokes) does not rebuild one element per line.
-#[component]
-fn Gutter(props: &GutterProps) -> Html {
-    let mut marks = props.marks.iter().peekable();
-    let lines = (1..=props.n_lines).map(|number| {
+/// The line numbers, with the marked lines, as markup (see `crate::markup`): written once per
+/// change of the number of lines or of the marks — not at the keystrokes that keep both (most
+/// of them) — and handed to the browser whole rather than as one element per line.
+fn gutter_lines(n_lines: usize, marks: &[LineMark]) -> Html {
+    let mut out = Markup::new();
+    let mut marks = marks.iter().peekable();
+    for number in 1..=n_lines {
         let number = u32::try_from(number).unwrap_or(u32::MAX);
+        let text = number.to_string();
         // Marks are in line order, so one pass over them serves every line.
         while marks.next_if(|mark| mark.line < number).is_some() {}
         match marks.next_if(|mark| mark.line == number) {
@@ -170,26 +171,24 @@ fn Gutter(props: &GutterProps) -> Html {
                     Severity::Error => ("gutter-line mark-error", "error"),
                     Severity::Warning => ("gutter-line mark-warning", "warning"),
                 };
-                html! {
-                    <div
-                        class={class}
-                        data-line={number.to_string()}
-                        data-testid="gutter-mark"
-                        data-severity={label}
-                        title={mark.messages.clone()}
-                    >
-                        { number }
-                    </div>
-                }
+                out.element(
+                    "div",
+                    &[
+                        ("class", class),
+                        ("data-line", &text),
+                        ("data-testid", "gutter-mark"),
+                        ("data-severity", label),
+                        ("title", &mark.messages),
+                    ],
+                    &text,
+                );
             }
-            None => html! { <div class="gutter-line">{ number }</div> },
+            None => {
+                out.element("div", &[("class", "gutter-line")], &text);
+            }
         }
-    });
-    html! {
-        <div class="editor-gutter" ref={props.node.clone()} aria-hidden="true">
-            { for lines }
-        </div>
     }
+    out.html()
 }
 
 /// Puts the caret at the requested place, focuses the editor and scrolls the line into view

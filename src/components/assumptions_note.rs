@@ -6,18 +6,12 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 use crate::sim_frame::SimFrame;
 
-#[derive(Properties, PartialEq)]
-pub struct AssumptionsNoteProps {
-    pub frame: SimFrame,
-}
-
-#[component]
-pub fn AssumptionsNote(props: &AssumptionsNoteProps) -> Html {
-    let lang = use_lang();
-    let Some(sim) = props.frame.read() else {
+/// The note for the run in `frame` (nothing while the run relied on no assumption).
+pub fn assumptions_note(lang: Lang, frame: &SimFrame) -> Html {
+    let Some(sim) = frame.read() else {
         return html! {};
     };
     let used: Vec<(&'static str, String)> = sim

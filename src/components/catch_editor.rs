@@ -8,13 +8,14 @@ use serde_json::{json, Value};
 use yew::prelude::*;
 
 use crate::components::form_fields::{
-    messages_at, messages_within, ErrorChips, Issues, ReorderButtons, SelectField, TextField,
+    issues, messages_at, messages_within, reorder_buttons, ErrorChips, SelectField, TextField,
 };
 use crate::document_edit::DocumentEdit;
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 
-#[derive(Properties, PartialEq)]
-pub struct CatchEditorProps {
+/// The form's data; [`CatchEditor::view`] draws it. A plain function of its data rather than a
+/// component (see [`crate::components::form_fields::issues`] for why).
+pub struct CatchEditor {
     /// The state's JSON pointer.
     pub state_pointer: AttrValue,
     /// The state's name (a new catcher goes elsewhere when it can).
@@ -24,71 +25,71 @@ pub struct CatchEditorProps {
     /// The names of the states a catcher may go to: those of the state's own scope.
     pub scope_states: Rc<[String]>,
     /// The state uses JSONata, where a catcher has `Output` instead of `ResultPath`.
-    #[prop_or_default]
     pub jsonata: bool,
     pub diagnostics: Rc<[Diagnostic]>,
     pub error_list: AttrValue,
     pub on_edit: Callback<Vec<DocumentEdit>>,
 }
 
-#[component]
-pub fn CatchEditor(props: &CatchEditorProps) -> Html {
-    let lang = use_lang();
-    let array = format!("{}/Catch", props.state_pointer);
-    let catchers: &[Value] = match &props.catch {
-        Some(Value::Array(items)) => items,
-        _ => &[],
-    };
-    let on_add = {
-        let on_edit = props.on_edit.clone();
-        let array = array.clone();
-        let next = props
-            .scope_states
-            .iter()
-            .find(|name| name.as_str() != props.state_name.as_str())
-            .or_else(|| props.scope_states.first())
-            .cloned()
-            .unwrap_or_else(|| props.state_name.to_string());
-        let catcher = if props.jsonata {
-            json!({ "ErrorEquals": ["States.ALL"], "Next": next })
-        } else {
-            json!({ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": next })
+impl CatchEditor {
+    pub fn view(&self, lang: Lang) -> Html {
+        let props = self;
+        let array = format!("{}/Catch", props.state_pointer);
+        let catchers: &[Value] = match &props.catch {
+            Some(Value::Array(items)) => items,
+            _ => &[],
         };
-        Callback::from(move |_: MouseEvent| {
-            on_edit.emit(vec![DocumentEdit::set(
-                format!("{array}/-"),
-                catcher.clone(),
-            )]);
-        })
-    };
-    let len = catchers.len();
-    html! {
-        <div class="list-editor catch-editor" data-testid="catch-editor">
-            <div class="list-editor-head">
-                <h4 class="list-editor-title">{ "Catch" }</h4>
-                <button type="button" class="text-button" data-testid="add-catcher" onclick={on_add}>
-                    { lang.t("+ Add catcher", "+ キャッチを追加") }
-                </button>
+        let on_add = {
+            let on_edit = props.on_edit.clone();
+            let array = array.clone();
+            let next = props
+                .scope_states
+                .iter()
+                .find(|name| name.as_str() != props.state_name.as_str())
+                .or_else(|| props.scope_states.first())
+                .cloned()
+                .unwrap_or_else(|| props.state_name.to_string());
+            let catcher = if props.jsonata {
+                json!({ "ErrorEquals": ["States.ALL"], "Next": next })
+            } else {
+                json!({ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": next })
+            };
+            Callback::from(move |_: MouseEvent| {
+                on_edit.emit(vec![DocumentEdit::set(
+                    format!("{array}/-"),
+                    catcher.clone(),
+                )]);
+            })
+        };
+        let len = catchers.len();
+        html! {
+            <div class="list-editor catch-editor" data-testid="catch-editor">
+                <div class="list-editor-head">
+                    <h4 class="list-editor-title">{ "Catch" }</h4>
+                    <button type="button" class="text-button" data-testid="add-catcher" onclick={on_add}>
+                        { lang.t("+ Add catcher", "+ キャッチを追加") }
+                    </button>
+                </div>
+                { issues(messages_at(&props.diagnostics, &array)) }
+                if catchers.is_empty() {
+                    <p class="list-editor-empty">
+                        { lang.t(
+                            "No catcher: an error that is not retried fails the state.",
+                            "キャッチなし：リトライされないエラーはステートを失敗させます。",
+                        ) }
+                    </p>
+                }
+                { for catchers.iter().enumerate().map(|(index, catcher)| {
+                    catcher_card(lang, props, &array, index, len, catcher)
+                }) }
             </div>
-            <Issues messages={messages_at(&props.diagnostics, &array)} />
-            if catchers.is_empty() {
-                <p class="list-editor-empty">
-                    { lang.t(
-                        "No catcher: an error that is not retried fails the state.",
-                        "キャッチなし：リトライされないエラーはステートを失敗させます。",
-                    ) }
-                </p>
-            }
-            { for catchers.iter().enumerate().map(|(index, catcher)| {
-                catcher_card(lang, props, &array, index, len, catcher)
-            }) }
-        </div>
+        }
     }
 }
 
 fn catcher_card(
     lang: Lang,
-    props: &CatchEditorProps,
+    props: &CatchEditor,
     array: &str,
     index: usize,
     len: usize,
@@ -114,49 +115,46 @@ fn catcher_card(
         <div class="list-item catcher" data-testid="catcher" data-pointer={pointer.clone()} key={pointer.clone()}>
             <div class="list-item-head">
                 <span class="list-item-number">{ format!("#{}", index + 1) }</span>
-                <ReorderButtons
-                    array={AttrValue::from(array.to_string())}
-                    index={index}
-                    len={len}
-                    what={AttrValue::from(what)}
-                    on_edit={props.on_edit.clone()}
-                />
+                { reorder_buttons(lang, array, index, len, &what, &props.on_edit) }
             </div>
-            <ErrorChips
-                label="ErrorEquals"
-                pointer={AttrValue::from(field("ErrorEquals"))}
-                value={catcher.get("ErrorEquals").cloned()}
-                list={props.error_list.clone()}
-                issues={messages_within(diagnostics, &field("ErrorEquals"), &[])}
-                on_edit={props.on_edit.clone()}
-            />
+            { ErrorChips {
+                lang,
+                label: "ErrorEquals".into(),
+                pointer: field("ErrorEquals").into(),
+                value: catcher.get("ErrorEquals").cloned(),
+                list: props.error_list.clone(),
+                issues: messages_within(diagnostics, &field("ErrorEquals"), &[]),
+                on_edit: props.on_edit.clone(),
+            }.view() }
             <div class="form-row">
-                <SelectField
-                    label="Next"
-                    hint={lang.t("The state the caught error goes to", "捕捉したエラーの遷移先ステート")}
-                    pointer={AttrValue::from(field("Next"))}
-                    value={catcher.get("Next").and_then(Value::as_str).map(str::to_string)}
-                    options={options}
-                    issues={messages_at(diagnostics, &field("Next"))}
-                    on_edit={props.on_edit.clone()}
-                />
+                { SelectField {
+                    label: "Next".into(),
+                    hint: lang.t("The state the caught error goes to", "捕捉したエラーの遷移先ステート").into(),
+                    pointer: field("Next").into(),
+                    value: catcher.get("Next").and_then(Value::as_str).map(str::to_string),
+                    options,
+                    issues: messages_at(diagnostics, &field("Next")),
+                    on_edit: props.on_edit.clone(),
+                    ..SelectField::default()
+                }.view() }
                 if !props.jsonata {
-                    <TextField
-                        label="ResultPath"
-                        hint={lang.t(
+                    { TextField {
+                        label: "ResultPath".into(),
+                        hint: lang.t(
                             "Where the error output goes in the input (empty: replaces it; null: discarded)",
                             "エラー出力を入力のどこに置くか（空：入力を置き換え、null：破棄）",
-                        )}
-                        pointer={AttrValue::from(field("ResultPath"))}
-                        value={catcher.get("ResultPath").cloned()}
-                        placeholder={lang.t("$ (replaces the input)", "$（入力を置き換え）")}
-                        allow_null=true
-                        issues={messages_at(diagnostics, &field("ResultPath"))}
-                        on_edit={props.on_edit.clone()}
-                    />
+                        ).into(),
+                        pointer: field("ResultPath").into(),
+                        value: catcher.get("ResultPath").cloned(),
+                        placeholder: lang.t("$ (replaces the input)", "$（入力を置き換え）").into(),
+                        allow_null: true,
+                        issues: messages_at(diagnostics, &field("ResultPath")),
+                        on_edit: props.on_edit.clone(),
+                        ..TextField::default()
+                    }.view() }
                 }
             </div>
-            <Issues messages={messages_within(diagnostics, &pointer, &shown_at_fields)} />
+            { issues(messages_within(diagnostics, &pointer, &shown_at_fields)) }
         </div>
     }
 }

@@ -9,20 +9,20 @@ use web_sys::DragEvent;
 use yew::prelude::*;
 
 use crate::components::asl_editor::AslEditor;
-use crate::components::file_open::{read_file, FileOpen};
-use crate::components::machine_picker::MachinePicker;
-use crate::components::notice_bar::NoticeBar;
-use crate::i18n::use_lang;
+use crate::components::file_open::{file_open, read_file};
+use crate::components::machine_picker::machine_picker;
+use crate::components::notice_bar::notice_bar;
+use crate::i18n::Lang;
 use crate::state::{Action, Analysis, CaretRequest, Notice};
 
-#[derive(Properties, PartialEq)]
-pub struct DefinitionPaneProps {
+/// What the tab is drawn from; [`DefinitionPane::view`] draws it. The page component that draws
+/// it also uses [`use_page_drop`]: the tab is not a component of its own, since each component
+/// type costs the page a few kilobytes of WebAssembly.
+pub struct DefinitionPane {
     /// The definition text.
     pub text: AttrValue,
     pub analysis: Analysis,
-    #[prop_or_default]
     pub caret: Option<CaretRequest>,
-    #[prop_or_default]
     pub notice: Option<Notice>,
     pub on_action: Callback<Action>,
 }
@@ -37,7 +37,7 @@ fn carries_files(event: &DragEvent) -> bool {
 /// A file dropped anywhere on the page opens too: without this, the browser would leave the page
 /// to show the file, and the work would be gone.
 #[hook]
-fn use_page_drop(on_action: Callback<Action>) {
+pub fn use_page_drop(on_action: Callback<Action>) {
     use_effect_with((), move |()| {
         let window = web_sys::window();
         let on_drag_over = Closure::<dyn Fn(DragEvent)>::new(|event: DragEvent| {
@@ -80,66 +80,50 @@ fn use_page_drop(on_action: Callback<Action>) {
     });
 }
 
-#[component]
-pub fn DefinitionPane(props: &DefinitionPaneProps) -> Html {
-    let lang = use_lang();
-    use_page_drop(props.on_action.clone());
-    let on_edit = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |text: String| on_action.emit(Action::Edit(text)))
-    };
-    let on_file = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |file: web_sys::File| read_file(file, on_action.clone()))
-    };
-    let on_select_machine = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |machine: String| on_action.emit(Action::SelectMachine(machine)))
-    };
-    // Notices about files belong here; those about form edits are shown by the forms.
-    let notice = props
-        .notice
-        .as_ref()
-        .filter(|notice| {
-            matches!(
-                notice,
-                Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
-            )
-        })
-        .map(|notice| {
+impl DefinitionPane {
+    pub fn view(&self, lang: Lang) -> Html {
+        let props = self;
+        let on_edit = {
             let on_action = props.on_action.clone();
-            html! {
-                <NoticeBar
-                    notice={notice.clone()}
-                    on_dismiss={Callback::from(move |()| on_action.emit(Action::DismissNotice))}
-                />
-            }
-        });
-    let marks: Rc<[crate::state::LineMark]> = props.analysis.marks.clone();
-    html! {
-        <div class="definition-pane" data-testid="definition-pane">
-            <div class="definition-toolbar">
-                <FileOpen on_action={props.on_action.clone()} />
-                <span class="definition-toolbar-hint">
-                    { lang.t(
-                        "or drop or paste it · ASL JSON/YAML, CloudFormation/SAM",
-                        "またはドロップ・貼り付け · ASL JSON/YAML、CloudFormation/SAM",
-                    ) }
-                </span>
-                <MachinePicker
-                    machines={props.analysis.machines.clone()}
-                    selected={props.analysis.selected_machine}
-                    on_select={on_select_machine}
+            Callback::from(move |text: String| on_action.emit(Action::Edit(text)))
+        };
+        let on_file = {
+            let on_action = props.on_action.clone();
+            Callback::from(move |file: web_sys::File| read_file(file, on_action.clone()))
+        };
+        // Notices about files belong here; those about form edits are shown by the forms.
+        let notice = props
+            .notice
+            .as_ref()
+            .filter(|notice| {
+                matches!(
+                    notice,
+                    Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
+                )
+            })
+            .map(|notice| notice_bar(lang, notice, &props.on_action));
+        let marks: Rc<[crate::state::LineMark]> = props.analysis.marks.clone();
+        html! {
+            <div class="definition-pane" data-testid="definition-pane">
+                <div class="definition-toolbar">
+                    { file_open(lang, &props.on_action) }
+                    <span class="definition-toolbar-hint">
+                        { lang.t(
+                            "or drop or paste it · ASL JSON/YAML, CloudFormation/SAM",
+                            "またはドロップ・貼り付け · ASL JSON/YAML、CloudFormation/SAM",
+                        ) }
+                    </span>
+                    { machine_picker(lang, &props.analysis.machines, props.analysis.selected_machine, &props.on_action) }
+                </div>
+                { for notice }
+                <AslEditor lang={lang}
+                    text={props.text.clone()}
+                    marks={marks}
+                    caret={props.caret}
+                    on_edit={on_edit}
+                    on_file={on_file}
                 />
             </div>
-            { for notice }
-            <AslEditor
-                text={props.text.clone()}
-                marks={marks}
-                caret={props.caret}
-                on_edit={on_edit}
-                on_file={on_file}
-            />
-        </div>
+        }
     }
 }

@@ -8,10 +8,13 @@ use yew::prelude::*;
 
 use crate::graph::delays::delay_plan;
 use crate::graph::tables;
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
 pub struct DelayTableProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     pub retrier: Retrier,
     /// The retrier's place in its `Retry` array (from 0).
     pub index: usize,
@@ -19,7 +22,7 @@ pub struct DelayTableProps {
 
 #[component]
 pub fn DelayTable(props: &DelayTableProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let markup = use_memo(
         (props.retrier.clone(), props.index, lang),
         |(retrier, index, lang)| {

@@ -5,11 +5,12 @@
 //! not UTF-8 becomes a notice saying where, never a garbled text. A file over
 //! [`MAX_FILE_BYTES`] is refused before it is read.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{js_sys, JsFuture};
-use web_sys::{File, HtmlInputElement};
+use web_sys::{Element, File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 use crate::state::{Action, Notice, MAX_FILE_BYTES};
 
 /// Reads `file` and sends its bytes as [`Action::OpenFile`] (or a notice when it cannot be read).
@@ -39,25 +40,28 @@ pub fn read_file(file: File, on_action: Callback<Action>) {
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub struct FileOpenProps {
-    pub on_action: Callback<Action>,
-}
+/// The button's icon, as markup (see `crate::markup`).
+const FOLDER_ICON: &str = concat!(
+    r#"<svg class="button-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">"#,
+    r#"<path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round"></path></svg>"#,
+);
 
-#[component]
-pub fn FileOpen(props: &FileOpenProps) -> Html {
-    let lang = use_lang();
-    let input = use_node_ref();
-    let on_click = {
-        let input = input.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = input.cast::<HtmlInputElement>() {
-                input.click();
-            }
-        })
-    };
+/// The button and its hidden file input, which sits right after it. A function rather than a
+/// component (see [`crate::components::form_fields::issues`] for why).
+pub fn file_open(lang: Lang, on_action: &Callback<Action>) -> Html {
+    let on_click = Callback::from(move |event: MouseEvent| {
+        let input = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|element| element.closest("button").ok().flatten())
+            .and_then(|button| button.next_element_sibling())
+            .and_then(|input| input.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = input {
+            input.click();
+        }
+    });
     let on_change = {
-        let on_action = props.on_action.clone();
+        let on_action = on_action.clone();
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
             let file = input.files().and_then(|files| files.get(0));
@@ -71,13 +75,10 @@ pub fn FileOpen(props: &FileOpenProps) -> Html {
     html! {
         <>
             <button type="button" class="button" data-testid="open-file" onclick={on_click}>
-                <svg class="button-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-                    <path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" />
-                </svg>
+                { Html::from_html_unchecked(AttrValue::from(FOLDER_ICON)) }
                 { lang.t("Open file…", "ファイルを開く…") }
             </button>
             <input
-                ref={input}
                 type="file"
                 class="visually-hidden"
                 tabindex="-1"

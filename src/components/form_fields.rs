@@ -13,7 +13,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::document_edit::DocumentEdit;
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 
 /// Error names offered when writing an `ErrorEquals` list or a scenario fault, before those
 /// the documents themselves name.
@@ -82,21 +82,28 @@ pub fn value_text(value: Option<&Value>) -> String {
     }
 }
 
-/// Problems shown under a field or a card.
-#[derive(Properties, PartialEq)]
-pub struct IssuesProps {
-    pub messages: Vec<String>,
+/// The class of a field's `<label>`: `form-field-invalid` marks one with problems.
+fn field_class(invalid: bool) -> &'static str {
+    if invalid {
+        "form-field form-field-invalid"
+    } else {
+        "form-field"
+    }
 }
 
-#[component]
-pub fn Issues(props: &IssuesProps) -> Html {
-    if props.messages.is_empty() {
+/// Problems shown under a field or a card.
+///
+/// The fields below are plain functions of their data rather than components (except the
+/// number fields, which remember what is being typed): each component type costs the page a
+/// few kilobytes of WebAssembly for its Yew machinery, and these re-render with their card.
+pub fn issues(messages: Vec<String>) -> Html {
+    if messages.is_empty() {
         return Html::default();
     }
     html! {
         <ul class="form-issues" data-testid="form-issues">
-            { for props.messages.iter().map(|message| html! {
-                <li class="form-issue" role="alert">{ message.clone() }</li>
+            { for messages.into_iter().map(|message| html! {
+                <li class="form-issue" role="alert">{ message }</li>
             }) }
         </ul>
     }
@@ -104,6 +111,9 @@ pub fn Issues(props: &IssuesProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct NumberFieldProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     /// The field's ASL or scenario name, shown as its label.
     pub label: AttrValue,
     /// What the field means, in the page's language (a tooltip).
@@ -122,6 +132,10 @@ pub struct NumberFieldProps {
     /// own validator, not here).
     #[prop_or_default]
     pub integer: bool,
+    /// A list of whole numbers typed as `0, 1, 5` (see [`parse_number_list`]) instead of one
+    /// number.
+    #[prop_or_default]
+    pub list: bool,
     /// The diagnostics about this field.
     #[prop_or_default]
     pub issues: Vec<String>,
@@ -158,6 +172,9 @@ pub fn parse_number_list(typed: &str) -> Option<Option<Value>> {
         .map(|numbers| Some(Value::Array(numbers)))
 }
 
+/// How a field reads what is typed into it: [`parse_number`] or [`parse_number_list`].
+type Parse = fn(&str) -> Option<Option<Value>>;
+
 /// The text an input shows and how to record what is typed into it.
 ///
 /// It shows what the user typed as long as that still means the value written (so `1.50`, `2.`
@@ -167,7 +184,7 @@ pub fn parse_number_list(typed: &str) -> Option<Option<Value>> {
 fn use_typed(
     value: Option<Value>,
     written: String,
-    parse: fn(&str) -> Option<Option<Value>>,
+    parse: Parse,
 ) -> (String, UseStateHandle<Option<String>>) {
     let typed = use_state(|| None::<String>);
     {
@@ -189,15 +206,25 @@ fn use_typed(
     (shown, typed)
 }
 
-/// A number at a pointer: empty removes the field, a number sets it.
+/// A number at a pointer (or, with `list`, a list of whole numbers typed as `0, 1, 5`): empty
+/// removes the field, a number (list) sets it.
 #[component]
 pub fn NumberField(props: &NumberFieldProps) -> Html {
-    let lang = use_lang();
-    let (shown, typed) = use_typed(
-        props.value.clone(),
-        value_text(props.value.as_ref()),
-        parse_number,
-    );
+    let lang = props.lang;
+    let (parse, written): (Parse, String) = if props.list {
+        let written = match &props.value {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| value_text(Some(item)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => value_text(other.as_ref()),
+        };
+        (parse_number_list, written)
+    } else {
+        (parse_number, value_text(props.value.as_ref()))
+    };
+    let (shown, typed) = use_typed(props.value.clone(), written, parse);
     let on_input = {
         let pointer = props.pointer.clone();
         let on_edit = props.on_edit.clone();
@@ -205,7 +232,7 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
         Callback::from(move |event: InputEvent| {
             let input: HtmlInputElement = event.target_unchecked_into();
             let text = input.value();
-            if let Some(meant) = parse_number(&text) {
+            if let Some(meant) = parse(&text) {
                 on_edit.emit(vec![DocumentEdit::set_or_remove(
                     pointer.to_string(),
                     meant,
@@ -214,17 +241,26 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
             typed.set(Some(text));
         })
     };
-    let not_a_number = typed
-        .as_deref()
-        .is_some_and(|text| parse_number(text).is_none());
+    let not_a_number = typed.as_deref().is_some_and(|text| parse(text).is_none());
     let invalid = not_a_number || !props.issues.is_empty();
+    let complaint = if props.list {
+        lang.t(
+            "Whole numbers separated by commas: not written",
+            "カンマ区切りの整数ではないため反映していません",
+        )
+    } else {
+        lang.t(
+            "Not a number: not written",
+            "数値ではないため反映していません",
+        )
+    };
     html! {
-        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
+        <label class={field_class(invalid)} title={props.hint.clone()}>
             <span class="form-label">{ props.label.clone() }</span>
             <input
                 class="form-input"
                 type="text"
-                inputmode={if props.integer { "numeric" } else { "decimal" }}
+                inputmode={if props.integer || props.list { "numeric" } else { "decimal" }}
                 autocomplete="off"
                 spellcheck="false"
                 value={shown}
@@ -239,83 +275,76 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
                 <span class="form-note">{ fixed.clone() }</span>
             }
             if not_a_number {
-                <span class="form-issue" role="alert">
-                    { lang.t("Not a number: not written", "数値ではないため反映していません") }
-                </span>
+                <span class="form-issue" role="alert">{ complaint }</span>
             }
-            <Issues messages={props.issues.clone()} />
+            { issues(props.issues.clone()) }
         </label>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TextFieldProps {
+/// A string at a pointer: empty removes the field.
+#[derive(Default)]
+pub struct TextField {
     pub label: AttrValue,
-    #[prop_or_default]
     pub hint: AttrValue,
     pub pointer: AttrValue,
     pub value: Option<Value>,
-    #[prop_or_default]
     pub placeholder: AttrValue,
-    #[prop_or_default]
     pub testid: Option<AttrValue>,
     /// Typing `null` writes JSON `null` (for `ResultPath`, where it means "discard").
-    #[prop_or_default]
     pub allow_null: bool,
     /// Offer these values (the id of a `<datalist>` on the page).
-    #[prop_or_default]
     pub list: Option<AttrValue>,
-    #[prop_or_default]
     pub issues: Vec<String>,
     pub on_edit: Callback<Vec<DocumentEdit>>,
 }
 
-/// A string at a pointer: empty removes the field.
-#[component]
-pub fn TextField(props: &TextFieldProps) -> Html {
-    let on_input = {
-        let pointer = props.pointer.clone();
-        let on_edit = props.on_edit.clone();
-        let allow_null = props.allow_null;
-        Callback::from(move |event: InputEvent| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            let typed = input.value();
-            let edit = if typed.is_empty() {
-                DocumentEdit::prune(pointer.to_string())
-            } else if allow_null && typed == "null" {
-                DocumentEdit::set(pointer.to_string(), Value::Null)
-            } else {
-                DocumentEdit::set(pointer.to_string(), Value::String(typed))
-            };
-            on_edit.emit(vec![edit]);
-        })
-    };
-    let invalid = !props.issues.is_empty();
-    html! {
-        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
-            <span class="form-label">{ props.label.clone() }</span>
-            <input
-                class="form-input"
-                type="text"
-                autocomplete="off"
-                spellcheck="false"
-                list={props.list.clone()}
-                value={value_text(props.value.as_ref())}
-                placeholder={props.placeholder.clone()}
-                aria-invalid={invalid.to_string()}
-                data-testid={props.testid.clone()}
-                data-pointer={props.pointer.clone()}
-                oninput={on_input}
-            />
-            <Issues messages={props.issues.clone()} />
-        </label>
+impl TextField {
+    pub fn view(self) -> Html {
+        let on_input = {
+            let pointer = self.pointer.clone();
+            let on_edit = self.on_edit;
+            let allow_null = self.allow_null;
+            Callback::from(move |event: InputEvent| {
+                let input: HtmlInputElement = event.target_unchecked_into();
+                let typed = input.value();
+                let edit = if typed.is_empty() {
+                    DocumentEdit::prune(pointer.to_string())
+                } else if allow_null && typed == "null" {
+                    DocumentEdit::set(pointer.to_string(), Value::Null)
+                } else {
+                    DocumentEdit::set(pointer.to_string(), Value::String(typed))
+                };
+                on_edit.emit(vec![edit]);
+            })
+        };
+        let invalid = !self.issues.is_empty();
+        html! {
+            <label class={field_class(invalid)} title={self.hint}>
+                <span class="form-label">{ self.label }</span>
+                <input
+                    class="form-input"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    list={self.list}
+                    value={value_text(self.value.as_ref())}
+                    placeholder={self.placeholder}
+                    aria-invalid={invalid.to_string()}
+                    data-testid={self.testid}
+                    data-pointer={self.pointer}
+                    oninput={on_input}
+                />
+                { issues(self.issues) }
+            </label>
+        }
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct SelectFieldProps {
+/// One string among a few, or absent.
+#[derive(Default)]
+pub struct SelectField {
     pub label: AttrValue,
-    #[prop_or_default]
     pub hint: AttrValue,
     pub pointer: AttrValue,
     /// The value written now (`None` = absent).
@@ -323,62 +352,63 @@ pub struct SelectFieldProps {
     /// `(value, label)` of each choice.
     pub options: Vec<(AttrValue, AttrValue)>,
     /// The label of the "absent" choice; without it the field cannot be removed.
-    #[prop_or_default]
     pub absent: Option<AttrValue>,
-    #[prop_or_default]
     pub testid: Option<AttrValue>,
-    #[prop_or_default]
     pub issues: Vec<String>,
     pub on_edit: Callback<Vec<DocumentEdit>>,
 }
 
-/// One string among a few, or absent.
-#[component]
-pub fn SelectField(props: &SelectFieldProps) -> Html {
-    let on_change = {
-        let pointer = props.pointer.clone();
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            let chosen = select.value();
-            on_edit.emit(vec![if chosen.is_empty() {
-                DocumentEdit::prune(pointer.to_string())
-            } else {
-                DocumentEdit::set(pointer.to_string(), Value::String(chosen))
-            }]);
-        })
-    };
-    let current = props.value.clone().unwrap_or_default();
-    // A value the choices do not know (a typo in the text) stays visible as it is.
-    let unknown = !current.is_empty() && !props.options.iter().any(|(value, _)| *value == current);
-    let invalid = !props.issues.is_empty();
-    html! {
-        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
-            <span class="form-label">{ props.label.clone() }</span>
-            <select
-                class="form-input"
-                aria-invalid={invalid.to_string()}
-                data-testid={props.testid.clone()}
-                data-pointer={props.pointer.clone()}
-                onchange={on_change}
-            >
-                if let Some(absent) = &props.absent {
-                    <option value="" selected={current.is_empty()}>{ absent.clone() }</option>
-                }
-                if unknown {
-                    <option value={current.clone()} selected=true>{ current.clone() }</option>
-                }
-                { for props.options.iter().map(|(value, label)| html! {
-                    <option value={value.clone()} selected={*value == current}>{ label.clone() }</option>
-                }) }
-            </select>
-            <Issues messages={props.issues.clone()} />
-        </label>
+impl SelectField {
+    pub fn view(self) -> Html {
+        let on_change = {
+            let pointer = self.pointer.clone();
+            let on_edit = self.on_edit;
+            Callback::from(move |event: Event| {
+                let select: HtmlSelectElement = event.target_unchecked_into();
+                let chosen = select.value();
+                on_edit.emit(vec![if chosen.is_empty() {
+                    DocumentEdit::prune(pointer.to_string())
+                } else {
+                    DocumentEdit::set(pointer.to_string(), Value::String(chosen))
+                }]);
+            })
+        };
+        let current = self.value.unwrap_or_default();
+        // A value the choices do not know (a typo in the text) stays visible as it is.
+        let unknown =
+            !current.is_empty() && !self.options.iter().any(|(value, _)| *value == current);
+        let invalid = !self.issues.is_empty();
+        html! {
+            <label class={field_class(invalid)} title={self.hint}>
+                <span class="form-label">{ self.label }</span>
+                <select
+                    class="form-input"
+                    aria-invalid={invalid.to_string()}
+                    data-testid={self.testid}
+                    data-pointer={self.pointer}
+                    onchange={on_change}
+                >
+                    if let Some(absent) = self.absent {
+                        <option value="" selected={current.is_empty()}>{ absent }</option>
+                    }
+                    if unknown {
+                        <option value={current.clone()} selected=true>{ current.clone() }</option>
+                    }
+                    { for self.options.into_iter().map(|(value, label)| {
+                        let selected = value == current;
+                        html! { <option {value} {selected}>{ label }</option> }
+                    }) }
+                </select>
+                { issues(self.issues) }
+            </label>
+        }
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorChipsProps {
+/// An `ErrorEquals` list: one chip per name (× removes it) and an input that adds one on
+/// Enter or when a suggestion is picked.
+pub struct ErrorChips {
+    pub lang: Lang,
     pub label: AttrValue,
     /// The pointer of the `ErrorEquals` array.
     pub pointer: AttrValue,
@@ -386,259 +416,189 @@ pub struct ErrorChipsProps {
     pub value: Option<Value>,
     /// The id of the page's `<datalist>` of error names.
     pub list: AttrValue,
-    #[prop_or_default]
     pub issues: Vec<String>,
     pub on_edit: Callback<Vec<DocumentEdit>>,
 }
 
-/// An `ErrorEquals` list: one chip per name (× removes it) and an input that adds one on
-/// Enter or when a suggestion is picked.
-#[component]
-pub fn ErrorChips(props: &ErrorChipsProps) -> Html {
-    let lang = use_lang();
-    let names: Vec<String> = match &props.value {
-        Some(Value::Array(items)) => items.iter().map(|item| value_text(Some(item))).collect(),
-        Some(other) => vec![other.to_string()],
-        None => Vec::new(),
-    };
-    let add = {
-        let pointer = props.pointer.clone();
-        let on_edit = props.on_edit.clone();
-        let is_array = matches!(props.value, Some(Value::Array(_)));
-        move |input: &HtmlInputElement| {
-            let name = input.value().trim().to_string();
-            if name.is_empty() {
-                return;
+impl ErrorChips {
+    pub fn view(self) -> Html {
+        let lang = self.lang;
+        let names: Vec<String> = match &self.value {
+            Some(Value::Array(items)) => items.iter().map(|item| value_text(Some(item))).collect(),
+            Some(other) => vec![other.to_string()],
+            None => Vec::new(),
+        };
+        let add = {
+            let pointer = self.pointer.clone();
+            let on_edit = self.on_edit.clone();
+            let is_array = matches!(self.value, Some(Value::Array(_)));
+            move |input: &HtmlInputElement| {
+                let name = input.value().trim().to_string();
+                if name.is_empty() {
+                    return;
+                }
+                input.set_value("");
+                let edit = if is_array {
+                    DocumentEdit::set(format!("{pointer}/-"), Value::String(name))
+                } else {
+                    DocumentEdit::set(pointer.to_string(), Value::Array(vec![Value::String(name)]))
+                };
+                on_edit.emit(vec![edit]);
             }
-            input.set_value("");
-            let edit = if is_array {
-                DocumentEdit::set(format!("{pointer}/-"), Value::String(name))
-            } else {
-                DocumentEdit::set(pointer.to_string(), Value::Array(vec![Value::String(name)]))
-            };
-            on_edit.emit(vec![edit]);
-        }
-    };
-    let on_keydown = {
-        let add = add.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Enter" {
-                event.prevent_default();
-                add(&event.target_unchecked_into());
-            }
-        })
-    };
-    // Picking a suggestion of the datalist adds it at once (it arrives as a replacement).
-    let on_input = {
-        let add = add.clone();
-        Callback::from(move |event: InputEvent| {
-            if event.input_type() == "insertReplacementText" {
-                add(&event.target_unchecked_into());
-            }
-        })
-    };
-    let on_change = Callback::from(move |event: Event| add(&event.target_unchecked_into()));
-    let invalid = !props.issues.is_empty();
-    html! {
-        <div class={classes!("form-field", "form-field-wide", invalid.then_some("form-field-invalid"))}>
-            <span class="form-label">{ props.label.clone() }</span>
-            <div class="chips" data-pointer={props.pointer.clone()}>
-                { for names.iter().enumerate().map(|(index, name)| {
-                    let on_remove = {
-                        let pointer = format!("{}/{index}", props.pointer);
-                        let on_edit = props.on_edit.clone();
-                        Callback::from(move |_: MouseEvent| {
-                            on_edit.emit(vec![DocumentEdit::remove(pointer.clone())]);
-                        })
-                    };
-                    let remove_label = match lang {
-                        crate::i18n::Lang::En => format!("Remove {name}"),
-                        crate::i18n::Lang::Ja => format!("{name} を削除"),
-                    };
-                    html! {
-                        <span class="chip-error" data-testid="error-chip">
-                            <span class="chip-error-name">{ name.clone() }</span>
-                            <button
-                                type="button"
-                                class="chip-remove"
-                                aria-label={remove_label.clone()}
-                                title={remove_label}
-                                onclick={on_remove}
-                            >{ "×" }</button>
-                        </span>
-                    }
-                }) }
-                <input
-                    class="chip-input"
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    list={props.list.clone()}
-                    placeholder={lang.t("add error…", "エラーを追加…")}
-                    aria-label={lang.t("Add an error name", "エラー名を追加")}
-                    data-testid="error-chip-input"
-                    onkeydown={on_keydown}
-                    oninput={on_input}
-                    onchange={on_change}
-                />
+        };
+        let on_keydown = {
+            let add = add.clone();
+            Callback::from(move |event: KeyboardEvent| {
+                if event.key() == "Enter" {
+                    event.prevent_default();
+                    add(&event.target_unchecked_into());
+                }
+            })
+        };
+        // Picking a suggestion of the datalist adds it at once (it arrives as a replacement).
+        let on_input = {
+            let add = add.clone();
+            Callback::from(move |event: InputEvent| {
+                if event.input_type() == "insertReplacementText" {
+                    add(&event.target_unchecked_into());
+                }
+            })
+        };
+        let on_change = Callback::from(move |event: Event| add(&event.target_unchecked_into()));
+        let invalid = !self.issues.is_empty();
+        let class = if invalid {
+            "form-field form-field-wide form-field-invalid"
+        } else {
+            "form-field form-field-wide"
+        };
+        html! {
+            <div {class}>
+                <span class="form-label">{ self.label }</span>
+                <div class="chips" data-pointer={self.pointer.clone()}>
+                    { for names.into_iter().enumerate().map(|(index, name)| {
+                        let on_remove = {
+                            let pointer = format!("{}/{index}", self.pointer);
+                            let on_edit = self.on_edit.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                on_edit.emit(vec![DocumentEdit::remove(pointer.clone())]);
+                            })
+                        };
+                        let remove_label = AttrValue::from(match lang {
+                            Lang::En => format!("Remove {name}"),
+                            Lang::Ja => format!("{name} を削除"),
+                        });
+                        html! {
+                            <span class="chip-error" data-testid="error-chip">
+                                <span class="chip-error-name">{ name }</span>
+                                <button
+                                    type="button"
+                                    class="chip-remove"
+                                    aria-label={remove_label.clone()}
+                                    title={remove_label}
+                                    onclick={on_remove}
+                                >{ "×" }</button>
+                            </span>
+                        }
+                    }) }
+                    <input
+                        class="chip-input"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        list={self.list}
+                        placeholder={lang.t("add error…", "エラーを追加…")}
+                        aria-label={lang.t("Add an error name", "エラー名を追加")}
+                        data-testid="error-chip-input"
+                        onkeydown={on_keydown}
+                        oninput={on_input}
+                        onchange={on_change}
+                    />
+                </div>
+                { issues(self.issues) }
             </div>
-            <Issues messages={props.issues.clone()} />
-        </div>
+        }
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorListProps {
-    pub id: AttrValue,
-    /// Names beyond [`COMMON_ERRORS`] (those the documents use), offered first.
-    #[prop_or_default]
-    pub extra: Vec<String>,
-}
-
-/// The `<datalist>` of error names the chip and error inputs offer.
-#[component]
-pub fn ErrorList(props: &ErrorListProps) -> Html {
-    let mut names: Vec<&str> = props.extra.iter().map(String::as_str).collect();
+/// The `<datalist>` (of id `id`) of error names the chip and error inputs offer: `extra` (those
+/// the documents use) first, then [`COMMON_ERRORS`].
+pub fn error_list(id: &'static str, extra: Vec<String>) -> Html {
+    let mut names: Vec<&str> = extra.iter().map(String::as_str).collect();
     for common in COMMON_ERRORS {
         if !names.contains(common) {
             names.push(common);
         }
     }
     html! {
-        <datalist id={props.id.clone()}>
+        <datalist {id}>
             { for names.into_iter().map(|name| html! { <option value={name.to_string()} /> }) }
         </datalist>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ReorderButtonsProps {
-    /// The pointer of the array.
-    pub array: AttrValue,
-    pub index: usize,
-    pub len: usize,
-    /// What the element is called, for the buttons' labels ("retrier 2").
-    pub what: AttrValue,
-    pub on_edit: Callback<Vec<DocumentEdit>>,
-}
-
-/// Move up, move down and remove, for one element of an array of the document. Removing the
-/// last element removes the array.
-#[component]
-pub fn ReorderButtons(props: &ReorderButtonsProps) -> Html {
-    let lang = use_lang();
-    let edit = |edit: DocumentEdit| {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |_: MouseEvent| on_edit.emit(vec![edit.clone()]))
+/// Move up, move down and remove, for one element (`index` of `len`) of the array at `array`
+/// of the document; `what` names the element for the buttons' labels ("retrier 2"). Removing
+/// the last element removes the array.
+pub fn reorder_buttons(
+    lang: Lang,
+    array: &str,
+    index: usize,
+    len: usize,
+    what: &str,
+    on_edit: &Callback<Vec<DocumentEdit>>,
+) -> Html {
+    let button = |class: &'static str,
+                  disabled: bool,
+                  (en, ja): (&str, &str),
+                  testid: &'static str,
+                  glyph: &'static str,
+                  edit: DocumentEdit| {
+        let label = AttrValue::from(match lang {
+            Lang::En => format!("{en} {what}"),
+            Lang::Ja => format!("{what} を{ja}"),
+        });
+        let on_edit = on_edit.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_edit.emit(vec![edit.clone()]));
+        html! {
+            <button
+                type="button"
+                {class}
+                {disabled}
+                aria-label={label.clone()}
+                title={label}
+                data-testid={testid}
+                {onclick}
+            >{ glyph }</button>
+        }
     };
-    let array = props.array.to_string();
-    let index = props.index;
-    let label = |en: &str, ja: &str| match lang {
-        crate::i18n::Lang::En => format!("{en} {}", props.what),
-        crate::i18n::Lang::Ja => format!("{} を{ja}", props.what),
-    };
+    let array = array.to_string();
     html! {
         <span class="reorder">
-            <button
-                type="button"
-                class="icon-button"
-                disabled={index == 0}
-                aria-label={label("Move up", "上へ移動")}
-                title={label("Move up", "上へ移動")}
-                data-testid="move-up"
-                onclick={edit(DocumentEdit::Move { array: array.clone(), from: index, to: index.saturating_sub(1) })}
-            >{ "↑" }</button>
-            <button
-                type="button"
-                class="icon-button"
-                disabled={index + 1 >= props.len}
-                aria-label={label("Move down", "下へ移動")}
-                title={label("Move down", "下へ移動")}
-                data-testid="move-down"
-                onclick={edit(DocumentEdit::Move { array: array.clone(), from: index, to: (index + 1).min(props.len.saturating_sub(1)) })}
-            >{ "↓" }</button>
-            <button
-                type="button"
-                class="icon-button icon-button-danger"
-                aria-label={label("Remove", "削除")}
-                title={label("Remove", "削除")}
-                data-testid="remove"
-                onclick={edit(DocumentEdit::prune(format!("{array}/{index}")))}
-            >{ "✕" }</button>
+            { button(
+                "icon-button",
+                index == 0,
+                ("Move up", "上へ移動"),
+                "move-up",
+                "↑",
+                DocumentEdit::Move { array: array.clone(), from: index, to: index.saturating_sub(1) },
+            ) }
+            { button(
+                "icon-button",
+                index + 1 >= len,
+                ("Move down", "下へ移動"),
+                "move-down",
+                "↓",
+                DocumentEdit::Move { array: array.clone(), from: index, to: (index + 1).min(len.saturating_sub(1)) },
+            ) }
+            { button(
+                "icon-button icon-button-danger",
+                false,
+                ("Remove", "削除"),
+                "remove",
+                "✕",
+                DocumentEdit::prune(format!("{array}/{index}")),
+            ) }
         </span>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct NumberListFieldProps {
-    pub label: AttrValue,
-    #[prop_or_default]
-    pub hint: AttrValue,
-    pub pointer: AttrValue,
-    /// The array as written (`None` when absent).
-    pub value: Option<Value>,
-    #[prop_or_default]
-    pub placeholder: AttrValue,
-    #[prop_or_default]
-    pub issues: Vec<String>,
-    pub on_edit: Callback<Vec<DocumentEdit>>,
-}
-
-/// A list of whole numbers typed as `0, 1, 5`: empty removes the field.
-#[component]
-pub fn NumberListField(props: &NumberListFieldProps) -> Html {
-    let lang = use_lang();
-    let written = match &props.value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| value_text(Some(item)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => value_text(other.as_ref()),
-    };
-    let (shown, typed) = use_typed(props.value.clone(), written, parse_number_list);
-    let on_input = {
-        let pointer = props.pointer.clone();
-        let on_edit = props.on_edit.clone();
-        let typed = typed.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            let text = input.value();
-            if let Some(meant) = parse_number_list(&text) {
-                on_edit.emit(vec![DocumentEdit::set_or_remove(
-                    pointer.to_string(),
-                    meant,
-                )]);
-            }
-            typed.set(Some(text));
-        })
-    };
-    let not_numbers = typed
-        .as_deref()
-        .is_some_and(|text| parse_number_list(text).is_none());
-    let invalid = not_numbers || !props.issues.is_empty();
-    html! {
-        <label class={classes!("form-field", invalid.then_some("form-field-invalid"))} title={props.hint.clone()}>
-            <span class="form-label">{ props.label.clone() }</span>
-            <input
-                class="form-input"
-                type="text"
-                inputmode="numeric"
-                autocomplete="off"
-                spellcheck="false"
-                value={shown}
-                placeholder={props.placeholder.clone()}
-                aria-invalid={invalid.to_string()}
-                data-pointer={props.pointer.clone()}
-                oninput={on_input}
-            />
-            if not_numbers {
-                <span class="form-issue" role="alert">
-                    { lang.t("Whole numbers separated by commas: not written", "カンマ区切りの整数ではないため反映していません") }
-                </span>
-            }
-            <Issues messages={props.issues.clone()} />
-        </label>
     }
 }
 

@@ -5,7 +5,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
+use crate::markup::Markup;
 
 /// The shortcuts the page offers, as `(keys, what they do)`.
 pub fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 8] {
@@ -51,9 +52,18 @@ pub fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 8] {
     ]
 }
 
-#[component]
-pub fn HelpButton() -> Html {
-    let lang = use_lang();
+/// What the help keeps between renders: whether it is open, and its button and popover (for
+/// the focus). It lives in the page's component, through the header's state: the button is a
+/// function drawn by the header ([`help_button`]) rather than a component of its own, since each
+/// component type costs the page a few kilobytes of WebAssembly.
+pub struct HelpState {
+    open: UseStateHandle<bool>,
+    button: NodeRef,
+    popover: NodeRef,
+}
+
+#[hook]
+pub fn use_help_state() -> HelpState {
     let open = use_state(|| false);
     let button = use_node_ref();
     let popover = use_node_ref();
@@ -109,6 +119,20 @@ pub fn HelpButton() -> Html {
             }
         });
     }
+    HelpState {
+        open,
+        button,
+        popover,
+    }
+}
+
+/// The `?` button and, when open, its popover.
+pub fn help_button(lang: Lang, help: &HelpState) -> Html {
+    let HelpState {
+        open,
+        button,
+        popover,
+    } = help;
 
     let toggle = {
         let open = open.clone();
@@ -146,13 +170,13 @@ pub fn HelpButton() -> Html {
                 class="header-button help-button"
                 data-testid="help-button"
                 aria-haspopup="dialog"
-                aria-expanded={(*open).to_string()}
+                aria-expanded={(**open).to_string()}
                 aria-label={lang.t("Keyboard shortcuts (?)", "キーボード操作(?)")}
                 title={lang.t("Keyboard shortcuts (?)", "キーボード操作(?)")}
-                ref={button}
+                ref={button.clone()}
                 onclick={toggle}
             >{ "?" }</button>
-            if *open {
+            if **open {
                 <div class="popover-backdrop" onclick={on_backdrop}></div>
                 <div
                     class="popover help-popover"
@@ -160,7 +184,7 @@ pub fn HelpButton() -> Html {
                     aria-labelledby="help-title"
                     data-testid="help-popover"
                     tabindex="-1"
-                    ref={popover}
+                    ref={popover.clone()}
                     onkeydown={on_keydown}
                 >
                     <div class="popover-head">
@@ -174,22 +198,30 @@ pub fn HelpButton() -> Html {
                             onclick={on_close_button}
                         >{ "✕" }</button>
                     </div>
-                    <dl class="shortcuts">
-                        { for shortcuts(lang).iter().map(|(keys, what)| html! {
-                            <>
-                                <dt><kbd>{ *keys }</kbd></dt>
-                                <dd>{ *what }</dd>
-                            </>
-                        }) }
-                    </dl>
-                    <p class="help-note">
-                        { lang.t(
-                            "Space and . work whenever the focus is not in a text field or on a button. Every status is shown with a word or a symbol as well as a colour.",
-                            "スペースと . は、テキスト欄やボタンにフォーカスがないときに使えます。状態はすべて、色だけでなく文字や記号でも示しています。",
-                        ) }
-                    </p>
+                    { help_text(lang) }
                 </div>
             }
         </div>
     }
+}
+
+/// The popover's text: markup (see `crate::markup`), it never changes but with the language.
+fn help_text(lang: Lang) -> Html {
+    let mut out = Markup::new();
+    out.open("dl", &[("class", "shortcuts")]);
+    for (keys, what) in shortcuts(lang) {
+        out.open("dt", &[])
+            .element("kbd", &[], keys)
+            .close("dt")
+            .element("dd", &[], what);
+    }
+    out.close("dl").element(
+        "p",
+        &[("class", "help-note")],
+        lang.t(
+            "Space and . work whenever the focus is not in a text field or on a button. Every status is shown with a word or a symbol as well as a colour.",
+            "スペースと . は、テキスト欄やボタンにフォーカスがないときに使えます。状態はすべて、色だけでなく文字や記号でも示しています。",
+        ),
+    );
+    out.html()
 }

@@ -9,7 +9,7 @@ use engine::report::ChildStatus;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
 use crate::run_status::clock;
 use crate::sim_frame::SimFrame;
 
@@ -30,6 +30,9 @@ pub enum HistorySource {
 
 #[derive(Properties, PartialEq)]
 pub struct HistoryPanelProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     pub frame: SimFrame,
     pub source: HistorySource,
 }
@@ -52,7 +55,7 @@ pub fn visible_rows(n_rows: usize, scroll_top: f64, viewport: f64) -> (usize, us
 
 #[component]
 pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let scroll = use_state(|| (0.0_f64, DEFAULT_VIEWPORT));
     let picked = use_state(|| None::<u32>);
     let cache = use_mut_ref(|| None::<Cached>);

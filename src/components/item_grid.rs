@@ -15,7 +15,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
 use crate::run_status::CellStatus;
 use crate::sim_frame::SimFrame;
 
@@ -28,6 +28,9 @@ const GLYPH_CSS: f64 = 15.0;
 
 #[derive(Properties, PartialEq)]
 pub struct ItemGridProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     pub frame: SimFrame,
     /// The Map Run shown.
     pub run: Option<usize>,
@@ -372,7 +375,7 @@ fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
 
 #[component]
 pub fn ItemGrid(props: &ItemGridProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let canvas_ref = use_node_ref();
     let stage_ref = use_node_ref();
     let grid = use_mut_ref(Grid::default);

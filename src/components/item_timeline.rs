@@ -6,6 +6,7 @@
 //! (`Simulation::child_trace`), and this component asks again only when the child's status
 //! changes. For a child still running, only what has happened by now is shown.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use engine::errors::{ErrorId, ErrorPattern};
@@ -13,12 +14,13 @@ use engine::report::{ChildStatus, TimelineKind};
 use engine::sim::{ChildTrace, Simulation};
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
+use crate::markup::Markup;
 use crate::run_status::{clock, duration, CellStatus};
 use crate::sim_frame::SimFrame;
 
-#[derive(Properties, PartialEq)]
-pub struct ItemTimelineProps {
+/// What the timeline is drawn from; [`ItemTimeline::view`] draws it.
+pub struct ItemTimeline {
     pub frame: SimFrame,
     pub run: Option<usize>,
     pub child: Option<u32>,
@@ -75,287 +77,343 @@ enum Outcome {
     },
 }
 
-#[component]
-pub fn ItemTimeline(props: &ItemTimelineProps) -> Html {
-    let lang = use_lang();
-    let cache = use_mut_ref(|| None::<Cached>);
-    let allow_rerun = use_state(|| None::<(u64, usize, u32)>);
+/// What the timeline keeps between renders: the trace last rebuilt, and the child whose rebuild
+/// the user allowed (for nested Distributed Maps). It lives in the run view's component
+/// ([`use_timeline_state`]): the timeline is drawn by the run view rather than by a component of
+/// its own, since each component type costs the page a few kilobytes of WebAssembly.
+pub struct TimelineState {
+    cache: Rc<RefCell<Option<Cached>>>,
+    allow_rerun: UseStateHandle<Option<(u64, usize, u32)>>,
+}
 
-    let heading = html! {
-        <header class="panel-header">
-            <h2 id="item-timeline-heading" class="panel-title">{ lang.t("Item timeline", "アイテムのタイムライン") }</h2>
-        </header>
-    };
-    let (Some(run), Some(child)) = (props.run, props.child) else {
-        return html! {
-            <section class="panel item-timeline" aria-labelledby="item-timeline-heading" data-testid="item-timeline">
-                { heading }
-                <p class="timeline-empty">
-                    { lang.t("Pick a cell in the item grid to see that item's attempts, errors, retries and catches.",
-                             "アイテムグリッドのセルを選ぶと、そのアイテムの試行・エラー・リトライ・キャッチを表示します。") }
-                </p>
-            </section>
-        };
-    };
-    let Some(sim) = props.frame.read() else {
-        return html! {};
-    };
-    let Some(detail) = sim.child_detail(run, child as usize) else {
-        return html! {};
-    };
-    let key = (props.frame.generation, run, child, detail.status);
-    let needs_permission =
-        sim.program().nested_distributed && *allow_rerun != Some((key.0, run, child));
-    if detail.status != ChildStatus::Pending && !needs_permission {
-        let stale = cache.borrow().as_ref().is_none_or(|c| c.key != key);
-        if stale {
-            let trace = sim.child_trace(run, child as usize).map(Rc::new);
-            *cache.borrow_mut() = Some(Cached { key, trace });
-        }
-    }
-    let now = sim.now_ms();
-    let steps = match cache.borrow().as_ref().filter(|c| c.key == key) {
-        Some(Cached {
-            trace: Ok(trace), ..
-        }) => Ok(steps_of(&sim, trace, now)),
-        Some(Cached { trace: Err(e), .. }) => Err(e.clone()),
-        None => Ok(Vec::new()),
-    };
-    let items = sim
-        .map_runs()
-        .get(run)
-        .filter(|r| r.setup.batches.is_some())
-        .map(|r| r.child_items(child));
-    let status = CellStatus::of(
-        detail.status,
-        if sim
-            .map_runs()
-            .get(run)
-            .and_then(|r| r.children.get(child as usize))
-            .is_some_and(|r| r.caught())
-            && detail.status == ChildStatus::Succeeded
-        {
-            engine::report::ItemMark::Caught
-        } else {
-            engine::report::ItemMark::Plain
-        },
-    );
-    drop(sim);
-
-    let title = match (items, lang) {
-        (None, Lang::En) => format!("Item {}", count(u64::from(child))),
-        (None, Lang::Ja) => format!("アイテム {}", count(u64::from(child))),
-        (Some((start, end)), Lang::En) => format!(
-            "Batch {} (items {}–{})",
-            count(u64::from(child)),
-            count(u64::from(start)),
-            count(u64::from(end.saturating_sub(1)))
-        ),
-        (Some((start, end)), Lang::Ja) => format!(
-            "バッチ {}(アイテム {}–{})",
-            count(u64::from(child)),
-            count(u64::from(start)),
-            count(u64::from(end.saturating_sub(1)))
-        ),
-    };
-    let span = match detail.status {
-        ChildStatus::Pending => lang.t("not started yet", "未開始").to_string(),
-        ChildStatus::Running => format!("{} → {}", clock(detail.start_ms), lang.t("now", "現在")),
-        _ => format!(
-            "{} → {} ({})",
-            clock(detail.start_ms),
-            clock(detail.end_ms),
-            duration(detail.end_ms.saturating_sub(detail.start_ms))
-        ),
-    };
-    let decided = match (&detail.error, &detail.decided_by) {
-        (Some(error), Some(state)) if detail.status != ChildStatus::Succeeded => Some(match lang {
-            Lang::En => format!("Ended by {error} in {state}"),
-            Lang::Ja => format!("{state} の {error} で終了"),
-        }),
-        _ => None,
-    };
-
-    let on_show_history = {
-        let on_show_history = props.on_show_history.clone();
-        Callback::from(move |_: MouseEvent| on_show_history.emit(()))
-    };
-    let on_allow = {
-        let allow_rerun = allow_rerun.clone();
-        Callback::from(move |_: MouseEvent| allow_rerun.set(Some((key.0, run, child))))
-    };
-
-    html! {
-        <section class="panel item-timeline" aria-labelledby="item-timeline-heading" data-testid="item-timeline">
-            { heading }
-            <div class="timeline-summary">
-                <span class={classes!("timeline-status", format!("status-{}", status.key()))}>
-                    <span aria-hidden="true">{ status.glyph() }</span>{ " " }{ status.label(lang) }
-                </span>
-                <span class="timeline-title" data-testid="item-timeline-title">{ title }</span>
-                <span class="timeline-span">{ span }</span>
-                <span class="timeline-attempts">
-                    { match lang {
-                        Lang::En => format!("{} task attempts", count(u64::from(detail.attempts))),
-                        Lang::Ja => format!("タスク試行 {} 回", count(u64::from(detail.attempts))),
-                    } }
-                </span>
-            </div>
-            if let Some(decided) = decided {
-                <p class="timeline-decided">
-                    { decided }
-                    if let Some(cause) = detail.cause.as_ref().filter(|c| !c.is_empty()) {
-                        <span class="timeline-cause">{ format!(" — {cause}") }</span>
-                    }
-                </p>
-            }
-            if needs_permission && detail.status != ChildStatus::Pending {
-                <p class="timeline-empty">
-                    { lang.t("This definition nests Distributed Maps: rebuilding one child's history re-runs the whole simulation.",
-                             "この定義は分散マップを入れ子にしているため、子の履歴の再構築にはシミュレーション全体の再実行が必要です。") }
-                    { " " }
-                    <button type="button" class="link-button" onclick={on_allow}>
-                        { lang.t("Rebuild it", "再構築する") }
-                    </button>
-                </p>
-            }
-            { match steps {
-                Err(error) => html! { <p class="timeline-empty">{ error }</p> },
-                Ok(steps) if steps.is_empty() => html! {
-                    <p class="timeline-empty">
-                        { if detail.status == ChildStatus::Pending {
-                            lang.t("This child has not started: the Map Run has not reached it (or stopped before it).",
-                                   "この子実行はまだ開始していません(マップランが到達していないか、その前に停止しました)。")
-                        } else {
-                            lang.t("No task attempts yet.", "タスクの試行はまだありません。")
-                        } }
-                    </p>
-                },
-                Ok(steps) => html! {
-                    <ol class="timeline-steps" data-testid="item-timeline-steps">
-                        { for steps.iter().map(|step| view_step(lang, step)) }
-                    </ol>
-                },
-            } }
-            if detail.status != ChildStatus::Pending {
-                <div class="timeline-actions">
-                    <button type="button" class="bar-button" data-testid="show-child-history" onclick={on_show_history}>
-                        { lang.t("Show its execution history", "実行履歴を表示") }
-                    </button>
-                </div>
-            }
-        </section>
+#[hook]
+pub fn use_timeline_state() -> TimelineState {
+    TimelineState {
+        cache: use_mut_ref(|| None::<Cached>),
+        allow_rerun: use_state(|| None::<(u64, usize, u32)>),
     }
 }
 
-fn view_step(lang: Lang, step: &Step) -> Html {
-    let time = clock(step.time_ms);
-    let (class, glyph, body) = match &step.kind {
+impl ItemTimeline {
+    pub fn view(&self, lang: Lang, state: &TimelineState) -> Html {
+        let props = self;
+        let TimelineState { cache, allow_rerun } = state;
+
+        let heading = html! {
+            <header class="panel-header">
+                <h2 id="item-timeline-heading" class="panel-title">{ lang.t("Item timeline", "アイテムのタイムライン") }</h2>
+            </header>
+        };
+        let (Some(run), Some(child)) = (props.run, props.child) else {
+            return html! {
+                <section class="panel item-timeline" aria-labelledby="item-timeline-heading" data-testid="item-timeline">
+                    { heading }
+                    <p class="timeline-empty">
+                        { lang.t("Pick a cell in the item grid to see that item's attempts, errors, retries and catches.",
+                                 "アイテムグリッドのセルを選ぶと、そのアイテムの試行・エラー・リトライ・キャッチを表示します。") }
+                    </p>
+                </section>
+            };
+        };
+        let Some(sim) = props.frame.read() else {
+            return html! {};
+        };
+        let Some(detail) = sim.child_detail(run, child as usize) else {
+            return html! {};
+        };
+        let key = (props.frame.generation, run, child, detail.status);
+        let needs_permission =
+            sim.program().nested_distributed && **allow_rerun != Some((key.0, run, child));
+        if detail.status != ChildStatus::Pending && !needs_permission {
+            let stale = cache.borrow().as_ref().is_none_or(|c| c.key != key);
+            if stale {
+                let trace = sim.child_trace(run, child as usize).map(Rc::new);
+                *cache.borrow_mut() = Some(Cached { key, trace });
+            }
+        }
+        let now = sim.now_ms();
+        let steps = match cache.borrow().as_ref().filter(|c| c.key == key) {
+            Some(Cached {
+                trace: Ok(trace), ..
+            }) => Ok(steps_of(&sim, trace, now)),
+            Some(Cached { trace: Err(e), .. }) => Err(e.clone()),
+            None => Ok(Vec::new()),
+        };
+        let items = sim
+            .map_runs()
+            .get(run)
+            .filter(|r| r.setup.batches.is_some())
+            .map(|r| r.child_items(child));
+        let status = CellStatus::of(
+            detail.status,
+            if sim
+                .map_runs()
+                .get(run)
+                .and_then(|r| r.children.get(child as usize))
+                .is_some_and(|r| r.caught())
+                && detail.status == ChildStatus::Succeeded
+            {
+                engine::report::ItemMark::Caught
+            } else {
+                engine::report::ItemMark::Plain
+            },
+        );
+        drop(sim);
+
+        let title = match (items, lang) {
+            (None, Lang::En) => format!("Item {}", count(u64::from(child))),
+            (None, Lang::Ja) => format!("アイテム {}", count(u64::from(child))),
+            (Some((start, end)), Lang::En) => format!(
+                "Batch {} (items {}–{})",
+                count(u64::from(child)),
+                count(u64::from(start)),
+                count(u64::from(end.saturating_sub(1)))
+            ),
+            (Some((start, end)), Lang::Ja) => format!(
+                "バッチ {}(アイテム {}–{})",
+                count(u64::from(child)),
+                count(u64::from(start)),
+                count(u64::from(end.saturating_sub(1)))
+            ),
+        };
+        let span = match detail.status {
+            ChildStatus::Pending => lang.t("not started yet", "未開始").to_string(),
+            ChildStatus::Running => {
+                format!("{} → {}", clock(detail.start_ms), lang.t("now", "現在"))
+            }
+            _ => format!(
+                "{} → {} ({})",
+                clock(detail.start_ms),
+                clock(detail.end_ms),
+                duration(detail.end_ms.saturating_sub(detail.start_ms))
+            ),
+        };
+        let decided = match (&detail.error, &detail.decided_by) {
+            (Some(error), Some(state)) if detail.status != ChildStatus::Succeeded => {
+                Some(match lang {
+                    Lang::En => format!("Ended by {error} in {state}"),
+                    Lang::Ja => format!("{state} の {error} で終了"),
+                })
+            }
+            _ => None,
+        };
+
+        // What the timeline only shows is markup (see `crate::markup`); its buttons stay elements.
+        let mut summary = Markup::new();
+        summary
+            .open("div", &[("class", "timeline-summary")])
+            .open(
+                "span",
+                &[("class", &format!("timeline-status status-{}", status.key()))],
+            )
+            .element("span", &[("aria-hidden", "true")], status.glyph())
+            .text(" ")
+            .text(status.label(lang))
+            .close("span")
+            .element(
+                "span",
+                &[
+                    ("class", "timeline-title"),
+                    ("data-testid", "item-timeline-title"),
+                ],
+                &title,
+            )
+            .element("span", &[("class", "timeline-span")], &span)
+            .element(
+                "span",
+                &[("class", "timeline-attempts")],
+                &match lang {
+                    Lang::En => format!("{} task attempts", count(u64::from(detail.attempts))),
+                    Lang::Ja => format!("タスク試行 {} 回", count(u64::from(detail.attempts))),
+                },
+            )
+            .close("div");
+        if let Some(decided) = decided {
+            summary
+                .open("p", &[("class", "timeline-decided")])
+                .text(&decided);
+            if let Some(cause) = detail.cause.as_ref().filter(|c| !c.is_empty()) {
+                summary.element(
+                    "span",
+                    &[("class", "timeline-cause")],
+                    &format!(" — {cause}"),
+                );
+            }
+            summary.close("p");
+        }
+
+        let on_show_history = {
+            let on_show_history = props.on_show_history.clone();
+            Callback::from(move |_: MouseEvent| on_show_history.emit(()))
+        };
+        let on_allow = {
+            let allow_rerun = allow_rerun.clone();
+            Callback::from(move |_: MouseEvent| allow_rerun.set(Some((key.0, run, child))))
+        };
+
+        html! {
+            <section class="panel item-timeline" aria-labelledby="item-timeline-heading" data-testid="item-timeline">
+                { heading }
+                { summary.html() }
+                if needs_permission && detail.status != ChildStatus::Pending {
+                    <p class="timeline-empty">
+                        { lang.t("This definition nests Distributed Maps: rebuilding one child's history re-runs the whole simulation.",
+                                 "この定義は分散マップを入れ子にしているため、子の履歴の再構築にはシミュレーション全体の再実行が必要です。") }
+                        { " " }
+                        <button type="button" class="link-button" onclick={on_allow}>
+                            { lang.t("Rebuild it", "再構築する") }
+                        </button>
+                    </p>
+                }
+                { steps_markup(lang, steps, detail.status).html() }
+                if detail.status != ChildStatus::Pending {
+                    <div class="timeline-actions">
+                        <button type="button" class="bar-button" data-testid="show-child-history" onclick={on_show_history}>
+                            { lang.t("Show its execution history", "実行履歴を表示") }
+                        </button>
+                    </div>
+                }
+            </section>
+        }
+    }
+}
+
+/// The steps (or why there are none).
+fn steps_markup(lang: Lang, steps: Result<Vec<Step>, String>, status: ChildStatus) -> Markup {
+    let mut out = Markup::new();
+    match steps {
+        Err(error) => {
+            out.element("p", &[("class", "timeline-empty")], &error);
+        }
+        Ok(steps) if steps.is_empty() => {
+            out.element(
+                "p",
+                &[("class", "timeline-empty")],
+                if status == ChildStatus::Pending {
+                    lang.t("This child has not started: the Map Run has not reached it (or stopped before it).",
+                           "この子実行はまだ開始していません(マップランが到達していないか、その前に停止しました)。")
+                } else {
+                    lang.t("No task attempts yet.", "タスクの試行はまだありません。")
+                },
+            );
+        }
+        Ok(steps) => {
+            out.open(
+                "ol",
+                &[
+                    ("class", "timeline-steps"),
+                    ("data-testid", "item-timeline-steps"),
+                ],
+            );
+            for step in &steps {
+                step_markup(&mut out, lang, step);
+            }
+            out.close("ol");
+        }
+    }
+    out
+}
+
+fn step_markup(out: &mut Markup, lang: Lang, step: &Step) {
+    let (class, glyph) = match &step.kind {
+        StepKind::Attempt { outcome: None, .. } => ("step step-running", "▸"),
+        StepKind::Attempt {
+            outcome: Some(Outcome::Succeeded { .. }),
+            ..
+        } => ("step step-succeeded", "✓"),
+        StepKind::Attempt {
+            outcome: Some(Outcome::Failed { .. }),
+            ..
+        } => ("step step-failed", "✕"),
+        StepKind::Retry { .. } => ("step step-retry", "↻"),
+        StepKind::Caught { .. } => ("step step-caught", "↪"),
+        StepKind::Failed { .. } => ("step step-unhandled", "✕"),
+    };
+    out.open("li", &[("class", class)])
+        .element(
+            "span",
+            &[("class", "step-glyph"), ("aria-hidden", "true")],
+            glyph,
+        )
+        .open("span", &[("class", "step-body")])
+        .element("span", &[("class", "step-time")], &clock(step.time_ms));
+    let what = match &step.kind {
         StepKind::Attempt { number, outcome } => {
             let attempt = match lang {
                 Lang::En => format!("Attempt {number}"),
                 Lang::Ja => format!("試行 {number}"),
             };
-            let (class, glyph, result) = match outcome {
-                None => (
-                    "step step-running",
-                    "▸",
-                    html! { <span class="step-result">{ lang.t("in progress", "実行中") }</span> },
-                ),
-                Some(Outcome::Succeeded { latency_ms }) => (
-                    "step step-succeeded",
-                    "✓",
-                    html! {
-                        <span class="step-result">
-                            { format!("{} · {}", lang.t("succeeded", "成功"), duration(*latency_ms)) }
-                        </span>
-                    },
-                ),
+            out.open("span", &[("class", "step-what")])
+                .element("strong", &[], &step.state)
+                .text(&format!(" · {attempt}"))
+                .close("span")
+                .open("span", &[("class", "step-result")]);
+            match outcome {
+                None => {
+                    out.text(lang.t("in progress", "実行中"));
+                }
+                Some(Outcome::Succeeded { latency_ms }) => {
+                    out.text(&format!(
+                        "{} · {}",
+                        lang.t("succeeded", "成功"),
+                        duration(*latency_ms)
+                    ));
+                }
                 Some(Outcome::Failed {
                     error,
                     cause,
                     latency_ms,
-                }) => (
-                    "step step-failed",
-                    "✕",
-                    html! {
-                        <span class="step-result">
-                            <code class="step-error">{ error.clone() }</code>
-                            { format!(" · {}", duration(*latency_ms)) }
-                            if !cause.is_empty() {
-                                <span class="step-cause">{ format!(" — {cause}") }</span>
-                            }
-                        </span>
-                    },
-                ),
-            };
-            (
-                class,
-                glyph,
-                html! {
-                    <>
-                        <span class="step-what"><strong>{ step.state.clone() }</strong>{ format!(" · {attempt}") }</span>
-                        { result }
-                    </>
-                },
-            )
+                }) => {
+                    out.element("code", &[("class", "step-error")], error)
+                        .text(&format!(" · {}", duration(*latency_ms)));
+                    if !cause.is_empty() {
+                        out.element("span", &[("class", "step-cause")], &format!(" — {cause}"));
+                    }
+                }
+            }
+            out.close("span").close("span").close("li");
+            return;
         }
         StepKind::Retry {
             retrier,
             error,
             matched,
             delay_ms,
-        } => (
-            "step step-retry",
-            "↻",
-            html! {
-                <span class="step-what">
-                    { match lang {
-                        Lang::En => format!("Retrier #{} [{matched}] matched {error}: waits {}", retrier + 1, duration(*delay_ms)),
-                        Lang::Ja => format!("リトライア #{} [{matched}] が {error} に一致: {} 待機", retrier + 1, duration(*delay_ms)),
-                    } }
-                </span>
-            },
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "Retrier #{} [{matched}] matched {error}: waits {}",
+                retrier + 1,
+                duration(*delay_ms)
+            ),
+            Lang::Ja => format!(
+                "リトライア #{} [{matched}] が {error} に一致: {} 待機",
+                retrier + 1,
+                duration(*delay_ms)
+            ),
+        },
         StepKind::Caught {
             catcher,
             error,
             matched,
             next,
-        } => (
-            "step step-caught",
-            "↪",
-            html! {
-                <span class="step-what">
-                    { match lang {
-                        Lang::En => format!("Catcher #{} [{matched}] routed {error} to {next}", catcher + 1),
-                        Lang::Ja => format!("キャッチャー #{} [{matched}] が {error} を {next} へ", catcher + 1),
-                    } }
-                </span>
-            },
-        ),
-        StepKind::Failed { error } => (
-            "step step-unhandled",
-            "✕",
-            html! {
-                <span class="step-what">
-                    { match lang {
-                        Lang::En => format!("{error} not handled in {}: the state fails", step.state),
-                        Lang::Ja => format!("{} で {error} は処理されず、ステートが失敗", step.state),
-                    } }
-                </span>
-            },
-        ),
+        } => match lang {
+            Lang::En => format!(
+                "Catcher #{} [{matched}] routed {error} to {next}",
+                catcher + 1
+            ),
+            Lang::Ja => format!(
+                "キャッチャー #{} [{matched}] が {error} を {next} へ",
+                catcher + 1
+            ),
+        },
+        StepKind::Failed { error } => match lang {
+            Lang::En => format!("{error} not handled in {}: the state fails", step.state),
+            Lang::Ja => format!("{} で {error} は処理されず、ステートが失敗", step.state),
+        },
     };
-    html! {
-        <li class={class}>
-            <span class="step-glyph" aria-hidden="true">{ glyph }</span>
-            <span class="step-body">
-                <span class="step-time">{ time }</span>
-                { body }
-            </span>
-        </li>
-    }
+    out.element("span", &[("class", "step-what")], &what)
+        .close("span")
+        .close("li");
 }
 
 /// The trace as lines: each attempt with its outcome, then what handled its error.

@@ -6,25 +6,18 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
-use crate::state::{KeepNotice, Work};
+use crate::i18n::Lang;
+use crate::state::{Action, KeepNotice};
 
-#[derive(Properties, PartialEq)]
-pub struct KeepNoticeBarProps {
-    pub notice: KeepNotice,
-    /// Called with the work to go back to.
-    pub on_restore: Callback<Rc<Work>>,
-    pub on_dismiss: Callback<()>,
-}
-
-#[component]
-pub fn KeepNoticeBar(props: &KeepNoticeBarProps) -> Html {
-    let lang = use_lang();
+/// The bar for `notice`: going back sends [`Action::Restore`], dismissing
+/// `Action::KeepNotice(None)`. A function rather than a component (see
+/// [`crate::components::form_fields::issues`] for why).
+pub fn keep_notice_bar(lang: Lang, notice: &KeepNotice, on_action: &Callback<Action>) -> Html {
     let dismiss = {
-        let on_dismiss = props.on_dismiss.clone();
-        Callback::from(move |_: MouseEvent| on_dismiss.emit(()))
+        let on_action = on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::KeepNotice(None)))
     };
-    let (kind, glyph, role, text, actions) = match &props.notice {
+    let (kind, glyph, role, text, actions) = match notice {
         KeepNotice::LinkRejected(error) => (
             "link-rejected",
             "⚠",
@@ -55,9 +48,11 @@ pub fn KeepNoticeBar(props: &KeepNoticeBarProps) -> Html {
             .to_string(),
             match previous {
                 Some(previous) => {
-                    let on_restore = props.on_restore.clone();
+                    let on_action = on_action.clone();
                     let previous = previous.clone();
-                    let restore = Callback::from(move |_: MouseEvent| on_restore.emit(previous.clone()));
+                    let restore = Callback::from(move |_: MouseEvent| {
+                        on_action.emit(Action::Restore(Rc::clone(&previous)))
+                    });
                     html! {
                         <>
                             <button type="button" class="button" data-testid="restore-previous-work" onclick={restore}>
@@ -86,7 +81,7 @@ pub fn KeepNoticeBar(props: &KeepNoticeBarProps) -> Html {
     };
     html! {
         <div
-            class={classes!("notice", "keep-notice", if role == "alert" { "notice-error" } else { "notice-info" })}
+            class={if role == "alert" { "notice keep-notice notice-error" } else { "notice keep-notice notice-info" }}
             role={role}
             data-testid="keep-notice"
             data-kind={kind}

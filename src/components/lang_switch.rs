@@ -5,24 +5,19 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 
-#[derive(Properties, PartialEq)]
-pub struct LangSwitchProps {
-    pub lang: Lang,
-    pub on_change: Callback<Lang>,
-}
-
-#[component]
-pub fn LangSwitch(props: &LangSwitchProps) -> Html {
+/// The switch, `current` pressed; a function rather than a component (see
+/// [`crate::components::form_fields::issues`] for why).
+pub fn lang_switch(current: Lang, on_change: &Callback<Lang>) -> Html {
     let buttons = Lang::ALL.iter().map(|&lang| {
-        let pressed = lang == props.lang;
+        let pressed = lang == current;
         let onclick = {
-            let on_change = props.on_change.clone();
+            let on_change = on_change.clone();
             Callback::from(move |_: MouseEvent| on_change.emit(lang))
         };
         html! {
             <button
                 type="button"
-                class={classes!("lang-option", pressed.then_some("lang-option-on"))}
+                class={if pressed { "lang-option lang-option-on" } else { "lang-option" }}
                 lang={lang.code()}
                 aria-pressed={pressed.to_string()}
                 data-testid={format!("lang-{}", lang.code())}

@@ -1,35 +1,30 @@
 //! The state machine picker, shown when the text is a template that holds several: which
 //! machine the page reads (`asl::LoadOptions::machine`), by logical id.
 
-use std::rc::Rc;
-
 use asl::{ExecutionType, MachineEntry};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
+use crate::state::Action;
 
-#[derive(Properties, PartialEq)]
-pub struct MachinePickerProps {
-    /// Every machine of the template (the picker shows nothing for fewer than two).
-    pub machines: Rc<[MachineEntry]>,
-    /// Index of the one read.
-    pub selected: Option<usize>,
-    /// Called with the logical id of the machine picked.
-    pub on_select: Callback<String>,
-}
-
-#[component]
-pub fn MachinePicker(props: &MachinePickerProps) -> Html {
-    let lang = use_lang();
-    if props.machines.len() < 2 {
+/// The picker for `machines` (nothing for fewer than two), `selected` the index of the one
+/// read; picking one sends [`Action::SelectMachine`] with its logical id. A function rather
+/// than a component (see [`crate::components::form_fields::issues`] for why).
+pub fn machine_picker(
+    lang: Lang,
+    machines: &[MachineEntry],
+    selected: Option<usize>,
+    on_action: &Callback<Action>,
+) -> Html {
+    if machines.len() < 2 {
         return Html::default();
     }
     let on_change = {
-        let on_select = props.on_select.clone();
+        let on_action = on_action.clone();
         Callback::from(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
-            on_select.emit(select.value());
+            on_action.emit(Action::SelectMachine(select.value()));
         })
     };
     html! {
@@ -38,7 +33,7 @@ pub fn MachinePicker(props: &MachinePickerProps) -> Html {
                 { lang.t("State machine", "ステートマシン") }
             </span>
             <select class="form-input" data-testid="machine-picker" onchange={on_change}>
-                { for props.machines.iter().enumerate().map(|(index, machine)| {
+                { for machines.iter().enumerate().map(|(index, machine)| {
                     let mut facts = Vec::new();
                     if let Some(kind) = &machine.resource_type {
                         facts.push(kind.trim_start_matches("AWS::").replace("::StateMachine", ""));
@@ -55,7 +50,7 @@ pub fn MachinePicker(props: &MachinePickerProps) -> Html {
                         format!("{} ({})", machine.name, facts.join(", "))
                     };
                     html! {
-                        <option value={machine.name.clone()} selected={props.selected == Some(index)}>
+                        <option value={machine.name.clone()} selected={selected == Some(index)}>
                             { label }
                         </option>
                     }
@@ -63,8 +58,8 @@ pub fn MachinePicker(props: &MachinePickerProps) -> Html {
             </select>
             <span class="machine-picker-count">
                 { match lang {
-                    crate::i18n::Lang::En => format!("{} in this template", props.machines.len()),
-                    crate::i18n::Lang::Ja => format!("このテンプレートに {} 個", props.machines.len()),
+                    Lang::En => format!("{} in this template", machines.len()),
+                    Lang::Ja => format!("このテンプレートに {} 個", machines.len()),
                 } }
             </span>
         </label>

@@ -7,29 +7,29 @@ use engine::sim::{MapRun, RunStatus};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
+use crate::markup::Markup;
 use crate::run_status::{percent, shown_run, CellStatus};
 use crate::sim_frame::SimFrame;
 
 /// The most Map Runs the selector lists (nested Distributed Maps can start one per item).
 const MAX_LISTED_RUNS: usize = 200;
 
-#[derive(Properties, PartialEq)]
-pub struct MapRunPanelProps {
-    pub frame: SimFrame,
-    /// The Map Run the user picked (`None`: follow the parent's latest).
-    pub picked_run: Option<usize>,
-    pub on_pick_run: Callback<Option<usize>>,
-}
-
-#[component]
-pub fn MapRunPanel(props: &MapRunPanelProps) -> Html {
-    let lang = use_lang();
-    let Some(sim) = props.frame.read() else {
+/// The panel for the run in `frame`; `picked_run` is the Map Run the user picked (`None`:
+/// follow the parent's latest), and picking one calls `on_pick_run`. A function of its data
+/// rather than a component: it is drawn at every frame anyway, and each component type costs
+/// the page a few kilobytes of WebAssembly.
+pub fn map_run_panel(
+    lang: Lang,
+    frame: &SimFrame,
+    picked_run: Option<usize>,
+    on_pick_run: &Callback<Option<usize>>,
+) -> Html {
+    let Some(sim) = frame.read() else {
         return html! {};
     };
     let runs = sim.map_runs();
-    let Some(shown) = shown_run(&sim, props.picked_run) else {
+    let Some(shown) = shown_run(&sim, picked_run) else {
         return html! {
             <section class="panel map-run-panel" aria-labelledby="map-run-heading">
                 <header class="panel-header">
@@ -60,7 +60,7 @@ pub fn MapRunPanel(props: &MapRunPanelProps) -> Html {
     drop(sim);
 
     let on_change = {
-        let on_pick_run = props.on_pick_run.clone();
+        let on_pick_run = on_pick_run.clone();
         Callback::from(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
             on_pick_run.emit(select.value().parse::<usize>().ok());
@@ -84,11 +84,11 @@ pub fn MapRunPanel(props: &MapRunPanelProps) -> Html {
                     <label class="field map-run-picker">
                         <span class="field-label">{ lang.t("Show", "表示") }</span>
                         <select class="select" data-testid="map-run-picker" onchange={on_change}>
-                            <option value="latest" selected={props.picked_run.is_none()}>
+                            <option value="latest" selected={picked_run.is_none()}>
                                 { lang.t("Latest", "最新") }
                             </option>
                             { for names.into_iter().enumerate().map(|(index, name)| html! {
-                                <option value={index.to_string()} selected={props.picked_run == Some(index)}>
+                                <option value={index.to_string()} selected={picked_run == Some(index)}>
                                     { name }
                                 </option>
                             }) }
@@ -97,26 +97,7 @@ pub fn MapRunPanel(props: &MapRunPanelProps) -> Html {
                 }
             </header>
             <div class="map-run-body">
-                <table class="map-run-counts" data-testid="map-run-counts">
-                    <thead>
-                        <tr>
-                            <th scope="col"><span class="visually-hidden">{ lang.t("Counted", "対象") }</span></th>
-                            { for COLUMNS.iter().map(|column| html! {
-                                <th scope="col" class={classes!("count-head", column.status.map(|s| format!("status-{}", s.key())))}>
-                                    if let Some(status) = column.status {
-                                        <span class="count-glyph" aria-hidden="true">{ status.glyph() }</span>
-                                    }
-                                    { column.label(lang) }
-                                </th>
-                            }) }
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { count_row(lang.t("Items", "アイテム"), "items", &items) }
-                        { count_row(lang.t("Child executions", "子実行"), "executions", &executions) }
-                    </tbody>
-                </table>
-                { tolerance.view(lang) }
+                { body_markup(lang, &items, &executions, &tolerance).html() }
             </div>
         </section>
     }
@@ -180,7 +161,62 @@ const COLUMNS: [Column; 7] = [
     },
 ];
 
-fn count_row(label: &'static str, row: &'static str, counts: &Counts) -> Html {
+/// The counts table and the tolerance gauge: markup (see `crate::markup`), redrawn only when
+/// a number in them changes.
+fn body_markup(lang: Lang, items: &Counts, executions: &Counts, tolerance: &Gauge) -> Markup {
+    let mut out = Markup::new();
+    out.open(
+        "table",
+        &[
+            ("class", "map-run-counts"),
+            ("data-testid", "map-run-counts"),
+        ],
+    )
+    .open("thead", &[])
+    .open("tr", &[])
+    .open("th", &[("scope", "col")])
+    .element(
+        "span",
+        &[("class", "visually-hidden")],
+        lang.t("Counted", "対象"),
+    )
+    .close("th");
+    for column in &COLUMNS {
+        match column.status {
+            Some(status) => {
+                out.open(
+                    "th",
+                    &[
+                        ("scope", "col"),
+                        ("class", &format!("count-head status-{}", status.key())),
+                    ],
+                )
+                .element(
+                    "span",
+                    &[("class", "count-glyph"), ("aria-hidden", "true")],
+                    status.glyph(),
+                );
+            }
+            None => {
+                out.open("th", &[("scope", "col"), ("class", "count-head")]);
+            }
+        }
+        out.text(column.label(lang)).close("th");
+    }
+    out.close("tr").close("thead").open("tbody", &[]);
+    count_row(&mut out, lang.t("Items", "アイテム"), "items", items);
+    count_row(
+        &mut out,
+        lang.t("Child executions", "子実行"),
+        "executions",
+        executions,
+    );
+    out.close("tbody").close("table");
+    tolerance.write(&mut out, lang);
+    out
+}
+
+fn count_row(out: &mut Markup, label: &'static str, row: &'static str, counts: &Counts) {
     let values = [
         counts.pending,
         counts.running,
@@ -190,19 +226,26 @@ fn count_row(label: &'static str, row: &'static str, counts: &Counts) -> Html {
         counts.aborted,
         counts.total,
     ];
-    html! {
-        <tr>
-            <th scope="row">{ label }</th>
-            { for COLUMNS.iter().zip(values).map(|(column, value)| html! {
-                <td
-                    class={classes!("count-cell", (value == 0).then_some("count-cell-zero"))}
-                    data-count={format!("{row}-{}", column.key)}
-                >
-                    { count(value) }
-                </td>
-            }) }
-        </tr>
+    out.open("tr", &[])
+        .element("th", &[("scope", "row")], label);
+    for (column, value) in COLUMNS.iter().zip(values) {
+        out.element(
+            "td",
+            &[
+                (
+                    "class",
+                    if value == 0 {
+                        "count-cell count-cell-zero"
+                    } else {
+                        "count-cell"
+                    },
+                ),
+                ("data-count", &format!("{row}-{}", column.key)),
+            ],
+            &count(value),
+        );
     }
+    out.close("tr");
 }
 
 /// The failed items of a Map Run against its tolerance.
@@ -265,7 +308,7 @@ impl Gauge {
             .min(self.total.max(1) as f64)
     }
 
-    fn view(&self, lang: Lang) -> Html {
+    fn write(&self, out: &mut Markup, lang: Lang) {
         let scale = self.scale();
         let position = |items: f64| (items / scale * 100.0).clamp(0.0, 100.0);
         let share = if self.total == 0 {
@@ -300,28 +343,61 @@ impl Gauge {
             )
         };
         let limits = self.limits();
-        html! {
-            <div class={state_class} data-testid="tolerance-gauge">
-                <div class="gauge-head">
-                    <span class="gauge-title">{ lang.t("Tolerance", "許容失敗") }</span>
-                    <span class="gauge-summary" data-testid="tolerance-summary">{ summary }</span>
-                    <span class="gauge-state">{ state_text }</span>
-                </div>
-                <div class="gauge-track" role="img" aria-label={self.describe(lang)}>
-                    <div class="gauge-fill" style={format!("width: {:.3}%", position(self.failed as f64))} />
-                    { for limits.iter().map(|(kind, at)| html! {
-                        <div class="gauge-limit" style={format!("left: {:.3}%", position(*at))}>
-                            <span class="gauge-limit-label">{ kind.short(lang) }</span>
-                        </div>
-                    }) }
-                </div>
-                <ul class="gauge-rules">
-                    { for limits.iter().map(|(kind, at)| html! {
-                        <li>{ kind.rule(lang, *at, self.total) }</li>
-                    }) }
-                </ul>
-            </div>
+        out.open(
+            "div",
+            &[("class", state_class), ("data-testid", "tolerance-gauge")],
+        )
+        .open("div", &[("class", "gauge-head")])
+        .element(
+            "span",
+            &[("class", "gauge-title")],
+            lang.t("Tolerance", "許容失敗"),
+        )
+        .element(
+            "span",
+            &[
+                ("class", "gauge-summary"),
+                ("data-testid", "tolerance-summary"),
+            ],
+            &summary,
+        )
+        .element("span", &[("class", "gauge-state")], state_text)
+        .close("div")
+        .open(
+            "div",
+            &[
+                ("class", "gauge-track"),
+                ("role", "img"),
+                ("aria-label", &self.describe(lang)),
+            ],
+        )
+        .open(
+            "div",
+            &[
+                ("class", "gauge-fill"),
+                (
+                    "style",
+                    &format!("width: {:.3}%", position(self.failed as f64)),
+                ),
+            ],
+        )
+        .close("div");
+        for (kind, at) in &limits {
+            out.open(
+                "div",
+                &[
+                    ("class", "gauge-limit"),
+                    ("style", &format!("left: {:.3}%", position(*at))),
+                ],
+            )
+            .element("span", &[("class", "gauge-limit-label")], &kind.short(lang))
+            .close("div");
         }
+        out.close("div").open("ul", &[("class", "gauge-rules")]);
+        for (kind, at) in &limits {
+            out.element("li", &[], &kind.rule(lang, *at, self.total));
+        }
+        out.close("ul").close("div");
     }
 
     fn describe(&self, lang: Lang) -> String {

@@ -3,23 +3,18 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
-use crate::state::{Document, Notice};
+use crate::i18n::{count, Lang};
+use crate::state::{Action, Document, Notice};
 
-#[derive(Properties, PartialEq)]
-pub struct NoticeBarProps {
-    pub notice: Notice,
-    pub on_dismiss: Callback<()>,
-}
-
-#[component]
-pub fn NoticeBar(props: &NoticeBarProps) -> Html {
-    let lang = use_lang();
+/// The notice bar; dismissing it sends [`Action::DismissNotice`]. A function of its data
+/// rather than a component: it is drawn rarely, and each component type costs the page a few
+/// kilobytes of WebAssembly.
+pub fn notice_bar(lang: Lang, notice: &Notice, on_action: &Callback<Action>) -> Html {
     let on_dismiss = {
-        let on_dismiss = props.on_dismiss.clone();
-        Callback::from(move |_: MouseEvent| on_dismiss.emit(()))
+        let on_action = on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::DismissNotice))
     };
-    let (class, role) = if props.notice.is_error() {
+    let (class, role) = if notice.is_error() {
         ("notice notice-error", "alert")
     } else {
         ("notice notice-info", "status")
@@ -27,9 +22,9 @@ pub fn NoticeBar(props: &NoticeBarProps) -> Html {
     html! {
         <div class={class} role={role} data-testid="notice">
             <span class="notice-glyph" aria-hidden="true">
-                { if props.notice.is_error() { "⚠" } else { "ℹ" } }
+                { if notice.is_error() { "⚠" } else { "ℹ" } }
             </span>
-            <p class="notice-text">{ notice_text(lang, &props.notice) }</p>
+            <p class="notice-text">{ notice_text(lang, notice) }</p>
             <button
                 type="button"
                 class="icon-button notice-dismiss"

@@ -6,21 +6,16 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
+use crate::markup::Markup;
 use crate::playback::{Command, PlayMode, Playback, SPEEDS};
 use crate::run_status::{clock, duration};
 
-#[derive(Properties, PartialEq)]
-pub struct PlaybackBarProps {
-    pub playback: Playback,
-}
-
-#[component]
-pub fn PlaybackBar(props: &PlaybackBarProps) -> Html {
-    let lang = use_lang();
-    let playback = &props.playback;
+/// The bar for `playback`. A function of the playback rather than a component: it is drawn at
+/// every frame anyway, and each component type costs the page a few kilobytes of WebAssembly.
+/// Its keyboard shortcuts are [`use_keyboard_shortcuts`], used by the run view.
+pub fn playback_bar(lang: Lang, playback: &Playback) -> Html {
     let send = playback.on_command.clone();
-    use_keyboard_shortcuts(send.clone());
 
     let busy = playback.mode != PlayMode::Paused;
     let (play_icon, play_label) = if busy {
@@ -163,11 +158,12 @@ fn icon(kind: Icon) -> Html {
         Icon::Step => "M2.5 2.5v11l8-5.5zM11 2.5h2.5v11H11z",
         Icon::ToEnd => "M1.5 2.5v11l6-5.5zM7.5 2.5v11l6-5.5zM13.5 2.5H15v11h-1.5z",
     };
-    html! {
-        <svg class="bar-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-            <path d={path} />
-        </svg>
-    }
+    // Markup (see `crate::markup`): the icons are constants.
+    let mut out = Markup::new();
+    out.raw(r#"<svg class="bar-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d=""#)
+        .raw(path)
+        .raw(r#""></path></svg>"#);
+    out.html()
 }
 
 fn mode_key(mode: PlayMode) -> &'static str {
@@ -192,52 +188,62 @@ fn step_title(lang: Lang, step_ms: u64) -> String {
     }
 }
 
-/// Space plays and pauses, `.` steps — unless the focus is somewhere that uses those keys.
+/// Space plays and pauses, `.` steps — unless the focus is somewhere that uses those keys —
+/// while the playback bar is shown (`send` is `Some`).
 #[hook]
-fn use_keyboard_shortcuts(send: Callback<Command>) {
+pub fn use_keyboard_shortcuts(send: Option<Callback<Command>>) {
     use_effect_with(send, |send| {
-        let send = send.clone();
-        let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
-            if event.ctrl_key() || event.meta_key() || event.alt_key() || event.repeat() {
-                return;
-            }
-            let in_field = event
-                .target()
-                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|element| {
-                    matches!(
-                        element.tag_name().as_str(),
-                        "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "CANVAS" | "SUMMARY"
-                    ) || element
-                        .closest("[contenteditable], [role=listbox]")
-                        .ok()
-                        .flatten()
-                        .is_some()
-                });
-            if in_field {
-                return;
-            }
-            let command = match event.key().as_str() {
-                " " => Command::TogglePlay,
-                "." => Command::Step,
-                _ => return,
-            };
-            event.prevent_default();
-            send.emit(command);
-        });
-        let document = web_sys::window().and_then(|window| window.document());
-        if let Some(document) = &document {
-            let _ = document
-                .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-        }
+        let registered = send.clone().map(listen);
         move || {
-            if let Some(document) = document {
-                let _ = document.remove_event_listener_with_callback(
-                    "keydown",
-                    listener.as_ref().unchecked_ref(),
-                );
+            if let Some((document, listener)) = registered {
+                if let Some(document) = document {
+                    let _ = document.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
             }
-            drop(listener);
         }
     });
+}
+
+/// The document's listener for the shortcuts, added.
+fn listen(
+    send: Callback<Command>,
+) -> (Option<web_sys::Document>, Closure<dyn FnMut(KeyboardEvent)>) {
+    let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
+        if event.ctrl_key() || event.meta_key() || event.alt_key() || event.repeat() {
+            return;
+        }
+        let in_field = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|element| {
+                matches!(
+                    element.tag_name().as_str(),
+                    "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "CANVAS" | "SUMMARY"
+                ) || element
+                    .closest("[contenteditable], [role=listbox]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            });
+        if in_field {
+            return;
+        }
+        let command = match event.key().as_str() {
+            " " => Command::TogglePlay,
+            "." => Command::Step,
+            _ => return,
+        };
+        event.prevent_default();
+        send.emit(command);
+    });
+    let document = web_sys::window().and_then(|window| window.document());
+    if let Some(document) = &document {
+        let _ =
+            document.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+    }
+    (document, listener)
 }

@@ -11,13 +11,14 @@ use serde_json::{json, Value};
 use yew::prelude::*;
 
 use crate::components::form_fields::{
-    messages_at, messages_within, ErrorChips, Issues, NumberField, ReorderButtons, SelectField,
+    issues, messages_at, messages_within, reorder_buttons, ErrorChips, NumberField, SelectField,
 };
 use crate::document_edit::DocumentEdit;
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 
-#[derive(Properties, PartialEq)]
-pub struct RetryEditorProps {
+/// The form's data; [`RetryEditor::view`] draws it. A plain function of its data rather than a
+/// component (see [`crate::components::form_fields::issues`] for why).
+pub struct RetryEditor {
     /// The state's JSON pointer.
     pub state_pointer: AttrValue,
     /// The state's `Retry` as written (`None` when absent).
@@ -28,62 +29,63 @@ pub struct RetryEditorProps {
     pub on_edit: Callback<Vec<DocumentEdit>>,
 }
 
-#[component]
-pub fn RetryEditor(props: &RetryEditorProps) -> Html {
-    let lang = use_lang();
-    let array = format!("{}/Retry", props.state_pointer);
-    let retriers: &[Value] = match &props.retry {
-        Some(Value::Array(items)) => items,
-        _ => &[],
-    };
-    let on_add = {
-        let on_edit = props.on_edit.clone();
-        let array = array.clone();
-        // States.ALL must come last, so a second catch-all would be an error from the start.
-        let has_catch_all = retriers.iter().any(|r| {
-            r["ErrorEquals"]
-                .as_array()
-                .is_some_and(|e| e.contains(&json!("States.ALL")))
-        });
-        let error = if has_catch_all {
-            "States.TaskFailed"
-        } else {
-            "States.ALL"
+impl RetryEditor {
+    pub fn view(&self, lang: Lang) -> Html {
+        let props = self;
+        let array = format!("{}/Retry", props.state_pointer);
+        let retriers: &[Value] = match &props.retry {
+            Some(Value::Array(items)) => items,
+            _ => &[],
         };
-        Callback::from(move |_: MouseEvent| {
-            on_edit.emit(vec![DocumentEdit::set(
-                format!("{array}/-"),
-                json!({
-                    "ErrorEquals": [error],
-                    "IntervalSeconds": Retrier::DEFAULT_INTERVAL_SECONDS,
-                    "MaxAttempts": Retrier::DEFAULT_MAX_ATTEMPTS,
-                    "BackoffRate": Retrier::DEFAULT_BACKOFF_RATE,
-                }),
-            )]);
-        })
-    };
-    let len = retriers.len();
-    html! {
-        <div class="list-editor retry-editor" data-testid="retry-editor">
-            <div class="list-editor-head">
-                <h4 class="list-editor-title">{ "Retry" }</h4>
-                <button type="button" class="text-button" data-testid="add-retrier" onclick={on_add}>
-                    { lang.t("+ Add retrier", "+ リトライを追加") }
-                </button>
+        let on_add = {
+            let on_edit = props.on_edit.clone();
+            let array = array.clone();
+            // States.ALL must come last, so a second catch-all would be an error from the start.
+            let has_catch_all = retriers.iter().any(|r| {
+                r["ErrorEquals"]
+                    .as_array()
+                    .is_some_and(|e| e.contains(&json!("States.ALL")))
+            });
+            let error = if has_catch_all {
+                "States.TaskFailed"
+            } else {
+                "States.ALL"
+            };
+            Callback::from(move |_: MouseEvent| {
+                on_edit.emit(vec![DocumentEdit::set(
+                    format!("{array}/-"),
+                    json!({
+                        "ErrorEquals": [error],
+                        "IntervalSeconds": Retrier::DEFAULT_INTERVAL_SECONDS,
+                        "MaxAttempts": Retrier::DEFAULT_MAX_ATTEMPTS,
+                        "BackoffRate": Retrier::DEFAULT_BACKOFF_RATE,
+                    }),
+                )]);
+            })
+        };
+        let len = retriers.len();
+        html! {
+            <div class="list-editor retry-editor" data-testid="retry-editor">
+                <div class="list-editor-head">
+                    <h4 class="list-editor-title">{ "Retry" }</h4>
+                    <button type="button" class="text-button" data-testid="add-retrier" onclick={on_add}>
+                        { lang.t("+ Add retrier", "+ リトライを追加") }
+                    </button>
+                </div>
+                { issues(messages_at(&props.diagnostics, &array)) }
+                if retriers.is_empty() {
+                    <p class="list-editor-empty">
+                        { lang.t(
+                            "No retrier: an error fails the state at once (or goes to a catcher).",
+                            "リトライなし：エラーが起きるとステートはすぐに失敗します（キャッチがあればそちらへ）。",
+                        ) }
+                    </p>
+                }
+                { for retriers.iter().enumerate().map(|(index, retrier)| {
+                    retrier_card(lang, props, &array, index, len, retrier)
+                }) }
             </div>
-            <Issues messages={messages_at(&props.diagnostics, &array)} />
-            if retriers.is_empty() {
-                <p class="list-editor-empty">
-                    { lang.t(
-                        "No retrier: an error fails the state at once (or goes to a catcher).",
-                        "リトライなし：エラーが起きるとステートはすぐに失敗します（キャッチがあればそちらへ）。",
-                    ) }
-                </p>
-            }
-            { for retriers.iter().enumerate().map(|(index, retrier)| {
-                retrier_card(lang, props, &array, index, len, retrier)
-            }) }
-        </div>
+        }
     }
 }
 
@@ -138,7 +140,7 @@ const RETRIER_NUMBERS: [RetrierNumber; 4] = [
 
 fn retrier_card(
     lang: Lang,
-    props: &RetryEditorProps,
+    props: &RetryEditor,
     array: &str,
     index: usize,
     len: usize,
@@ -164,27 +166,22 @@ fn retrier_card(
         <div class="list-item retrier" data-testid="retrier" data-pointer={pointer.clone()} key={pointer.clone()}>
             <div class="list-item-head">
                 <span class="list-item-number">{ format!("#{}", index + 1) }</span>
-                <ReorderButtons
-                    array={AttrValue::from(array.to_string())}
-                    index={index}
-                    len={len}
-                    what={AttrValue::from(what)}
-                    on_edit={props.on_edit.clone()}
-                />
+                { reorder_buttons(lang, array, index, len, &what, &props.on_edit) }
             </div>
-            <ErrorChips
-                label="ErrorEquals"
-                pointer={AttrValue::from(field("ErrorEquals"))}
-                value={retrier.get("ErrorEquals").cloned()}
-                list={props.error_list.clone()}
-                issues={messages_within(diagnostics, &field("ErrorEquals"), &[])}
-                on_edit={props.on_edit.clone()}
-            />
+            { ErrorChips {
+                lang,
+                label: "ErrorEquals".into(),
+                pointer: field("ErrorEquals").into(),
+                value: retrier.get("ErrorEquals").cloned(),
+                list: props.error_list.clone(),
+                issues: messages_within(diagnostics, &field("ErrorEquals"), &[]),
+                on_edit: props.on_edit.clone(),
+            }.view() }
             <div class="form-row">
                 { for RETRIER_NUMBERS.iter().map(|number| {
                     let pointer = field(number.name);
                     html! {
-                        <NumberField
+                        <NumberField lang={lang}
                             label={number.name}
                             hint={lang.t(number.hint.0, number.hint.1)}
                             pointer={AttrValue::from(pointer.clone())}
@@ -196,21 +193,19 @@ fn retrier_card(
                         />
                     }
                 }) }
-                <SelectField
-                    label="JitterStrategy"
-                    hint={lang.t("FULL waits a random time between 0 and the delay", "FULL は 0 から待機時間までのランダムな時間だけ待ちます")}
-                    pointer={AttrValue::from(field("JitterStrategy"))}
-                    value={retrier.get("JitterStrategy").and_then(Value::as_str).map(str::to_string)}
-                    absent={AttrValue::from(lang.t("(none)", "（なし）"))}
-                    options={vec![
-                        (AttrValue::from("FULL"), AttrValue::from("FULL")),
-                        (AttrValue::from("NONE"), AttrValue::from("NONE")),
-                    ]}
-                    issues={messages_at(diagnostics, &field("JitterStrategy"))}
-                    on_edit={props.on_edit.clone()}
-                />
+                { SelectField {
+                    label: "JitterStrategy".into(),
+                    hint: lang.t("FULL waits a random time between 0 and the delay", "FULL は 0 から待機時間までのランダムな時間だけ待ちます").into(),
+                    pointer: field("JitterStrategy").into(),
+                    value: retrier.get("JitterStrategy").and_then(Value::as_str).map(str::to_string),
+                    absent: Some(lang.t("(none)", "（なし）").into()),
+                    options: vec![("FULL".into(), "FULL".into()), ("NONE".into(), "NONE".into())],
+                    issues: messages_at(diagnostics, &field("JitterStrategy")),
+                    on_edit: props.on_edit.clone(),
+                    ..SelectField::default()
+                }.view() }
             </div>
-            <Issues messages={messages_within(diagnostics, &pointer, &shown_at_fields)} />
+            { issues(messages_within(diagnostics, &pointer, &shown_at_fields)) }
         </div>
     }
 }

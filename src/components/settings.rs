@@ -16,27 +16,26 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::catch_editor::CatchEditor;
-use crate::components::form_fields::{messages_at, ErrorList, NumberField};
+use crate::components::form_fields::{error_list, messages_at, NumberField};
 use crate::components::map_settings::MapSettings;
-use crate::components::notice_bar::NoticeBar;
+use crate::components::notice_bar::notice_bar;
 use crate::components::retry_editor::RetryEditor;
 use crate::document_edit::DocumentEdit;
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 use crate::state::{Action, Analysis, Document, Notice};
 
 /// The id of the `<datalist>` of error names the settings forms offer.
 const ERROR_LIST: &str = "settings-error-names";
 
-#[derive(Properties, PartialEq)]
-pub struct SettingsProps {
+/// The panel's data; [`Settings::view`] draws it. A plain function of its data rather than a
+/// component (see [`crate::components::form_fields::issues`] for why); each state's card is a
+/// component, so Yew redraws only the cards whose state changed.
+pub struct Settings {
     pub analysis: Analysis,
     /// The pointer of the Distributed Map to show on top (`AppState::shown_map`).
-    #[prop_or_default]
     pub shown_map: Option<String>,
-    #[prop_or_default]
     pub notice: Option<Notice>,
     /// The scenario, for the error names its faults throw (offered in `ErrorEquals`).
-    #[prop_or_default]
     pub scenario: Option<Rc<engine::scenario::Scenario>>,
     pub on_action: Callback<Action>,
 }
@@ -102,190 +101,184 @@ fn shown_map<'a>(
         .or_else(|| maps.first())
 }
 
-#[component]
-pub fn Settings(props: &SettingsProps) -> Html {
-    let lang = use_lang();
-    let on_edit = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |edits: Vec<DocumentEdit>| {
-            on_action.emit(Action::EditDefinition(edits))
-        })
-    };
-    let notice = props
-        .notice
-        .as_ref()
-        .filter(|notice| notice.document() == Document::Definition)
-        .filter(|notice| {
-            !matches!(
-                notice,
-                Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
-            )
-        });
-    let notice = notice.map(|notice| {
-        let on_action = props.on_action.clone();
-        html! {
-            <NoticeBar
-                notice={notice.clone()}
-                on_dismiss={Callback::from(move |()| on_action.emit(Action::DismissNotice))}
-            />
-        }
-    });
-    let (Some(definition), Some(structure)) =
-        (&props.analysis.definition, &props.analysis.structure)
-    else {
-        return html! {
-            <section class="settings" data-testid="settings">
-                { for notice }
-                <p class="settings-empty" data-testid="settings-unavailable">
-                    { lang.t(
-                        "The definition cannot be read yet: fix the error shown in the Definition tab, and its settings appear here.",
-                        "定義をまだ読み取れません。定義タブに表示されたエラーを直すと、ここに設定が表示されます。",
-                    ) }
-                </p>
-            </section>
+impl Settings {
+    pub fn view(&self, lang: Lang) -> Html {
+        let props = self;
+        let on_edit = {
+            let on_action = props.on_action.clone();
+            Callback::from(move |edits: Vec<DocumentEdit>| {
+                on_action.emit(Action::EditDefinition(edits))
+            })
         };
-    };
-    let diagnostics = &props.analysis.diagnostics;
+        let notice = props
+            .notice
+            .as_ref()
+            .filter(|notice| notice.document() == Document::Definition)
+            .filter(|notice| {
+                !matches!(
+                    notice,
+                    Notice::FileTooLarge { .. } | Notice::FileUnreadable { .. }
+                )
+            });
+        let notice = notice.map(|notice| notice_bar(lang, notice, &props.on_action));
+        let (Some(definition), Some(structure)) =
+            (&props.analysis.definition, &props.analysis.structure)
+        else {
+            return html! {
+                <section class="settings" data-testid="settings">
+                    { for notice }
+                    <p class="settings-empty" data-testid="settings-unavailable">
+                        { lang.t(
+                            "The definition cannot be read yet: fix the error shown in the Definition tab, and its settings appear here.",
+                            "定義をまだ読み取れません。定義タブに表示されたエラーを直すと、ここに設定が表示されます。",
+                        ) }
+                    </p>
+                </section>
+            };
+        };
+        let diagnostics = &props.analysis.diagnostics;
 
-    // Error names the scenario throws, then those the definition already handles.
-    let mut extra_errors: Vec<String> = Vec::new();
-    if let Some(scenario) = &props.scenario {
-        for behaviour in scenario.tasks.values() {
-            for fault in &behaviour.faults {
-                if !extra_errors.contains(&fault.error) {
-                    extra_errors.push(fault.error.clone());
+        // Error names the scenario throws, then those the definition already handles.
+        let mut extra_errors: Vec<String> = Vec::new();
+        if let Some(scenario) = &props.scenario {
+            for behaviour in scenario.tasks.values() {
+                for fault in &behaviour.faults {
+                    if !extra_errors.contains(&fault.error) {
+                        extra_errors.push(fault.error.clone());
+                    }
                 }
             }
         }
-    }
-    structure.walk(&mut |state| {
-        for name in state
-            .retry()
-            .iter()
-            .flat_map(|r| &r.error_equals)
-            .chain(state.catch().iter().flat_map(|c| &c.error_equals))
-        {
-            if !extra_errors.contains(name) {
-                extra_errors.push(name.clone());
+        structure.walk(&mut |state| {
+            for name in state
+                .retry()
+                .iter()
+                .flat_map(|r| &r.error_equals)
+                .chain(state.catch().iter().flat_map(|c| &c.error_equals))
+            {
+                if !extra_errors.contains(name) {
+                    extra_errors.push(name.clone());
+                }
             }
-        }
-    });
+        });
 
-    let maps = distributed_maps(structure);
-    let shown = shown_map(&maps, props.shown_map.as_deref());
-    let on_show_map = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            on_action.emit(Action::ShowMap(select.value()));
-        })
-    };
-    let map_run = match shown {
-        Some((name, pointer)) => {
-            let state = definition
-                .pointer(pointer)
-                .map_or(Value::Null, settings_view);
-            let legacy = state.get("Iterator").is_some() && state.get("ItemProcessor").is_none();
-            html! {
-                <section class="settings-card settings-map-run" data-testid="map-run-settings">
-                    <header class="settings-card-head">
-                        <h3 class="settings-card-title">{ lang.t("Map Run", "マップラン") }</h3>
-                        if maps.len() > 1 {
-                            <select
-                                class="settings-map-picker"
-                                data-testid="shown-map"
-                                aria-label={lang.t("Distributed Map shown", "表示する分散マップ")}
-                                onchange={on_show_map}
-                            >
-                                { for maps.iter().map(|(option_name, option_pointer)| html! {
-                                    <option value={option_pointer.clone()} selected={option_pointer == pointer}>
-                                        { option_name.clone() }
-                                    </option>
-                                }) }
-                            </select>
-                        } else {
-                            <span class="settings-map-name">{ name.clone() }</span>
-                        }
-                    </header>
-                    <MapSettings
-                        state_pointer={AttrValue::from(pointer.clone())}
-                        state={state}
-                        distributed=true
-                        legacy_iterator={legacy}
-                        testids=true
-                        diagnostics={diagnostics.clone()}
-                        on_edit={on_edit.clone()}
-                    />
-                </section>
-            }
-        }
-        None => html! {
-            <section class="settings-card settings-map-run">
-                <p class="settings-empty">
-                    { lang.t(
-                        "This definition has no Distributed Map: there is no Map Run tolerance to set.",
-                        "この定義には分散マップがないため、マップランの許容値はありません。",
-                    ) }
-                </p>
-            </section>
-        },
-    };
-
-    let mut all_scopes = Vec::new();
-    scopes(
-        lang,
-        structure,
-        lang.t("Parent workflow", "親ワークフロー").to_string(),
-        &mut all_scopes,
-    );
-    let shown_pointer = shown.map(|(_, pointer)| pointer.as_str());
-
-    html! {
-        <section class="settings" data-testid="settings">
-            { for notice }
-            <ErrorList id={ERROR_LIST} extra={extra_errors} />
-            { map_run }
-            <section class="settings-card settings-execution">
-                <header class="settings-card-head">
-                    <h3 class="settings-card-title">{ lang.t("Execution", "実行") }</h3>
-                </header>
-                <div class="form-row">
-                    <NumberField
-                        label="TimeoutSeconds"
-                        hint={lang.t("The whole execution's time limit in seconds (empty: none)", "実行全体の制限時間（秒）。空：なし")}
-                        pointer="/TimeoutSeconds"
-                        value={definition.get("TimeoutSeconds").cloned()}
-                        placeholder={lang.t("none", "なし")}
-                        integer=true
-                        testid={AttrValue::from("execution-timeout")}
-                        issues={messages_at(diagnostics, "/TimeoutSeconds")}
-                        on_edit={on_edit.clone()}
-                    />
-                </div>
-            </section>
-            { for all_scopes.iter().filter(|scope| scope.machine.states.iter().any(has_settings)).map(|scope| {
-                let names: Rc<[String]> = scope.machine.states.iter().map(|s| s.name.clone()).collect();
+        let maps = distributed_maps(structure);
+        let shown = shown_map(&maps, props.shown_map.as_deref());
+        let on_show_map = {
+            let on_action = props.on_action.clone();
+            Callback::from(move |event: Event| {
+                let select: HtmlSelectElement = event.target_unchecked_into();
+                on_action.emit(Action::ShowMap(select.value()));
+            })
+        };
+        let map_run = match shown {
+            Some((name, pointer)) => {
+                let state = definition
+                    .pointer(pointer)
+                    .map_or(Value::Null, settings_view);
+                let legacy =
+                    state.get("Iterator").is_some() && state.get("ItemProcessor").is_none();
                 html! {
-                    <section class="settings-scope" data-testid="settings-scope">
-                        <h3 class="settings-scope-title">{ scope.title.clone() }</h3>
-                        { for scope.machine.states.iter().filter(|s| has_settings(s)).map(|state| html! {
-                            <StateSettings
-                                key={state.pointer.clone()}
-                                name={AttrValue::from(state.name.clone())}
-                                pointer={AttrValue::from(state.pointer.clone())}
-                                kind={SettingsKind::of(state)}
-                                jsonata={state.query_language == QueryLanguage::Jsonata}
-                                value={definition.pointer(&state.pointer).map_or(Value::Null, settings_view)}
-                                scope_states={names.clone()}
-                                map_run_shown={shown_pointer == Some(state.pointer.as_str())}
-                                diagnostics={diagnostics.clone()}
-                                on_edit={on_edit.clone()}
-                            />
-                        }) }
+                    <section class="settings-card settings-map-run" data-testid="map-run-settings">
+                        <header class="settings-card-head">
+                            <h3 class="settings-card-title">{ lang.t("Map Run", "マップラン") }</h3>
+                            if maps.len() > 1 {
+                                <select
+                                    class="settings-map-picker"
+                                    data-testid="shown-map"
+                                    aria-label={lang.t("Distributed Map shown", "表示する分散マップ")}
+                                    onchange={on_show_map}
+                                >
+                                    { for maps.iter().map(|(option_name, option_pointer)| html! {
+                                        <option value={option_pointer.clone()} selected={option_pointer == pointer}>
+                                            { option_name.clone() }
+                                        </option>
+                                    }) }
+                                </select>
+                            } else {
+                                <span class="settings-map-name">{ name.clone() }</span>
+                            }
+                        </header>
+                        { MapSettings {
+                            state_pointer: AttrValue::from(pointer.clone()),
+                            state,
+                            distributed: true,
+                            legacy_iterator: legacy,
+                            testids: true,
+                            diagnostics: diagnostics.clone(),
+                            on_edit: on_edit.clone(),
+                        }.view(lang) }
                     </section>
                 }
-            }) }
-        </section>
+            }
+            None => html! {
+                <section class="settings-card settings-map-run">
+                    <p class="settings-empty">
+                        { lang.t(
+                            "This definition has no Distributed Map: there is no Map Run tolerance to set.",
+                            "この定義には分散マップがないため、マップランの許容値はありません。",
+                        ) }
+                    </p>
+                </section>
+            },
+        };
+
+        let mut all_scopes = Vec::new();
+        scopes(
+            lang,
+            structure,
+            lang.t("Parent workflow", "親ワークフロー").to_string(),
+            &mut all_scopes,
+        );
+        let shown_pointer = shown.map(|(_, pointer)| pointer.as_str());
+
+        html! {
+            <section class="settings" data-testid="settings">
+                { for notice }
+                { error_list(ERROR_LIST, extra_errors) }
+                { map_run }
+                <section class="settings-card settings-execution">
+                    <header class="settings-card-head">
+                        <h3 class="settings-card-title">{ lang.t("Execution", "実行") }</h3>
+                    </header>
+                    <div class="form-row">
+                        <NumberField lang={lang}
+                            label="TimeoutSeconds"
+                            hint={lang.t("The whole execution's time limit in seconds (empty: none)", "実行全体の制限時間（秒）。空：なし")}
+                            pointer="/TimeoutSeconds"
+                            value={definition.get("TimeoutSeconds").cloned()}
+                            placeholder={lang.t("none", "なし")}
+                            integer=true
+                            testid={AttrValue::from("execution-timeout")}
+                            issues={messages_at(diagnostics, "/TimeoutSeconds")}
+                            on_edit={on_edit.clone()}
+                        />
+                    </div>
+                </section>
+                { for all_scopes.iter().filter(|scope| scope.machine.states.iter().any(has_settings)).map(|scope| {
+                    let names: Rc<[String]> = scope.machine.states.iter().map(|s| s.name.clone()).collect();
+                    html! {
+                        <section class="settings-scope" data-testid="settings-scope">
+                            <h3 class="settings-scope-title">{ scope.title.clone() }</h3>
+                            { for scope.machine.states.iter().filter(|s| has_settings(s)).map(|state| html! {
+                                <StateSettings lang={lang}
+                                    key={state.pointer.clone()}
+                                    name={AttrValue::from(state.name.clone())}
+                                    pointer={AttrValue::from(state.pointer.clone())}
+                                    kind={SettingsKind::of(state)}
+                                    jsonata={state.query_language == QueryLanguage::Jsonata}
+                                    value={definition.pointer(&state.pointer).map_or(Value::Null, settings_view)}
+                                    scope_states={names.clone()}
+                                    map_run_shown={shown_pointer == Some(state.pointer.as_str())}
+                                    diagnostics={diagnostics.clone()}
+                                    on_edit={on_edit.clone()}
+                                />
+                            }) }
+                        </section>
+                    }
+                }) }
+            </section>
+        }
     }
 }
 
@@ -350,6 +343,9 @@ impl SettingsKind {
 
 #[derive(Properties, PartialEq)]
 struct StateSettingsProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    lang: Lang,
     name: AttrValue,
     pointer: AttrValue,
     kind: SettingsKind,
@@ -366,7 +362,7 @@ struct StateSettingsProps {
 /// One state, folded: its name, type and a summary; unfolded: its forms.
 #[component]
 fn StateSettings(props: &StateSettingsProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let pointer = props.pointer.as_str();
     let diagnostics = &props.diagnostics;
     let n_retriers = props
@@ -438,7 +434,7 @@ fn StateSettings(props: &StateSettingsProps) -> Html {
             <div class="state-settings-body">
                 if props.kind == SettingsKind::Task {
                     <div class="form-row">
-                        <NumberField
+                        <NumberField lang={lang}
                             label="TimeoutSeconds"
                             hint={lang.t("Each attempt's time limit in seconds (empty: 99,999,999)", "各試行の制限時間（秒）。空：99,999,999")}
                             pointer={AttrValue::from(format!("{pointer}/TimeoutSeconds"))}
@@ -460,33 +456,34 @@ fn StateSettings(props: &StateSettingsProps) -> Html {
                             { lang.t("Its Map Run settings are at the top of this panel.", "マップランの設定はこのパネルの上部にあります。") }
                         </p>
                     } else {
-                        <MapSettings
-                            state_pointer={AttrValue::from(pointer.to_string())}
-                            state={props.value.clone()}
-                            distributed={distributed}
-                            legacy_iterator={legacy_iterator}
-                            diagnostics={diagnostics.clone()}
-                            on_edit={props.on_edit.clone()}
-                        />
+                        { MapSettings {
+                            state_pointer: AttrValue::from(pointer.to_string()),
+                            state: props.value.clone(),
+                            distributed,
+                            legacy_iterator,
+                            testids: false,
+                            diagnostics: diagnostics.clone(),
+                            on_edit: props.on_edit.clone(),
+                        }.view(lang) }
                     }
                 }
-                <RetryEditor
-                    state_pointer={AttrValue::from(pointer.to_string())}
-                    retry={props.value.get("Retry").cloned()}
-                    diagnostics={diagnostics.clone()}
-                    error_list={ERROR_LIST}
-                    on_edit={props.on_edit.clone()}
-                />
-                <CatchEditor
-                    state_pointer={AttrValue::from(pointer.to_string())}
-                    state_name={props.name.clone()}
-                    catch={props.value.get("Catch").cloned()}
-                    scope_states={props.scope_states.clone()}
-                    jsonata={props.jsonata}
-                    diagnostics={diagnostics.clone()}
-                    error_list={ERROR_LIST}
-                    on_edit={props.on_edit.clone()}
-                />
+                { RetryEditor {
+                    state_pointer: AttrValue::from(pointer.to_string()),
+                    retry: props.value.get("Retry").cloned(),
+                    diagnostics: diagnostics.clone(),
+                    error_list: AttrValue::from(ERROR_LIST),
+                    on_edit: props.on_edit.clone(),
+                }.view(lang) }
+                { CatchEditor {
+                    state_pointer: AttrValue::from(pointer.to_string()),
+                    state_name: props.name.clone(),
+                    catch: props.value.get("Catch").cloned(),
+                    scope_states: props.scope_states.clone(),
+                    jsonata: props.jsonata,
+                    diagnostics: diagnostics.clone(),
+                    error_list: AttrValue::from(ERROR_LIST),
+                    on_edit: props.on_edit.clone(),
+                }.view(lang) }
             </div>
         </details>
     }

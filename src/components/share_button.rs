@@ -5,17 +5,20 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang};
+use crate::i18n::{count, Lang};
 use crate::share::{self, EncodeError};
-use crate::state::Work;
+use crate::state::{AppState, Work};
 
-#[derive(Properties, PartialEq)]
-pub struct ShareButtonProps {
-    pub definition: AttrValue,
-    pub scenario: AttrValue,
-    pub machine: Option<AttrValue>,
-    /// The example the work started from (its story travels with the link).
-    pub example: &'static str,
+/// What the button keeps between renders: the link made (or why none could be), where copying
+/// it stands, and the button and the link's input (for the focus and the selection). It lives
+/// in the page's component, through the header's state: the button is a function drawn by the
+/// header ([`share_button`]) rather than a component of its own, since each component type
+/// costs the page a few kilobytes of WebAssembly.
+pub struct ShareState {
+    link: UseStateHandle<Option<Result<String, EncodeError>>>,
+    copy: UseStateHandle<Copy>,
+    button: NodeRef,
+    input: NodeRef,
 }
 
 /// Where copying the link stands.
@@ -26,13 +29,40 @@ enum Copy {
     Refused,
 }
 
-#[component]
-pub fn ShareButton(props: &ShareButtonProps) -> Html {
-    let lang = use_lang();
+#[hook]
+pub fn use_share_state() -> ShareState {
     let link = use_state(|| None::<Result<String, EncodeError>>);
     let copy = use_state(|| Copy::Copying);
-    let button = use_node_ref();
     let input = use_node_ref();
+    // When the link is shown, it is selected: one Ctrl+C away if copying was refused.
+    {
+        let input = input.clone();
+        let shown = link.as_ref().is_some_and(Result::is_ok);
+        use_effect_with((shown, *copy), move |(shown, _)| {
+            if *shown {
+                if let Some(input) = input.cast::<web_sys::HtmlInputElement>() {
+                    input.select();
+                }
+            }
+        });
+    }
+    ShareState {
+        link,
+        copy,
+        button: use_node_ref(),
+        input,
+    }
+}
+
+/// The button for the work in `state` (the definition, scenario, machine and the example it
+/// started from, whose story travels with the link) and, once pressed, the link.
+pub fn share_button(lang: Lang, state: &AppState, share: &ShareState) -> Html {
+    let ShareState {
+        link,
+        copy,
+        button,
+        input,
+    } = share;
 
     let close = {
         let link = link.clone();
@@ -64,17 +94,19 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
     let on_share = {
         let link = link.clone();
         let copy_link = copy_link.clone();
-        let work = Work {
-            definition: props.definition.to_string(),
-            scenario: props.scenario.to_string(),
-            machine: props.machine.as_ref().map(ToString::to_string),
-            example: Some(props.example.to_string()),
-        };
+        let (definition, scenario) = (state.text.clone(), state.scenario_text.clone());
+        let (machine, example) = (state.machine.clone(), state.example.id);
         Callback::from(move |_: MouseEvent| {
             if link.is_some() {
                 link.set(None);
                 return;
             }
+            let work = Work {
+                definition: definition.to_string(),
+                scenario: scenario.to_string(),
+                machine: machine.clone(),
+                example: Some(example.to_string()),
+            };
             let page = web_sys::window()
                 .and_then(|window| window.location().href().ok())
                 .unwrap_or_default();
@@ -85,19 +117,6 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
             link.set(Some(made));
         })
     };
-
-    // When the link is shown, it is selected: one Ctrl+C away if copying was refused.
-    {
-        let input = input.clone();
-        let shown = link.as_ref().is_some_and(Result::is_ok);
-        use_effect_with((shown, *copy), move |(shown, _)| {
-            if *shown {
-                if let Some(input) = input.cast::<web_sys::HtmlInputElement>() {
-                    input.select();
-                }
-            }
-        });
-    }
 
     let on_keydown = {
         let close = close.clone();
@@ -121,7 +140,7 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
         }
     });
 
-    let popover = match &*link {
+    let popover = match &**link {
         None => html! {},
         Some(made) => {
             let body = match made {
@@ -136,11 +155,11 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
                         <>
                             <p class="share-text">
                                 { match lang {
-                                    crate::i18n::Lang::En => format!(
+                                    Lang::En => format!(
                                         "This link holds the definition and the scenario ({} characters, compressed). Opening it shows exactly this run, with no server involved.",
                                         count(chars as u64)
                                     ),
-                                    crate::i18n::Lang::Ja => format!(
+                                    Lang::Ja => format!(
                                         "このリンクには定義とシナリオが入っています(圧縮して {} 文字)。開くとサーバーを介さずに、まったく同じ実行が表示されます。",
                                         count(chars as u64)
                                     ),
@@ -158,16 +177,16 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
                             />
                             <div class="share-footer">
                                 <p
-                                    class={classes!("share-status", match *copy {
-                                        Copy::Copied => "share-status-copied",
-                                        Copy::Refused => "share-status-refused",
-                                        Copy::Copying => "share-status-copying",
-                                    })}
+                                    class={match **copy {
+                                        Copy::Copied => "share-status share-status-copied",
+                                        Copy::Refused => "share-status share-status-refused",
+                                        Copy::Copying => "share-status share-status-copying",
+                                    }}
                                     data-testid="share-status"
-                                    data-copied={(*copy == Copy::Copied).to_string()}
+                                    data-copied={(**copy == Copy::Copied).to_string()}
                                     role="status"
                                 >
-                                    { match *copy {
+                                    { match **copy {
                                         Copy::Copied => lang.t("✓ Copied to the clipboard.", "✓ クリップボードにコピーしました。"),
                                         Copy::Refused => lang.t(
                                             "The browser did not allow copying: the link is selected, press Ctrl+C (⌘C).",
@@ -218,7 +237,7 @@ pub fn ShareButton(props: &ShareButtonProps) -> Html {
                 data-testid="share-button"
                 aria-haspopup="dialog"
                 aria-expanded={link.is_some().to_string()}
-                ref={button}
+                ref={button.clone()}
                 onclick={on_share}
             >
                 <span class="header-button-glyph" aria-hidden="true">{ "⤴" }</span>

@@ -21,13 +21,16 @@ use crate::graph::scene::{self, Expansion, Role, Scene};
 use crate::graph::state_report::StateIndex;
 use crate::graph::svg::{self, Counts};
 use crate::graph::traffic::{self, Flow, Measured, Snapshot};
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::Lang;
 use crate::sim_frame::SimFrame;
 
 use card::Card;
 
 #[derive(Properties, PartialEq)]
 pub struct StateGraphProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     /// The definition's model (`None` while the definition has errors: the last good graph is
     /// then shown greyed).
     pub model: Option<Rc<StateMachine>>,
@@ -94,7 +97,7 @@ fn now_ms() -> f64 {
 
 #[component]
 pub fn StateGraph(props: &StateGraphProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let expansion = use_state(Expansion::default);
     // Fitted into the panel (the default) or at natural size, scrolling.
     let natural = use_state(|| false);
@@ -219,7 +222,7 @@ pub fn StateGraph(props: &StateGraphProps) -> Html {
         let selected =
             node.role == Role::State && props.selected.as_deref() == Some(node.pointer.as_str());
         html! {
-            <Card
+            <Card lang={lang}
                 key={node.key()}
                 scene={scene.clone()}
                 index={i}

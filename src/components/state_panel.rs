@@ -14,54 +14,59 @@ use yew::prelude::*;
 
 use crate::graph::state_report::StateIndex;
 use crate::graph::tables::{handles_errors, state_detail, states_table};
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 use crate::sim_frame::SimFrame;
 
-#[derive(Properties, PartialEq)]
-pub struct StatePanelProps {
+/// What the panel is drawn from; [`StatePanel::view`] draws it, with the index of the run's
+/// states ([`use_state_index`]) kept by the run view's component: the panel is drawn by the run
+/// view rather than by a component of its own, since each component type costs the page a few
+/// kilobytes of WebAssembly.
+pub struct StatePanel {
+    /// The page's language.
+    pub lang: Lang,
     pub model: Option<Rc<StateMachine>>,
-    #[prop_or_default]
     pub frame: Option<SimFrame>,
     /// The JSON pointer of the selected state.
-    #[prop_or_default]
     pub selected: Option<AttrValue>,
     /// Called with a state's pointer when the user picks one in the table.
-    #[prop_or_default]
     pub on_select: Callback<AttrValue>,
 }
 
-#[component]
-pub fn StatePanel(props: &StatePanelProps) -> Html {
-    let lang = use_lang();
-    let generation = props.frame.as_ref().map(|frame| frame.generation);
-    let index = {
-        let frame = props.frame.clone();
-        use_memo(generation, move |_| {
-            frame
-                .as_ref()
-                .and_then(|frame| frame.read().map(|sim| StateIndex::of(sim.program())))
-                .unwrap_or_default()
-        })
-    };
-    let Some(model) = &props.model else {
-        return html! {
-            <section class="state-panel" data-testid="state-panel">
-                <p class="state-panel-hint">
-                    { lang.t("The definition has errors: no state to show.", "定義にエラーがあるため、表示するステートがありません。") }
-                </p>
-            </section>
+/// The index of the states of the run in `frame` (rebuilt only with the simulation).
+#[hook]
+pub fn use_state_index(frame: Option<SimFrame>) -> Rc<StateIndex> {
+    let generation = frame.as_ref().map(|frame| frame.generation);
+    use_memo(generation, move |_| {
+        frame
+            .as_ref()
+            .and_then(|frame| frame.read().map(|sim| StateIndex::of(sim.program())))
+            .unwrap_or_default()
+    })
+}
+
+impl StatePanel {
+    pub fn view(&self, index: &StateIndex) -> Html {
+        let props = self;
+        let lang = props.lang;
+        let Some(model) = &props.model else {
+            return html! {
+                <section class="state-panel" data-testid="state-panel">
+                    <p class="state-panel-hint">
+                        { lang.t("The definition has errors: no state to show.", "定義にエラーがあるため、表示するステートがありません。") }
+                    </p>
+                </section>
+            };
         };
-    };
-    let sim = props.frame.as_ref().and_then(|frame| frame.read());
-    let stats_of = |state: &State| -> Option<StateStats> {
-        let sim = sim.as_ref()?;
-        let id = index.id(&state.pointer)?;
-        sim.state_stats().get(id).cloned()
-    };
-    let mut states: Vec<&State> = Vec::new();
-    model.walk(&mut |state| states.push(state));
-    let selected = props.selected.as_deref();
-    let detail = match selected.and_then(|p| states.iter().find(|s| s.pointer == p)) {
+        let sim = props.frame.as_ref().and_then(|frame| frame.read());
+        let stats_of = |state: &State| -> Option<StateStats> {
+            let sim = sim.as_ref()?;
+            let id = index.id(&state.pointer)?;
+            sim.state_stats().get(id).cloned()
+        };
+        let mut states: Vec<&State> = Vec::new();
+        model.walk(&mut |state| states.push(state));
+        let selected = props.selected.as_deref();
+        let detail = match selected.and_then(|p| states.iter().find(|s| s.pointer == p)) {
         Some(state) => state_detail(state, stats_of(state).as_ref(), lang),
         None => format!(
             r#"<p class="state-panel-hint" data-testid="state-panel-hint">{}</p>"#,
@@ -71,31 +76,32 @@ pub fn StatePanel(props: &StatePanelProps) -> Html {
             )
         ),
     };
-    let rows: Vec<(&State, Option<StateStats>)> = states
-        .iter()
-        .filter(|s| handles_errors(s))
-        .map(|s| (*s, stats_of(s)))
-        .collect();
-    let table = states_table(&rows, selected, lang);
-    drop(sim);
+        let rows: Vec<(&State, Option<StateStats>)> = states
+            .iter()
+            .filter(|s| handles_errors(s))
+            .map(|s| (*s, stats_of(s)))
+            .collect();
+        let table = states_table(&rows, selected, lang);
+        drop(sim);
 
-    // One listener for every `data-select` button in the markup.
-    let onclick = {
-        let on_select = props.on_select.clone();
-        Callback::from(move |event: MouseEvent| {
-            let target = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|e| e.closest("[data-select]").ok().flatten());
-            if let Some(pointer) = target.and_then(|e| e.get_attribute("data-select")) {
-                on_select.emit(pointer.into());
-            }
-        })
-    };
-    html! {
-        <section class="state-panel" data-testid="state-panel" {onclick}>
-            { Html::from_html_unchecked(detail.into()) }
-            { Html::from_html_unchecked(table.into()) }
-        </section>
+        // One listener for every `data-select` button in the markup.
+        let onclick = {
+            let on_select = props.on_select.clone();
+            Callback::from(move |event: MouseEvent| {
+                let target = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|e| e.closest("[data-select]").ok().flatten());
+                if let Some(pointer) = target.and_then(|e| e.get_attribute("data-select")) {
+                    on_select.emit(pointer.into());
+                }
+            })
+        };
+        html! {
+            <section class="state-panel" data-testid="state-panel" {onclick}>
+                { Html::from_html_unchecked(detail.into()) }
+                { Html::from_html_unchecked(table.into()) }
+            </section>
+        }
     }
 }

@@ -6,32 +6,29 @@
 //! read as the fix makes them (also when the user made the change by hand), and disappears when
 //! the documents no longer have the places the fix changes (another definition was loaded).
 
-use std::rc::Rc;
-
 use serde_json::Value;
 use yew::prelude::*;
 
 use crate::examples::{Example, FixStatus};
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
+use crate::markup::Markup;
+use crate::state::Action;
 
-#[derive(Properties, PartialEq)]
-pub struct StoryBarProps {
-    pub example: &'static Example,
-    /// The definition as JSON (`None` while it cannot be read).
-    pub definition: Option<Rc<Value>>,
-    pub scenario: AttrValue,
-    pub on_apply: Callback<()>,
-    /// Called with the example's id to open it again as shipped.
-    pub on_reopen: Callback<String>,
-}
-
-#[component]
-pub fn StoryBar(props: &StoryBarProps) -> Html {
-    let lang = use_lang();
-    let expanded = use_state(|| false);
-    let example = props.example;
+/// The bar for `example`, given the definition as JSON (`None` while it cannot be read) and
+/// the scenario text; `expanded` says whether the story is unfolded. Applying the fix sends
+/// [`Action::ApplyFix`], showing the failing run again [`Action::OpenExample`]. A function
+/// rather than a component (see [`crate::components::app_header::HeaderState`] for why).
+pub fn story_bar(
+    lang: Lang,
+    example: &'static Example,
+    definition: Option<&Value>,
+    scenario: &str,
+    expanded: &UseStateHandle<bool>,
+    on_action: &Callback<Action>,
+) -> Html {
     let fix = &example.story.fix;
-    let status = fix.status(props.definition.as_deref(), &props.scenario);
+    let status = fix.status(definition, scenario);
+    let is_expanded = **expanded;
     if status == FixStatus::NotApplicable {
         return html! {};
     }
@@ -42,18 +39,18 @@ pub fn StoryBar(props: &StoryBarProps) -> Html {
         Callback::from(move |_: MouseEvent| expanded.set(!*expanded))
     };
     let on_apply = {
-        let on_apply = props.on_apply.clone();
-        Callback::from(move |_: MouseEvent| on_apply.emit(()))
+        let on_action = on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::ApplyFix))
     };
     let on_reopen = {
-        let on_reopen = props.on_reopen.clone();
-        let id = example.id.to_string();
-        Callback::from(move |_: MouseEvent| on_reopen.emit(id.clone()))
+        let on_action = on_action.clone();
+        let id = example.id;
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::OpenExample(id.to_string())))
     };
 
     html! {
         <section
-            class={classes!("story", if applied { "story-fixed" } else { "story-failing" })}
+            class={if applied { "story story-fixed" } else { "story story-failing" }}
             data-testid="story"
             data-fix={if applied { "applied" } else { "available" }}
             aria-label={lang.t("The example's story", "例題のストーリー")}
@@ -76,11 +73,11 @@ pub fn StoryBar(props: &StoryBarProps) -> Html {
                     type="button"
                     class="button button-quiet story-toggle"
                     data-testid="story-toggle"
-                    aria-expanded={(*expanded).to_string()}
+                    aria-expanded={is_expanded.to_string()}
                     aria-controls="story-details"
                     onclick={toggle}
                 >
-                    { match (applied, *expanded) {
+                    { match (applied, is_expanded) {
                         (_, true) => lang.t("Hide the story", "ストーリーを閉じる"),
                         (false, false) => lang.t("Why does it fail?", "なぜ失敗する?"),
                         (true, false) => lang.t("Why it works", "なぜ直るのか"),
@@ -108,24 +105,41 @@ pub fn StoryBar(props: &StoryBarProps) -> Html {
                     </button>
                 }
             </div>
-            if *expanded {
-                <div class="story-details" id="story-details" data-testid="story-details">
-                    <div class="story-part">
-                        <h3 class="story-heading">
-                            <span aria-hidden="true">{ "✕ " }</span>
-                            { lang.t("Why the run fails", "実行が失敗する理由") }
-                        </h3>
-                        <p>{ example.story.failure.get(lang) }</p>
-                    </div>
-                    <div class="story-part">
-                        <h3 class="story-heading">
-                            <span aria-hidden="true">{ "✓ " }</span>
-                            { lang.t("The fix: ", "修正: ") }{ fix.summary.get(lang) }
-                        </h3>
-                        <p>{ fix.explanation.get(lang) }</p>
-                    </div>
-                </div>
+            if is_expanded {
+                { details(lang, example) }
             }
         </section>
     }
+}
+
+/// The story told in full: markup (see `crate::markup`), it never changes but with the
+/// language.
+fn details(lang: Lang, example: &Example) -> Html {
+    let fix = &example.story.fix;
+    let mut out = Markup::new();
+    out.open(
+        "div",
+        &[
+            ("class", "story-details"),
+            ("id", "story-details"),
+            ("data-testid", "story-details"),
+        ],
+    )
+    .open("div", &[("class", "story-part")])
+    .open("h3", &[("class", "story-heading")])
+    .element("span", &[("aria-hidden", "true")], "✕ ")
+    .text(lang.t("Why the run fails", "実行が失敗する理由"))
+    .close("h3")
+    .element("p", &[], example.story.failure.get(lang))
+    .close("div")
+    .open("div", &[("class", "story-part")])
+    .open("h3", &[("class", "story-heading")])
+    .element("span", &[("aria-hidden", "true")], "✓ ")
+    .text(lang.t("The fix: ", "修正: "))
+    .text(fix.summary.get(lang))
+    .close("h3")
+    .element("p", &[], fix.explanation.get(lang))
+    .close("div")
+    .close("div");
+    out.html()
 }

@@ -8,19 +8,19 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
+use crate::markup::Markup;
 use crate::run_status::{clock_seconds, duration};
 use crate::sim_frame::SimFrame;
 
-#[derive(Properties, PartialEq)]
-pub struct TimelineChartProps {
-    pub frame: SimFrame,
-    /// The Map Run whose threshold crossing is marked.
-    pub run: Option<usize>,
-    /// Playback is moving: the chart is redrawn a few times a second (the playhead, a page
-    /// element, moves every frame).
-    #[prop_or_default]
-    pub live: bool,
+/// What the chart keeps between renders: its canvas and where the last drawing put virtual
+/// time. It lives in the run view's component ([`use_timeline_chart`], which also draws the
+/// canvas); the chart is a function drawn by the run view ([`timeline_chart`]) rather than a
+/// component of its own, since each component type costs the page a few kilobytes of
+/// WebAssembly.
+pub struct ChartState {
+    canvas: NodeRef,
+    axis: std::rc::Rc<std::cell::RefCell<Axis>>,
 }
 
 /// How often a live chart is redrawn.
@@ -116,21 +116,32 @@ struct Picture<'a> {
     threshold_ms: Option<u64>,
 }
 
-#[component]
-pub fn TimelineChart(props: &TimelineChartProps) -> Html {
-    let lang = use_lang();
+/// Draws the chart of the run in `frame` (when there is one) after each render: marking the
+/// threshold crossing of Map Run `run`; while `live` (playback is moving), a few times a second
+/// only (the playhead, a page element, moves every frame).
+#[hook]
+pub fn use_timeline_chart(
+    frame: Option<SimFrame>,
+    run: Option<usize>,
+    lang: Lang,
+    live: bool,
+) -> ChartState {
     let canvas_ref = use_node_ref();
     let axis = use_mut_ref(Axis::default);
-    let live = props.live;
     {
         let canvas_ref = canvas_ref.clone();
-        let frame = props.frame.clone();
-        let run = props.run;
         let axis = axis.clone();
-        use_effect_with((props.frame.clone(), props.run, lang, live), move |_| {
+        use_effect_with((frame, run, lang, live), move |(frame, run, lang, live)| {
+            let Some(frame) = frame else {
+                // No run, no chart: the next run's chart starts without a playhead, as a chart
+                // put on the page afresh would.
+                *axis.borrow_mut() = Axis::default();
+                return;
+            };
             let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
                 return;
             };
+            let (run, lang, live) = (*run, *lang, *live);
             let now = crate::playback::performance_now();
             let last = *axis.borrow();
             let fresh = last.generation != frame.generation;
@@ -157,9 +168,22 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             }
         });
     }
+    ChartState {
+        canvas: canvas_ref,
+        axis,
+    }
+}
+
+/// The chart's panel for the run in `frame` (`run` as for [`use_timeline_chart`]).
+pub fn timeline_chart(
+    lang: Lang,
+    frame: &SimFrame,
+    run: Option<usize>,
+    chart: &ChartState,
+) -> Html {
     let playhead = {
-        let axis = *axis.borrow();
-        let now = props.frame.read().map_or(0, |sim| sim.now_ms());
+        let axis = *chart.axis.borrow();
+        let now = frame.read().map_or(0, |sim| sim.now_ms());
         (axis.span_ms > 0.0).then(|| {
             let x =
                 axis.left + (now as f64 / axis.span_ms).clamp(0.0, 1.0) * (axis.right - axis.left);
@@ -171,7 +195,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             )
         })
     };
-    let (bucket_ms, totals, threshold) = match props.frame.read() {
+    let (bucket_ms, totals, threshold) = match frame.read() {
         Some(sim) => {
             let series = sim.series();
             let mut totals = [0_u64; 6];
@@ -183,8 +207,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                     *total += (line.value)(bucket);
                 }
             }
-            let threshold = props
-                .run
+            let threshold = run
                 .and_then(|r| sim.map_runs().get(r))
                 .and_then(|r| r.verdict.as_ref())
                 .map(|v| v.at_ms);
@@ -192,22 +215,6 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
         }
         None => (1000, [0; 6], None),
     };
-    let legend = THROUGHPUT
-        .iter()
-        .chain(TROUBLE.iter())
-        .zip(totals)
-        .map(|(line, total)| {
-            html! {
-                <li class="chart-key" data-series={line.key}>
-                    <svg class="chart-key-line" viewBox="0 0 24 8" aria-hidden="true">
-                        <line x1="1" y1="4" x2="23" y2="4" stroke={line.color} stroke-width="2.5"
-                            stroke-dasharray={line.dash.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" ")} />
-                    </svg>
-                    { lang.t(line.en, line.ja) }
-                    <span class="chart-key-total">{ count(total) }</span>
-                </li>
-            }
-        });
     let description = match lang {
         Lang::En => format!(
             "Executions per {} of virtual time: started and succeeded above, failed, retried, throttled and caught below.",
@@ -220,38 +227,96 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
     };
     html! {
         <section class="panel timeline-chart" aria-labelledby="timeline-chart-heading">
-            <header class="panel-header">
-                <h2 id="timeline-chart-heading" class="panel-title">{ lang.t("Timeline", "タイムライン") }</h2>
-                <span class="chart-bucket">
-                    { match lang {
-                        Lang::En => format!("per {}", duration(bucket_ms)),
-                        Lang::Ja => format!("{} ごと", duration(bucket_ms)),
-                    } }
-                </span>
-                if let Some(at) = threshold {
-                    <span class="chip chart-threshold-chip" data-testid="threshold-crossed">
-                        { match lang {
-                            Lang::En => format!("threshold crossed at {}", clock_seconds(at)),
-                            Lang::Ja => format!("{} にしきい値超過", clock_seconds(at)),
-                        } }
-                    </span>
-                }
-            </header>
+            { header(lang, bucket_ms, threshold) }
             <div class="timeline-stage">
-                <canvas ref={canvas_ref} class="timeline-canvas" data-testid="timeline-chart" role="img" aria-label={description} />
+                <canvas ref={chart.canvas.clone()} class="timeline-canvas" data-testid="timeline-chart" role="img" aria-label={description} />
                 if let Some(style) = playhead {
                     <div class="chart-playhead" style={style} aria-hidden="true" />
                 }
             </div>
-            <ul class="chart-legend">
-                <li class="chart-key">
-                    <span class="chart-key-area" aria-hidden="true" />
-                    { lang.t("running", "実行中") }
-                </li>
-                { for legend }
-            </ul>
+            { legend(lang, totals) }
         </section>
     }
+}
+
+/// The chart's heading, its bucket and the threshold crossing: markup (see `crate::markup`).
+fn header(lang: Lang, bucket_ms: u64, threshold: Option<u64>) -> Html {
+    let mut out = Markup::new();
+    out.open("header", &[("class", "panel-header")])
+        .element(
+            "h2",
+            &[("id", "timeline-chart-heading"), ("class", "panel-title")],
+            lang.t("Timeline", "タイムライン"),
+        )
+        .element(
+            "span",
+            &[("class", "chart-bucket")],
+            &match lang {
+                Lang::En => format!("per {}", duration(bucket_ms)),
+                Lang::Ja => format!("{} ごと", duration(bucket_ms)),
+            },
+        );
+    if let Some(at) = threshold {
+        out.element(
+            "span",
+            &[
+                ("class", "chip chart-threshold-chip"),
+                ("data-testid", "threshold-crossed"),
+            ],
+            &match lang {
+                Lang::En => format!("threshold crossed at {}", clock_seconds(at)),
+                Lang::Ja => format!("{} にしきい値超過", clock_seconds(at)),
+            },
+        );
+    }
+    out.close("header");
+    out.html()
+}
+
+/// The legend: each line's key, name and total so far. Markup (see `crate::markup`).
+fn legend(lang: Lang, totals: [u64; 6]) -> Html {
+    let mut out = Markup::new();
+    out.open("ul", &[("class", "chart-legend")])
+        .open("li", &[("class", "chart-key")])
+        .raw(r#"<span class="chart-key-area" aria-hidden="true"></span>"#)
+        .text(lang.t("running", "実行中"))
+        .close("li");
+    for (line, total) in THROUGHPUT.iter().chain(TROUBLE.iter()).zip(totals) {
+        let dash = line
+            .dash
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.open("li", &[("class", "chart-key"), ("data-series", line.key)])
+            .open(
+                "svg",
+                &[
+                    ("class", "chart-key-line"),
+                    ("viewBox", "0 0 24 8"),
+                    ("aria-hidden", "true"),
+                ],
+            )
+            .open(
+                "line",
+                &[
+                    ("x1", "1"),
+                    ("y1", "4"),
+                    ("x2", "23"),
+                    ("y2", "4"),
+                    ("stroke", line.color),
+                    ("stroke-width", "2.5"),
+                    ("stroke-dasharray", &dash),
+                ],
+            )
+            .close("line")
+            .close("svg")
+            .text(lang.t(line.en, line.ja))
+            .element("span", &[("class", "chart-key-total")], &count(total))
+            .close("li");
+    }
+    out.close("ul");
+    out.html()
 }
 
 /// A round number of virtual time at least `ms` long (1, 2 or 5 × a power of ten, in seconds).

@@ -5,19 +5,15 @@ use engine::report::{RunVerdict, ToleranceRule};
 use engine::sim::ExecutionStatus;
 use yew::prelude::*;
 
-use crate::i18n::{count, use_lang, Lang};
+use crate::i18n::{count, Lang};
 use crate::run_status::{clock_seconds, percent};
 use crate::sim_frame::SimFrame;
 
-#[derive(Properties, PartialEq)]
-pub struct VerdictBannerProps {
-    pub frame: SimFrame,
-}
-
-#[component]
-pub fn VerdictBanner(props: &VerdictBannerProps) -> Html {
-    let lang = use_lang();
-    let Some(sim) = props.frame.read() else {
+/// The banner for the run in `frame`. A function of the frame rather than a component: it is
+/// drawn at every frame anyway, and each component type costs the page a few kilobytes of
+/// WebAssembly.
+pub fn verdict_banner(lang: Lang, frame: &SimFrame) -> Html {
+    let Some(sim) = frame.read() else {
         return html! {};
     };
     let verdict = sim.verdict();

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use asl::Severity;
 use mapsim::components::asl_editor::{AslEditor, AslEditorProps};
+use mapsim::i18n::Lang;
 use mapsim::state::{CaretRequest, LineMark};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Callback;
@@ -14,6 +15,7 @@ use crate::support::{caret_line, mount, type_text};
 
 fn props(text: &str, marks: Vec<LineMark>, caret: Option<CaretRequest>) -> AslEditorProps {
     AslEditorProps {
+        lang: Lang::En,
         text: text.to_string().into(),
         marks: marks.into(),
         caret,
@@ -81,6 +83,7 @@ async fn reports_every_input_with_the_whole_text() {
         Callback::from(move |text: String| seen.borrow_mut().push(text))
     };
     let editor = mount::<AslEditor>(AslEditorProps {
+        lang: Lang::En,
         on_edit,
         ..props("{}", Vec::new(), None)
     })

@@ -5,11 +5,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use asl::{Diagnostic, Location};
-use mapsim::components::diagnostics_panel::{DiagnosticsPanel, DiagnosticsPanelProps};
+use mapsim::components::diagnostics_panel::diagnostics_panel;
+use mapsim::i18n::Lang;
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Callback;
 
-use crate::support::{click, mount};
+use crate::support::{click, mount_view};
 
 fn located(mut diagnostic: Diagnostic, line: u32, column: u32) -> Diagnostic {
     diagnostic.location = Some(Location {
@@ -23,11 +24,7 @@ fn located(mut diagnostic: Diagnostic, line: u32, column: u32) -> Diagnostic {
 
 #[wasm_bindgen_test]
 async fn says_so_when_there_are_no_diagnostics() {
-    let panel = mount::<DiagnosticsPanel>(DiagnosticsPanelProps {
-        diagnostics: Vec::new().into(),
-        on_reveal: Callback::noop(),
-    })
-    .await;
+    let panel = mount_view(|| diagnostics_panel(Lang::En, &[], &Callback::noop())).await;
     assert_eq!(panel.count("[data-testid=diagnostic]"), 0);
     assert_eq!(panel.count("[data-testid=no-diagnostics]"), 1);
 }
@@ -46,11 +43,8 @@ async fn lists_each_diagnostic_with_position_severity_code_and_message() {
         ),
         Diagnostic::warning("unreachable", "/States/C", "state C is never reached"),
     ];
-    let panel = mount::<DiagnosticsPanel>(DiagnosticsPanelProps {
-        diagnostics: diagnostics.into(),
-        on_reveal: Callback::noop(),
-    })
-    .await;
+    let panel =
+        mount_view(move || diagnostics_panel(Lang::En, &diagnostics, &Callback::noop())).await;
     let items = panel.all("[data-testid=diagnostic]");
     assert_eq!(items.len(), 2);
 
@@ -88,16 +82,12 @@ async fn clicking_a_located_diagnostic_reports_its_position() {
         let picked = picked.clone();
         Callback::from(move |position: (u32, u32)| picked.borrow_mut().push(position))
     };
-    let panel = mount::<DiagnosticsPanel>(DiagnosticsPanelProps {
-        diagnostics: vec![located(
-            Diagnostic::error("syntax", "", "expected ','"),
-            12,
-            3,
-        )]
-        .into(),
-        on_reveal,
-    })
-    .await;
+    let diagnostics = [located(
+        Diagnostic::error("syntax", "", "expected ','"),
+        12,
+        3,
+    )];
+    let panel = mount_view(move || diagnostics_panel(Lang::En, &diagnostics, &on_reveal)).await;
     click(&panel.one("[data-testid=diagnostic]"));
     assert_eq!(*picked.borrow(), [(12, 3)]);
 }

@@ -4,10 +4,13 @@
 
 use std::rc::Rc;
 
-use mapsim::components::definition_pane::DefinitionPane;
-use mapsim::components::scenario_editor::ScenarioEditor;
+use asl::StateMachine;
+use engine::scenario::ScenarioError;
+use mapsim::components::definition_pane::{use_page_drop, DefinitionPane};
+use mapsim::components::scenario_editor::{use_scenario_editor_state, ScenarioEditor};
 use mapsim::components::settings::Settings;
-use mapsim::state::{Action, AppState};
+use mapsim::i18n::Lang;
+use mapsim::state::{Action, Analysis, AppState, CaretRequest, Notice};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{js_sys, JsFuture};
 use web_sys::{
@@ -51,7 +54,7 @@ pub fn Harness(props: &HarnessProps) -> Html {
     };
     let panel = match props.panel {
         Panel::Definition => html! {
-            <DefinitionPane
+            <DefinitionPanel
                 text={state.text.clone()}
                 analysis={state.analysis.clone()}
                 caret={state.caret}
@@ -60,7 +63,7 @@ pub fn Harness(props: &HarnessProps) -> Html {
             />
         },
         Panel::Scenario => html! {
-            <ScenarioEditor
+            <ScenarioPanel
                 text={state.scenario_text.clone()}
                 errors={state.scenario.errors.clone()}
                 structure={state.analysis.structure.clone()}
@@ -68,15 +71,14 @@ pub fn Harness(props: &HarnessProps) -> Html {
                 on_action={on_action}
             />
         },
-        Panel::Settings => html! {
-            <Settings
-                analysis={state.analysis.clone()}
-                shown_map={state.shown_map.clone()}
-                notice={state.notice.clone()}
-                scenario={state.scenario.parsed.clone()}
-                on_action={on_action}
-            />
-        },
+        Panel::Settings => Settings {
+            analysis: state.analysis.clone(),
+            shown_map: state.shown_map.clone(),
+            notice: state.notice.clone(),
+            scenario: state.scenario.parsed.clone(),
+            on_action,
+        }
+        .view(Lang::En),
     };
     html! {
         <div>
@@ -87,6 +89,52 @@ pub fn Harness(props: &HarnessProps) -> Html {
             { panel }
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct DefinitionPanelProps {
+    text: AttrValue,
+    analysis: Analysis,
+    caret: Option<CaretRequest>,
+    notice: Option<Notice>,
+    on_action: Callback<Action>,
+}
+
+/// The definition tab with the page's drop handling, as the page draws it.
+#[component]
+fn DefinitionPanel(props: &DefinitionPanelProps) -> Html {
+    use_page_drop(props.on_action.clone());
+    DefinitionPane {
+        text: props.text.clone(),
+        analysis: props.analysis.clone(),
+        caret: props.caret,
+        notice: props.notice.clone(),
+        on_action: props.on_action.clone(),
+    }
+    .view(Lang::En)
+}
+
+#[derive(Properties, PartialEq)]
+struct ScenarioPanelProps {
+    text: AttrValue,
+    errors: Rc<[ScenarioError]>,
+    structure: Option<Rc<StateMachine>>,
+    notice: Option<Notice>,
+    on_action: Callback<Action>,
+}
+
+/// The scenario tab with what it keeps, as the page draws it.
+#[component]
+fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
+    let state = use_scenario_editor_state(props.text.clone());
+    ScenarioEditor {
+        text: props.text.clone(),
+        errors: props.errors.clone(),
+        structure: props.structure.clone(),
+        notice: props.notice.clone(),
+        on_action: props.on_action.clone(),
+    }
+    .view(Lang::En, &state)
 }
 
 /// Mounts the harness on `panel` with the two documents.

@@ -10,11 +10,12 @@ use engine::sim::{ExecutionStatus, SimOptions, Simulation};
 use mapsim::app::App;
 use mapsim::components::history_panel::{HistoryPanel, HistoryPanelProps, HistorySource};
 use mapsim::components::item_grid::{ItemGrid, ItemGridProps};
-use mapsim::components::item_timeline::{ItemTimeline, ItemTimelineProps};
-use mapsim::components::map_run_panel::{MapRunPanel, MapRunPanelProps};
-use mapsim::components::playback_bar::{PlaybackBar, PlaybackBarProps};
-use mapsim::components::verdict_banner::{VerdictBanner, VerdictBannerProps};
+use mapsim::components::item_timeline::{use_timeline_state, ItemTimeline};
+use mapsim::components::map_run_panel::map_run_panel;
+use mapsim::components::playback_bar::playback_bar;
+use mapsim::components::verdict_banner::verdict_banner;
 use mapsim::examples::default_example;
+use mapsim::i18n::Lang;
 use mapsim::playback::{Command, PlayMode, Playback};
 use mapsim::sim_frame::SimFrame;
 use wasm_bindgen::JsCast;
@@ -22,7 +23,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, MouseEvent, MouseEventInit};
 use yew::prelude::*;
 
-use crate::support::{click, mount};
+use crate::support::{click, mount, mount_view};
 
 /// A simulation of the default example, recording item changes, stepped to `until` (or run to
 /// its end with `None`).
@@ -86,10 +87,10 @@ async fn the_verdict_banner_says_how_the_example_ended() {
         .read()
         .and_then(|sim| sim.outcome().map(|o| o.status))
         .unwrap_or(ExecutionStatus::Running);
-    let banner = mount::<VerdictBanner>(VerdictBannerProps {
-        frame: frame.clone(),
-    })
-    .await;
+    let banner = {
+        let frame = frame.clone();
+        mount_view(move || verdict_banner(Lang::En, &frame)).await
+    };
     let verdict = banner.one("[data-testid=verdict]");
     assert_eq!(
         verdict.get_attribute("data-status").as_deref(),
@@ -110,12 +111,10 @@ async fn the_verdict_banner_says_how_the_example_ended() {
 async fn the_map_run_panel_shows_items_and_executions_by_status() {
     let frame = example_frame(None);
     let (picked, on_pick_run) = recorder();
-    let panel = mount::<MapRunPanel>(MapRunPanelProps {
-        frame: frame.clone(),
-        picked_run: None,
-        on_pick_run,
-    })
-    .await;
+    let panel = {
+        let frame = frame.clone();
+        mount_view(move || map_run_panel(Lang::En, &frame, None, &on_pick_run)).await
+    };
     let cells = panel.all("[data-testid=map-run-counts] [data-count]");
     assert_eq!(cells.len(), 14, "7 statuses × items and executions");
     let total = frame
@@ -142,6 +141,7 @@ async fn the_item_grid_paints_its_cells_and_a_click_selects_the_one_under_it() {
         .unwrap_or(0);
     let (selected, on_select) = recorder();
     let grid = mount::<ItemGrid>(ItemGridProps {
+        lang: Lang::En,
         frame,
         run: Some(0),
         selected: None,
@@ -214,7 +214,7 @@ async fn the_playback_bar_sends_what_was_asked() {
         reduced_motion: false,
         on_command,
     };
-    let bar = mount::<PlaybackBar>(PlaybackBarProps { playback }).await;
+    let bar = mount_view(move || playback_bar(Lang::En, &playback)).await;
     assert_eq!(
         bar.one("[data-testid=play]")
             .get_attribute("data-state")
@@ -242,14 +242,31 @@ async fn the_playback_bar_sends_what_was_asked() {
     );
 }
 
+#[derive(Properties, PartialEq)]
+struct TimelineProps {
+    frame: SimFrame,
+    on_show_history: Callback<()>,
+}
+
+/// The item timeline of child 0 of Map Run 0, with its state, as the run view draws it.
+#[component]
+fn TimelineOfChildZero(props: &TimelineProps) -> Html {
+    let state = use_timeline_state();
+    ItemTimeline {
+        frame: props.frame.clone(),
+        run: Some(0),
+        child: Some(0),
+        on_show_history: props.on_show_history.clone(),
+    }
+    .view(Lang::En, &state)
+}
+
 #[wasm_bindgen_test]
 async fn the_item_timeline_lists_the_attempts_of_the_selected_child() {
     let frame = example_frame(None);
     let (asked, on_show_history) = recorder();
-    let timeline = mount::<ItemTimeline>(ItemTimelineProps {
+    let timeline = mount::<TimelineOfChildZero>(TimelineProps {
         frame,
-        run: Some(0),
-        child: Some(0),
         on_show_history,
     })
     .await;
@@ -268,6 +285,7 @@ async fn the_history_panel_lists_the_parent_history() {
     let frame = example_frame(None);
     let n = frame.read().map_or(0, |sim| sim.parent_history().len());
     let panel = mount::<HistoryPanel>(HistoryPanelProps {
+        lang: Lang::En,
         frame,
         source: HistorySource::Parent,
     })

@@ -9,6 +9,7 @@ use asl::{StateKind, StateMachine};
 use engine::sim::{SimOptions, Simulation};
 use mapsim::components::state_graph::{StateGraph, StateGraphProps};
 use mapsim::examples::default_example;
+use mapsim::i18n::Lang;
 use mapsim::sim_frame::SimFrame;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{KeyboardEvent, KeyboardEventInit};
@@ -67,6 +68,7 @@ fn press_enter(element: &web_sys::Element) {
 async fn one_card_per_state_with_the_child_workflow_expanded() {
     let model = example_model();
     let graph = mount::<StateGraph>(StateGraphProps {
+        lang: Lang::En,
         model: Some(model.clone()),
         frame: None,
         selected: None,
@@ -109,6 +111,7 @@ async fn one_card_per_state_with_the_child_workflow_expanded() {
 async fn the_distributed_map_collapses_and_expands_by_click_and_by_keyboard() {
     let model = example_model();
     let graph = mount::<StateGraph>(StateGraphProps {
+        lang: Lang::En,
         model: Some(model.clone()),
         frame: None,
         selected: None,
@@ -151,6 +154,7 @@ async fn counts_appear_when_a_run_is_given_and_selection_reports_the_pointer() {
         Callback::from(move |pointer: AttrValue| *picked.borrow_mut() = Some(pointer))
     };
     let graph = mount::<StateGraph>(StateGraphProps {
+        lang: Lang::En,
         model: Some(model.clone()),
         frame: Some(frame),
         selected: None,
@@ -232,6 +236,7 @@ async fn the_last_good_graph_stays_greyed_while_the_definition_has_errors() {
 #[wasm_bindgen_test]
 async fn without_any_model_the_graph_says_why() {
     let graph = mount::<StateGraph>(StateGraphProps {
+        lang: Lang::En,
         model: None,
         frame: None,
         selected: None,

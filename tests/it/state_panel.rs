@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use asl::{StateKind, StateMachine};
 use engine::sim::{SimOptions, Simulation};
-use mapsim::components::state_panel::{StatePanel, StatePanelProps};
+use mapsim::components::state_panel::{use_state_index, StatePanel};
 use mapsim::examples::default_example;
+use mapsim::i18n::Lang;
 use mapsim::sim_frame::SimFrame;
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
@@ -49,11 +50,35 @@ fn finished_frame(model: &StateMachine) -> SimFrame {
     SimFrame::new(Rc::new(RefCell::new(sim)), 1, 1)
 }
 
+#[derive(Properties, PartialEq)]
+struct PanelProps {
+    lang: Lang,
+    model: Option<Rc<StateMachine>>,
+    frame: Option<SimFrame>,
+    selected: Option<AttrValue>,
+    on_select: Callback<AttrValue>,
+}
+
+/// The state panel with the index of the run's states, as the run view draws it.
+#[component]
+fn Panel(props: &PanelProps) -> Html {
+    let index = use_state_index(props.frame.clone());
+    StatePanel {
+        lang: props.lang,
+        model: props.model.clone(),
+        frame: props.frame.clone(),
+        selected: props.selected.clone(),
+        on_select: props.on_select.clone(),
+    }
+    .view(&index)
+}
+
 #[wasm_bindgen_test]
 async fn a_selected_task_shows_a_delay_table_per_retrier_with_a_row_per_retry() {
     let model = example_model();
     let validate = state(&model, VALIDATE);
-    let panel = mount::<StatePanel>(StatePanelProps {
+    let panel = mount::<Panel>(PanelProps {
+        lang: Lang::En,
         model: Some(model.clone()),
         frame: None,
         selected: Some(VALIDATE.into()),
@@ -97,7 +122,8 @@ async fn with_a_run_errors_and_catches_are_counted_and_the_table_selects() {
         let picked = picked.clone();
         Callback::from(move |pointer: AttrValue| *picked.borrow_mut() = Some(pointer))
     };
-    let panel = mount::<StatePanel>(StatePanelProps {
+    let panel = mount::<Panel>(PanelProps {
+        lang: Lang::En,
         model: Some(model.clone()),
         frame: Some(frame),
         selected: Some(VALIDATE.into()),
@@ -133,7 +159,8 @@ async fn a_retrier_with_max_attempts_zero_says_it_never_retries() {
     let Some(model) = loaded.runnable() else {
         panic!("{:?}", loaded.diagnostics);
     };
-    let panel = mount::<StatePanel>(StatePanelProps {
+    let panel = mount::<Panel>(PanelProps {
+        lang: Lang::En,
         model: Some(Rc::new(model.clone())),
         frame: None,
         selected: Some("/States/T".into()),

@@ -1,8 +1,10 @@
 //! Mounting components into the test page and poking them like a user would.
 
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement, InputEvent, InputEventInit};
-use yew::{AppHandle, BaseComponent};
+
+use yew::{component, html, AppHandle, BaseComponent, Html, Properties};
 
 /// A component mounted into its own `<div>` in the test page; removed when dropped.
 pub struct Mounted<C: BaseComponent> {
@@ -82,6 +84,32 @@ pub async fn mount<C: BaseComponent>(props: C::Properties) -> Mounted<C> {
         root,
         handle: Some(handle),
     }
+}
+
+#[derive(Properties)]
+pub struct ViewProps {
+    pub render: Rc<dyn Fn() -> Html>,
+}
+
+impl PartialEq for ViewProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.render, &other.render)
+    }
+}
+
+/// A component that draws what `render` returns: for the parts of the page that are functions
+/// of their data rather than components.
+#[component]
+pub fn View(props: &ViewProps) -> Html {
+    html! { <>{ (props.render)() }</> }
+}
+
+/// Renders what `render` returns into a fresh element, like [`mount`].
+pub async fn mount_view(render: impl Fn() -> Html + 'static) -> Mounted<View> {
+    mount::<View>(ViewProps {
+        render: Rc::new(render),
+    })
+    .await
 }
 
 /// Replaces the textarea's text and fires the `input` event a user's typing would fire.

@@ -14,6 +14,7 @@ pub mod intrinsic;
 pub mod jsonata;
 pub mod limits;
 pub mod model;
+mod order;
 pub mod path;
 mod read;
 pub mod source_map;
@@ -288,7 +289,7 @@ pub fn load_bytes(bytes: &[u8], options: &LoadOptions) -> Loaded {
 /// Sorts diagnostics by position, drops exact repeats and follow-on complaints about a value the
 /// reader already reported, and caps their number.
 fn tidy(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.sort_by(|a, b| {
+    order::sort_stable_by(&mut diagnostics, &|a, b| {
         let key = |d: &Diagnostic| {
             d.location
                 .map_or((u32::MAX, u32::MAX), |l| (l.line, l.column))

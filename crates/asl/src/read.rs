@@ -114,7 +114,7 @@ pub(crate) fn locate_problems(
             (start, end, p)
         })
         .collect();
-    mapped.sort_by_key(|(start, _, _)| *start);
+    crate::order::sort_stable_by(&mut mapped, &|a, b| a.0.cmp(&b.0));
     mapped
         .into_iter()
         .map(|(start, end, p)| Diagnostic {

@@ -67,7 +67,7 @@ pub fn validate(
     // State names are unique across the whole machine, nested branches and processors included.
     let mut duplicates: Vec<(&String, &Vec<String>)> =
         names.iter().filter(|(_, at)| at.len() > 1).collect();
-    duplicates.sort_by(|a, b| a.1[1].cmp(&b.1[1]));
+    crate::order::sort_stable_by(&mut duplicates, &|a, b| a.1[1].cmp(&b.1[1]));
     for (name, pointers) in duplicates {
         for pointer in &pointers[1..] {
             validator.error(

@@ -9,10 +9,13 @@ use yew::prelude::*;
 use super::SceneRef;
 use crate::graph::scene::{NodeKind, Role};
 use crate::graph::svg::{aria_label, card_inner, pill_inner, toggle_inner, Counts};
-use crate::i18n::use_lang;
+use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
 pub struct CardProps {
+    /// The page's language (English when not given, e.g. in a component test).
+    #[prop_or_default]
+    pub lang: Lang,
     pub scene: SceneRef,
     /// The node's index in the scene.
     pub index: usize,
@@ -31,7 +34,7 @@ fn activates(event: &KeyboardEvent) -> bool {
 
 #[component]
 pub fn Card(props: &CardProps) -> Html {
-    let lang = use_lang();
+    let lang = props.lang;
     let Some(node) = props.scene.0.nodes.get(props.index) else {
         return html! {};
     };
