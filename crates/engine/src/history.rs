@@ -46,16 +46,21 @@ pub enum Details {
     /// `LambdaFunctionScheduled` (`input`, `inputDetails`, `resource`, …) or `TaskScheduled`
     /// (`parameters`, `region`, `resource`, `resourceType`, …), then `timeoutInSeconds` and
     /// `heartbeatInSeconds`. `input` is the Task's effective input.
+    ///
+    /// Three variants rather than one with a flag and optional limits, so that the common ones
+    /// are no larger than the other details (every event is as large as the largest details).
     Scheduled {
-        /// `LambdaFunctionScheduled` (the `arn:aws:lambda:…:function:…` integration) rather
-        /// than `TaskScheduled`.
-        lambda_function: bool,
         input: SharedValue,
         resource: Rc<str>,
-        /// Boxed: few Tasks have a timeout or heartbeat, and every event is as large as the
-        /// largest details.
-        limits: Option<Box<TaskLimits>>,
     },
+    /// `LambdaFunctionScheduled` (the `arn:aws:lambda:…:function:…` integration) without
+    /// limits.
+    LambdaFunctionScheduled {
+        input: SharedValue,
+        resource: Rc<str>,
+    },
+    /// Either, with a timeout or heartbeat (boxed: few Tasks have one).
+    ScheduledWithLimits(Box<ScheduledWithLimits>),
     /// `TaskStarted`: `resource`, `resourceType`.
     TaskStarted { resource: Rc<str> },
     /// `TaskSucceeded`: `output`, `outputDetails`, `resource`, `resourceType`.
@@ -79,6 +84,16 @@ pub enum Details {
     MapRunStarted { map_run_arn: Rc<str> },
     /// `EvaluationFailed`: `cause`, `error`, `location`, `state`.
     EvaluationFailed(Box<EvaluationFailed>),
+}
+
+/// The fields of a `…Scheduled` event of a Task with a timeout or heartbeat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduledWithLimits {
+    /// `LambdaFunctionScheduled` rather than `TaskScheduled`.
+    pub lambda_function: bool,
+    pub input: SharedValue,
+    pub resource: Rc<str>,
+    pub limits: TaskLimits,
 }
 
 /// A Task's `timeoutInSeconds` and `heartbeatInSeconds`.
@@ -126,17 +141,20 @@ impl Details {
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
     ) -> Details {
-        let limits = (timeout_seconds.is_some() || heartbeat_seconds.is_some()).then(|| {
-            Box::new(TaskLimits {
-                timeout_seconds,
-                heartbeat_seconds,
-            })
-        });
-        Details::Scheduled {
-            lambda_function,
-            input,
-            resource,
-            limits,
+        if timeout_seconds.is_some() || heartbeat_seconds.is_some() {
+            Details::ScheduledWithLimits(Box::new(ScheduledWithLimits {
+                lambda_function,
+                input,
+                resource,
+                limits: TaskLimits {
+                    timeout_seconds,
+                    heartbeat_seconds,
+                },
+            }))
+        } else if lambda_function {
+            Details::LambdaFunctionScheduled { input, resource }
+        } else {
+            Details::Scheduled { input, resource }
         }
     }
 
@@ -166,30 +184,16 @@ impl Details {
                 }
                 o.not_truncated("outputDetails");
             }
-            Details::Scheduled {
-                lambda_function,
-                input,
-                resource,
-                limits,
-            } => {
-                if *lambda_function {
-                    o.json_text("input", input.value());
-                    o.not_truncated("inputDetails");
-                    o.text("resource", resource);
-                } else {
-                    o.json_text("parameters", input.value());
-                    o.text("region", crate::sim::REGION);
-                    o.resource(resource);
-                }
-                if let Some(limits) = limits {
-                    if let Some(t) = limits.timeout_seconds {
-                        o.insert("timeoutInSeconds", Value::from(t));
-                    }
-                    if let Some(h) = limits.heartbeat_seconds {
-                        o.insert("heartbeatInSeconds", Value::from(h));
-                    }
-                }
+            Details::Scheduled { input, resource } => o.scheduled(false, input, resource, None),
+            Details::LambdaFunctionScheduled { input, resource } => {
+                o.scheduled(true, input, resource, None);
             }
+            Details::ScheduledWithLimits(scheduled) => o.scheduled(
+                scheduled.lambda_function,
+                &scheduled.input,
+                &scheduled.resource,
+                Some(&scheduled.limits),
+            ),
             Details::TaskStarted { resource } => o.resource(resource),
             Details::TaskSucceeded { output, resource } => {
                 o.json_text("output", output.value());
@@ -260,6 +264,34 @@ impl Fields {
     }
 
     /// A value as AWS puts inputs and outputs in histories: compact JSON text.
+    /// `input`, `inputDetails`, `resource` (a Lambda function) or `parameters`, `region`,
+    /// `resource`, `resourceType`; then the limits.
+    fn scheduled(
+        &mut self,
+        lambda_function: bool,
+        input: &SharedValue,
+        resource: &str,
+        limits: Option<&TaskLimits>,
+    ) {
+        if lambda_function {
+            self.json_text("input", input.value());
+            self.not_truncated("inputDetails");
+            self.text("resource", resource);
+        } else {
+            self.json_text("parameters", input.value());
+            self.text("region", crate::sim::REGION);
+            self.resource(resource);
+        }
+        if let Some(limits) = limits {
+            if let Some(t) = limits.timeout_seconds {
+                self.insert("timeoutInSeconds", Value::from(t));
+            }
+            if let Some(h) = limits.heartbeat_seconds {
+                self.insert("heartbeatInSeconds", Value::from(h));
+            }
+        }
+    }
+
     fn json_text(&mut self, key: &str, value: &Value) {
         self.insert(key, Value::String(crate::data::compact(value)));
     }
