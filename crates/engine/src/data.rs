@@ -1,9 +1,10 @@
 //! JSONPath data flow: values passed between states, payload templates, and the context object.
 //!
-//! A value in flight is a [`Data`]: either a shared JSON value or a reference to a Distributed
-//! Map item that has not been turned into JSON yet. Most child workflows never look inside their
-//! item (a Task that passes its input through returns it unchanged), so a million items cost no
-//! allocation until a Choice, a path or a template actually needs the JSON.
+//! A value in flight is a [`Data`]: a shared JSON value, or a reference to a Distributed Map
+//! item that has not been turned into JSON yet, or to an Inline Map item still inside the input
+//! it was selected from ([`ItemArray`]). Most iterations and child workflows never look inside
+//! their item (a Task that passes its input through returns it unchanged), so a million items
+//! cost no allocation until a Choice, a path or a template actually needs the JSON.
 //!
 //! Templates (`Parameters`, `ItemSelector`, `ResultSelector`, JSONPath `Assign`) are compiled
 //! once into [`Template`]s with pre-parsed paths and intrinsic calls; evaluating one needs the
