@@ -697,7 +697,9 @@ impl Simulation {
     fn dispatch_all(&mut self, kind: EventKind, target: u32, generation: u32) {
         self.dispatch(kind, target, generation);
         self.replay_abort_check();
-        self.drain_continuations();
+        if !self.continuations.is_empty() {
+            self.drain_continuations();
+        }
     }
 
     fn drain_continuations(&mut self) {

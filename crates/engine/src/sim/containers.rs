@@ -28,6 +28,8 @@ pub(super) struct InlineRun {
     /// iterations start: an execution passes its history limit long before a large count of
     /// scenario items would all start).
     results: Vec<Option<Data>>,
+    /// Whether the Map's result uses `results` (not when `ResultPath: null` discards it).
+    keep_results: bool,
     next: usize,
     running: Running,
     done: usize,
@@ -531,10 +533,17 @@ impl Simulation {
         };
         self.emit(f, "MapStateStarted", details);
         let count = items.len();
+        // A Map whose result is discarded keeps no iteration outputs.
+        let keep_results = !self.result_unused(f);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.container = Some(Box::new(Container::Inline(InlineRun {
                 // Every iteration records events, so no more than the history limit can start.
-                results: Vec::with_capacity(count.min(super::HISTORY_LIMIT as usize)),
+                results: Vec::with_capacity(if keep_results {
+                    count.min(super::HISTORY_LIMIT as usize)
+                } else {
+                    0
+                }),
+                keep_results,
                 items,
                 next: 0,
                 running: Running::default(),
@@ -670,11 +679,13 @@ impl Simulation {
                     Some(Container::Inline(run)) => {
                         run.running.remove(index);
                         let slot = index as usize;
-                        if run.results.len() <= slot {
-                            run.results.resize(slot + 1, None);
-                        }
-                        if let Some(slot) = run.results.get_mut(slot) {
-                            *slot = Some(output);
+                        if run.keep_results {
+                            if run.results.len() <= slot {
+                                run.results.resize(slot + 1, None);
+                            }
+                            if let Some(slot) = run.results.get_mut(slot) {
+                                *slot = Some(output);
+                            }
                         }
                         run.done += 1;
                         run.done == run.items.len()
