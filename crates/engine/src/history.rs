@@ -134,6 +134,7 @@ impl Details {
     }
 
     /// `…Scheduled` details.
+    #[inline]
     pub fn scheduled(
         lambda_function: bool,
         input: SharedValue,

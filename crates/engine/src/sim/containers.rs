@@ -114,7 +114,7 @@ impl Running {
     }
 
     fn remove(&mut self, index: u32) {
-        if let Some(at) = self.0.iter().position(|(i, _)| *i == index) {
+        if let Ok(at) = self.0.binary_search_by_key(&index, |(i, _)| *i) {
             self.0.remove(at);
         }
     }

@@ -839,15 +839,16 @@ impl Simulation {
         else {
             return;
         };
-        let raw = match (&task.timeout, &task.heartbeat) {
-            (None, None) => None,
-            _ => self.fibers.get(f as usize).map(|x| x.input.clone()),
-        };
-        let timeout = self.task_seconds(f, task.timeout.as_ref(), raw.as_ref());
-        let heartbeat = self.task_seconds(f, task.heartbeat.as_ref(), raw.as_ref());
-        let (timeout, heartbeat) = match (timeout, heartbeat) {
-            (Ok(t), Ok(h)) => (t, h),
-            (Err(failure), _) | (_, Err(failure)) => return self.raise_failure(f, failure),
+        let (timeout, heartbeat) = if task.timeout.is_none() && task.heartbeat.is_none() {
+            (None, None)
+        } else {
+            let raw = self.fibers.get(f as usize).map(|x| x.input.clone());
+            let timeout = self.task_seconds(f, task.timeout.as_ref(), raw.as_ref());
+            let heartbeat = self.task_seconds(f, task.heartbeat.as_ref(), raw.as_ref());
+            match (timeout, heartbeat) {
+                (Ok(t), Ok(h)) => (t, h),
+                (Err(failure), _) | (_, Err(failure)) => return self.raise_failure(f, failure),
+            }
         };
         let details = if self.recording_fiber(f) {
             Details::scheduled(
