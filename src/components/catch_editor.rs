@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use yew::prelude::*;
 
 use crate::components::form_fields::{
-    issues, messages_at, messages_within, reorder_buttons, ErrorChips, SelectField, TextField,
+    issues, messages_at, messages_within, reorder_buttons, ErrorChips, ListEditor, SelectField,
+    TextField,
 };
 use crate::document_edit::DocumentEdit;
 use crate::i18n::Lang;
@@ -62,28 +63,24 @@ impl CatchEditor {
             })
         };
         let len = catchers.len();
-        html! {
-            <div class="list-editor catch-editor" data-testid="catch-editor">
-                <div class="list-editor-head">
-                    <h4 class="list-editor-title">{ "Catch" }</h4>
-                    <button type="button" class="text-button" data-testid="add-catcher" onclick={on_add}>
-                        { lang.t("+ Add catcher", "+ キャッチを追加") }
-                    </button>
-                </div>
-                { issues(messages_at(&props.diagnostics, &array)) }
-                if catchers.is_empty() {
-                    <p class="list-editor-empty">
-                        { lang.t(
-                            "No catcher: an error that is not retried fails the state.",
-                            "キャッチなし：リトライされないエラーはステートを失敗させます。",
-                        ) }
-                    </p>
-                }
-                { for catchers.iter().enumerate().map(|(index, catcher)| {
-                    catcher_card(lang, props, &array, index, len, catcher)
-                }) }
-            </div>
+        ListEditor {
+            name: "catch",
+            title: "Catch",
+            add_testid: "add-catcher",
+            add_label: lang.t("+ Add catcher", "+ キャッチを追加"),
+            on_add,
+            issues: messages_at(&props.diagnostics, &array),
+            empty: lang.t(
+                "No catcher: an error that is not retried fails the state.",
+                "キャッチなし：リトライされないエラーはステートを失敗させます。",
+            ),
+            cards: catchers
+                .iter()
+                .enumerate()
+                .map(|(index, item)| catcher_card(lang, props, &array, index, len, item))
+                .collect(),
         }
+        .view()
     }
 }
 

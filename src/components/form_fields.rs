@@ -536,6 +536,40 @@ pub fn error_list(id: &'static str, extra: Vec<String>) -> Html {
     }
 }
 
+/// The frame of a list of cards with an add button — the Retry and Catch editors: a heading,
+/// the add button, the diagnostics about the array itself, what an empty list means, and the
+/// cards. `name` is the list's kind ("retry", "catch"), used for its class and test ids.
+pub struct ListEditor<'a> {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub add_testid: &'static str,
+    pub add_label: &'a str,
+    pub on_add: Callback<MouseEvent>,
+    pub issues: Vec<String>,
+    pub empty: &'a str,
+    pub cards: Vec<Html>,
+}
+
+impl ListEditor<'_> {
+    pub fn view(self) -> Html {
+        html! {
+            <div class={format!("list-editor {}-editor", self.name)} data-testid={format!("{}-editor", self.name)}>
+                <div class="list-editor-head">
+                    <h4 class="list-editor-title">{ self.title }</h4>
+                    <button type="button" class="text-button" data-testid={self.add_testid} onclick={self.on_add}>
+                        { self.add_label.to_string() }
+                    </button>
+                </div>
+                { issues(self.issues) }
+                if self.cards.is_empty() {
+                    <p class="list-editor-empty">{ self.empty.to_string() }</p>
+                }
+                { for self.cards }
+            </div>
+        }
+    }
+}
+
 /// Move up, move down and remove, for one element (`index` of `len`) of the array at `array`
 /// of the document; `what` names the element for the buttons' labels ("retrier 2"). Removing
 /// the last element removes the array.

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use yew::prelude::*;
 
 use crate::components::form_fields::{
-    issues, messages_at, messages_within, reorder_buttons, ErrorChips, NumberField, SelectField,
+    issues, messages_at, messages_within, reorder_buttons, ErrorChips, ListEditor, NumberField,
+    SelectField,
 };
 use crate::document_edit::DocumentEdit;
 use crate::i18n::Lang;
@@ -64,28 +65,24 @@ impl RetryEditor {
             })
         };
         let len = retriers.len();
-        html! {
-            <div class="list-editor retry-editor" data-testid="retry-editor">
-                <div class="list-editor-head">
-                    <h4 class="list-editor-title">{ "Retry" }</h4>
-                    <button type="button" class="text-button" data-testid="add-retrier" onclick={on_add}>
-                        { lang.t("+ Add retrier", "+ リトライを追加") }
-                    </button>
-                </div>
-                { issues(messages_at(&props.diagnostics, &array)) }
-                if retriers.is_empty() {
-                    <p class="list-editor-empty">
-                        { lang.t(
-                            "No retrier: an error fails the state at once (or goes to a catcher).",
-                            "リトライなし：エラーが起きるとステートはすぐに失敗します（キャッチがあればそちらへ）。",
-                        ) }
-                    </p>
-                }
-                { for retriers.iter().enumerate().map(|(index, retrier)| {
-                    retrier_card(lang, props, &array, index, len, retrier)
-                }) }
-            </div>
+        ListEditor {
+            name: "retry",
+            title: "Retry",
+            add_testid: "add-retrier",
+            add_label: lang.t("+ Add retrier", "+ リトライを追加"),
+            on_add,
+            issues: messages_at(&props.diagnostics, &array),
+            empty: lang.t(
+                "No retrier: an error fails the state at once (or goes to a catcher).",
+                "リトライなし：エラーが起きるとステートはすぐに失敗します（キャッチがあればそちらへ）。",
+            ),
+            cards: retriers
+                .iter()
+                .enumerate()
+                .map(|(index, item)| retrier_card(lang, props, &array, index, len, item))
+                .collect(),
         }
+        .view()
     }
 }
 

@@ -171,6 +171,90 @@ fn figure(n: Option<u64>) -> String {
     n.map_or_else(|| "—".to_string(), count)
 }
 
+/// One figure of a state's tiles.
+struct StatTile {
+    en: &'static str,
+    ja: &'static str,
+    value: fn(&StateStats) -> u64,
+    class: &'static str,
+    /// Only Tasks make attempts, time out and are throttled.
+    task_only: bool,
+}
+
+/// The state's figures, in the order they are shown.
+const STAT_TILES: [StatTile; 10] = [
+    StatTile {
+        en: "Attempts",
+        ja: "試行",
+        value: |s| s.attempts,
+        class: "tile-attempts",
+        task_only: true,
+    },
+    StatTile {
+        en: "Entered",
+        ja: "開始",
+        value: |s| s.entered,
+        class: "tile-entered",
+        task_only: false,
+    },
+    StatTile {
+        en: "Retries",
+        ja: "リトライ",
+        value: |s| s.retries,
+        class: "tile-retries",
+        task_only: false,
+    },
+    StatTile {
+        en: "Succeeded",
+        ja: "成功",
+        value: |s| s.succeeded,
+        class: "tile-succeeded",
+        task_only: false,
+    },
+    StatTile {
+        en: "Caught",
+        ja: "キャッチ",
+        value: |s| s.caught,
+        class: "tile-caught",
+        task_only: false,
+    },
+    StatTile {
+        en: "Failed",
+        ja: "失敗",
+        value: |s| s.failed,
+        class: "tile-failed",
+        task_only: false,
+    },
+    StatTile {
+        en: "Timeouts",
+        ja: "タイムアウト",
+        value: |s| s.timeouts,
+        class: "tile-timeouts",
+        task_only: true,
+    },
+    StatTile {
+        en: "Throttles",
+        ja: "スロットリング",
+        value: |s| s.throttles,
+        class: "tile-throttles",
+        task_only: true,
+    },
+    StatTile {
+        en: "In flight now",
+        ja: "現在実行中",
+        value: |s| s.in_flight,
+        class: "tile-in-flight",
+        task_only: false,
+    },
+    StatTile {
+        en: "Retrying now",
+        ja: "現在リトライ待ち",
+        value: |s| s.retrying,
+        class: "tile-retrying",
+        task_only: false,
+    },
+];
+
 /// Everything about one state: figures, errors by name, catches by catcher, and each
 /// retrier's retries and delay table.
 pub fn state_detail(state: &State, stats: Option<&StateStats>, lang: Lang) -> String {
@@ -183,63 +267,13 @@ pub fn state_detail(state: &State, stats: Option<&StateStats>, lang: Lang) -> St
         state.type_name(),
         escape(&state.pointer)
     );
-    let s = stats;
-    let mut tiles: Vec<(&str, Option<u64>, &str)> = Vec::new();
-    if is_task {
-        tiles.push((
-            lang.t("Attempts", "試行"),
-            s.map(|s| s.attempts),
-            "tile-attempts",
-        ));
-    }
-    tiles.push((
-        lang.t("Entered", "開始"),
-        s.map(|s| s.entered),
-        "tile-entered",
-    ));
-    tiles.push((
-        lang.t("Retries", "リトライ"),
-        s.map(|s| s.retries),
-        "tile-retries",
-    ));
-    tiles.push((
-        lang.t("Succeeded", "成功"),
-        s.map(|s| s.succeeded),
-        "tile-succeeded",
-    ));
-    tiles.push((
-        lang.t("Caught", "キャッチ"),
-        s.map(|s| s.caught),
-        "tile-caught",
-    ));
-    tiles.push((lang.t("Failed", "失敗"), s.map(|s| s.failed), "tile-failed"));
-    if is_task {
-        tiles.push((
-            lang.t("Timeouts", "タイムアウト"),
-            s.map(|s| s.timeouts),
-            "tile-timeouts",
-        ));
-        tiles.push((
-            lang.t("Throttles", "スロットリング"),
-            s.map(|s| s.throttles),
-            "tile-throttles",
-        ));
-    }
-    tiles.push((
-        lang.t("In flight now", "現在実行中"),
-        s.map(|s| s.in_flight),
-        "tile-in-flight",
-    ));
-    tiles.push((
-        lang.t("Retrying now", "現在リトライ待ち"),
-        s.map(|s| s.retrying),
-        "tile-retrying",
-    ));
-    for (label, value, class) in tiles {
+    for tile in STAT_TILES.iter().filter(|tile| is_task || !tile.task_only) {
         let _ = write!(
             out,
-            r#"<div class="stat-tile {class}"><dt>{label}</dt><dd>{}</dd></div>"#,
-            figure(value)
+            r#"<div class="stat-tile {}"><dt>{}</dt><dd>{}</dd></div>"#,
+            tile.class,
+            lang.t(tile.en, tile.ja),
+            figure(stats.map(tile.value))
         );
     }
     out.push_str("</dl>");
