@@ -429,12 +429,19 @@ pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> S
         }
     }
     let _ = writeln!(t, "\nStates:");
+    let states = summary.get("states").and_then(Value::as_object);
+    // The name column fits the longest name (state names may have up to 80 characters).
+    let width = states
+        .into_iter()
+        .flat_map(|states| states.keys())
+        .map(|name| name.chars().count())
+        .fold(32, usize::max);
     let _ = writeln!(
         t,
-        "    {:<32} {:<9} {:>10} {:>10} {:>8} {:>8} {:>8}  errors",
+        "    {:<width$} {:<9} {:>10} {:>10} {:>8} {:>8} {:>8}  errors",
         "state", "type", "entered", "succeeded", "failed", "retries", "caught"
     );
-    if let Some(Value::Object(states)) = summary.get("states") {
+    if let Some(states) = states {
         for (name, st) in states {
             let get = |k: &str| st.get(k).and_then(Value::as_u64).unwrap_or(0);
             let errors = st
@@ -449,7 +456,7 @@ pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> S
                 .unwrap_or_default();
             let _ = writeln!(
                 t,
-                "    {:<32} {:<9} {:>10} {:>10} {:>8} {:>8} {:>8}  {errors}",
+                "    {:<width$} {:<9} {:>10} {:>10} {:>8} {:>8} {:>8}  {errors}",
                 name,
                 s(&st["type"]),
                 number(get("entered")),
