@@ -151,21 +151,6 @@ impl NodeKind {
         }
     }
 
-    /// The ASL `Type` in capitals, for the card's type line.
-    pub fn type_name_upper(&self) -> &'static str {
-        match self {
-            NodeKind::Start => "START",
-            NodeKind::Task { .. } => "TASK",
-            NodeKind::Pass => "PASS",
-            NodeKind::Choice { .. } => "CHOICE",
-            NodeKind::Wait => "WAIT",
-            NodeKind::Succeed => "SUCCEED",
-            NodeKind::Fail => "FAIL",
-            NodeKind::Parallel { .. } => "PARALLEL",
-            NodeKind::InlineMap { .. } | NodeKind::DistributedMap { .. } => "MAP",
-        }
-    }
-
     /// A class name for the stylesheet.
     pub fn css_class(&self) -> &'static str {
         match self {

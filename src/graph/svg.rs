@@ -154,9 +154,9 @@ pub fn type_line(kind: &NodeKind, lang: Lang) -> String {
         ),
         _ => String::new(),
     };
-    let type_name = kind.type_name_upper();
+    let type_name = kind.type_name().to_ascii_uppercase();
     if detail.is_empty() {
-        type_name.to_string()
+        type_name
     } else {
         format!("{type_name} · {detail}")
     }
