@@ -14,12 +14,7 @@ pub fn assumptions_note(lang: Lang, frame: &SimFrame) -> Html {
     let Some(sim) = frame.read() else {
         return html! {};
     };
-    let used: Vec<(&'static str, String)> = sim
-        .assumptions_used()
-        .iter()
-        .map(|(key, text)| (*key, text.clone()))
-        .collect();
-    drop(sim);
+    let used = sim.assumptions_used();
     if used.is_empty() {
         return html! {};
     }
