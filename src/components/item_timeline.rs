@@ -462,7 +462,7 @@ fn steps_of(sim: &Simulation, trace: &ChildTrace, now_ms: u64) -> Vec<Step> {
                     &mut steps,
                     Outcome::Failed {
                         error: error_name(*error),
-                        cause: cause.clone(),
+                        cause: cause.to_string(),
                         latency_ms: *latency_ms,
                     },
                 );

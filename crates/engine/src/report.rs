@@ -2,6 +2,7 @@
 //! child timelines, and the CLI contract's summary.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::{Map as JsonObject, Value};
@@ -253,8 +254,9 @@ pub enum TimelineKind {
     AttemptFailed {
         error: ErrorId,
         latency_ms: u64,
-        /// The error's cause (empty when it has none).
-        cause: String,
+        /// The error's cause (empty when it has none), shared with the fault that raised it.
+        #[serde(serialize_with = "serialize_text")]
+        cause: Rc<str>,
     },
     Retry {
         retrier: u32,
@@ -269,6 +271,10 @@ pub enum TimelineKind {
     Failed {
         error: ErrorId,
     },
+}
+
+fn serialize_text<S: serde::Serializer>(text: &Rc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
 }
 
 impl Serialize for ErrorId {

@@ -50,6 +50,8 @@ pub const MACHINE_NAME: &str = "mapsim";
 pub const HISTORY_LIMIT: u32 = 25_000;
 /// A recorded history this long reserves room for [`HISTORY_LIMIT`] events.
 const HISTORY_RESERVE_AT: usize = 1024;
+/// A recorded execution's timeline starts with room for this many entries.
+const TIMELINE_RESERVE_AT: usize = 256;
 /// The Express workflow duration limit.
 pub const EXPRESS_LIMIT_MS: u64 = 300_000;
 /// Inline Map concurrency limit ("In this mode, the Map state supports up to 40 concurrent
@@ -393,6 +395,7 @@ impl Simulation {
     // ----- public stepping API ------------------------------------------------------------
 
     /// Processes one event. Returns `false` when the simulation has finished.
+    #[inline]
     pub fn step(&mut self) -> bool {
         if self.is_finished() {
             return false;
@@ -502,6 +505,7 @@ impl Simulation {
         }
     }
 
+    #[inline]
     fn dispatch(&mut self, kind: EventKind, target: u32, generation: u32) {
         match kind {
             EventKind::Resume => {
@@ -536,6 +540,7 @@ impl Simulation {
         }
     }
 
+    #[inline]
     fn resume(&mut self, f: u32) {
         let Some(phase) = self.fibers.get(f as usize).map(|x| x.phase) else {
             return;
@@ -598,8 +603,12 @@ impl Simulation {
                     .get(slot as usize)
                     .map_or(0, |f| f.generation + 1);
                 if let Some(existing) = self.fibers.get_mut(slot as usize) {
+                    // The slot's retry counters keep their allocation for the next fiber.
+                    let mut counters = std::mem::take(&mut existing.retry_counters);
+                    counters.clear();
                     *existing = fiber;
                     existing.generation = generation;
+                    existing.retry_counters = counters;
                 }
                 slot
             }
@@ -621,7 +630,7 @@ impl Simulation {
             fiber.vars = None;
             fiber.input = Data::Item { run: 0, index: 0 };
             fiber.effective = None;
-            fiber.retry_counters = Vec::new();
+            fiber.retry_counters.clear();
             self.free_fibers.push(f);
         }
     }
@@ -634,8 +643,10 @@ impl Simulation {
             input,
             start_ms: self.now,
             link,
-            history: if record { Some(Vec::new()) } else { None },
-            timeline: if record { Some(Vec::new()) } else { None },
+            // Recorded executions start with room for a short history, so that most never copy
+            // theirs as it grows (see `push_event` for long ones).
+            history: record.then(|| Vec::with_capacity(HISTORY_RESERVE_AT)),
+            timeline: record.then(|| Vec::with_capacity(TIMELINE_RESERVE_AT)),
             event_count: 0,
             steps: 0,
             lambda_invocations: 0,
@@ -680,6 +691,7 @@ impl Simulation {
     /// fiber of its execution that can act at this point, so it continues straight after the
     /// current event (no queue round trip); iterations and branches go through the queue so
     /// that siblings interleave as AWS records them.
+    #[inline(always)]
     fn resume_now(&mut self, f: u32) {
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
@@ -690,6 +702,29 @@ impl Simulation {
         } else {
             self.queue
                 .push(self.now, self.now, f, generation, EventKind::Resume);
+        }
+    }
+
+    /// Whether a fiber's next step at the current instant may run straight away, inside the
+    /// current step, instead of going through the queue. It may when nothing else would run
+    /// before it: nothing is due now in the queue and no continuation waits. The caller must be
+    /// at the very end of its step (nothing is recorded or scheduled after it), so that running
+    /// it now gives exactly the order the queue would. A replayed child being aborted steps one
+    /// event at a time, so that the abort lands where it did in the full run.
+    #[inline]
+    fn may_step_now(&self) -> bool {
+        self.continuations.is_empty()
+            && !self.queue.due_now(self.now)
+            && !matches!(self.mode, Mode::Replay { abort: Some(_), .. })
+            && !self.is_finished()
+    }
+
+    /// Counts a step taken straight away as the queue would have counted it.
+    #[inline]
+    fn count_step(&mut self, exec: u32) {
+        self.events_processed += 1;
+        if let Some(e) = self.executions.get_mut(exec as usize) {
+            e.steps += 1;
         }
     }
 
@@ -737,40 +772,47 @@ impl Simulation {
         }
     }
 
+    #[inline]
     fn resume_at(&mut self, f: u32, time: u64) {
         let generation = self.fibers.get(f as usize).map_or(0, |x| x.generation);
         self.queue
             .push(self.now, time, f, generation, EventKind::Resume);
     }
 
+    #[inline]
     fn set_phase(&mut self, f: u32, phase: Phase) {
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.phase = phase;
         }
     }
 
+    #[inline]
     fn exec_of(&self, f: u32) -> u32 {
         self.fibers.get(f as usize).map_or(0, |x| x.exec)
     }
 
+    #[inline]
     fn state_of(&self, f: u32) -> StateId {
         self.fibers.get(f as usize).map_or(0, |x| x.state)
     }
 
     // ----- history ----------------------------------------------------------------------
 
+    #[inline]
     fn recording(&self, exec: u32) -> bool {
         self.executions
             .get(exec as usize)
             .is_some_and(|e| e.history.is_some())
     }
 
+    #[inline]
     fn recording_fiber(&self, f: u32) -> bool {
         self.recording(self.exec_of(f))
     }
 
     /// Appends an event to the fiber's chain: its previous id is the fiber's last event, and it
     /// becomes the fiber's last event.
+    #[inline(always)]
     fn emit(&mut self, f: u32, kind: &'static str, details: Details) -> u32 {
         let (exec, prev) = match self.fibers.get(f as usize) {
             Some(fiber) => (fiber.exec, fiber.last_event),
@@ -788,6 +830,7 @@ impl Simulation {
         self.push_event(exec, prev, kind, details)
     }
 
+    #[inline(always)]
     fn push_event(&mut self, exec: u32, prev: u32, kind: &'static str, details: Details) -> u32 {
         let now = self.now;
         let Some(execution) = self.executions.get_mut(exec as usize) else {
@@ -801,6 +844,10 @@ impl Simulation {
             // past the limit.
             if history.len() == HISTORY_RESERVE_AT {
                 history.reserve_exact(HISTORY_LIMIT as usize + 16 - HISTORY_RESERVE_AT);
+                // Its timeline is long too (about one entry per three events).
+                if let Some(timeline) = execution.timeline.as_mut() {
+                    timeline.reserve_exact((HISTORY_LIMIT / 2) as usize);
+                }
             }
             history.push(HistoryEvent {
                 id,
@@ -830,6 +877,7 @@ impl Simulation {
             .is_some_and(|e| e.event_count + 2 >= HISTORY_LIMIT)
     }
 
+    #[inline]
     fn timeline(&mut self, exec: u32, entry: TimelineEntry) {
         if let Some(t) = self
             .executions
@@ -840,8 +888,9 @@ impl Simulation {
         }
     }
 
-    fn note_assumption(&mut self, key: &'static str, text: String) {
-        self.assumptions_used.entry(key).or_insert(text);
+    /// Notes that the run relied on an assumption; its text is only written the first time.
+    fn note_assumption(&mut self, key: &'static str, text: impl FnOnce() -> String) {
+        self.assumptions_used.entry(key).or_insert_with(text);
     }
 
     // ----- values -----------------------------------------------------------------------
@@ -856,6 +905,7 @@ impl Simulation {
     }
 
     /// A value in flight as a history event holds it: an Inline Map item stays a reference.
+    #[inline]
     fn shared_of(&self, data: &Data) -> crate::data::SharedValue {
         match data {
             Data::Element { items, index } => {

@@ -19,65 +19,41 @@ use crate::report::{TimelineEntry, TimelineKind};
 const THROTTLE_CAUSE: &str = "Rate Exceeded.";
 
 impl Simulation {
+    /// Enters the fiber's state: statistics, the `…StateEntered` event, per-visit counters, then
+    /// what the state does. (The hot path of every state: the fiber, its state and its execution
+    /// are each looked up once.)
     pub(super) fn enter_state(&mut self, f: u32) {
-        let exec = self.exec_of(f);
-        if self.history_exhausted(exec) {
+        let program = self.program.clone();
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return;
+        };
+        let (exec, state_id, prev) = (fiber.exec, fiber.state, fiber.last_event);
+        let Some(execution) = self.executions.get(exec as usize) else {
+            return;
+        };
+        if execution.event_count + 2 >= super::HISTORY_LIMIT {
             self.history_limit(f);
             return;
         }
-        let state = self.state_of(f);
-        let Some(kind) = self.program.states.get(state as usize).map(|s| &s.kind) else {
+        let Some(state) = program.states.get(state_id as usize) else {
             return;
         };
-        let is_task = matches!(kind, KindIr::Task(_));
-        let is_pass = matches!(kind, KindIr::Pass { .. });
-        self.begin_state(f);
-        if is_task {
-            self.task_schedule(f);
-        } else if is_pass {
-            self.pass(f);
-        } else {
-            match self.program.states.get(state as usize).map(|s| &s.kind) {
-                Some(KindIr::Choice { .. }) => self.choice(f),
-                Some(KindIr::Wait(_)) => self.wait(f),
-                Some(KindIr::Succeed) => self.succeed(f),
-                Some(KindIr::Fail { .. }) => self.fail_state(f),
-                Some(KindIr::Parallel { .. }) => self.parallel_start(f),
-                Some(KindIr::Map(map)) => {
-                    if map.distributed {
-                        self.distributed_start(f);
-                    } else {
-                        self.inline_map_start(f);
-                    }
-                }
-                _ => {}
+        let details = if execution.history.is_some() {
+            Details::StateEntered {
+                input: self.shared_of(&fiber.input),
+                name: state.name.clone(),
             }
-        }
-    }
-
-    /// Common entry: statistics, the `…StateEntered` event, per-visit counters.
-    fn begin_state(&mut self, f: u32) {
-        let state = self.state_of(f);
-        let now = self.now;
-        if let Some(stats) = self.stats.get_mut(state as usize) {
+        } else {
+            Details::None
+        };
+        if let Some(stats) = self.stats.get_mut(state_id as usize) {
             stats.entered += 1;
             stats.in_flight += 1;
         }
-        let details = match self.fibers.get(f as usize) {
-            Some(fiber) if self.recording(fiber.exec) => Details::StateEntered {
-                input: self.shared_of(&fiber.input),
-                name: self.shared_state_name(state),
-            },
-            _ => Details::None,
-        };
-        let kind = self
-            .program
-            .states
-            .get(state as usize)
-            .map_or("StateEntered", |s| s.entered_event);
-        let prev = self.fibers.get(f as usize).map_or(0, |x| x.last_event);
-        let id = self.emit(f, kind, details);
+        let id = self.push_event(exec, prev, state.entered_event, details);
+        let now = self.now;
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.last_event = id;
             fiber.in_state = true;
             fiber.entered_event = id;
             fiber.entered_prev = prev;
@@ -86,6 +62,22 @@ impl Simulation {
             fiber.retry_counters.clear();
             fiber.error_is_own = false;
             fiber.effective = None;
+        }
+        match &state.kind {
+            KindIr::Task(_) => self.task_schedule(f),
+            KindIr::Pass { .. } => self.pass(f),
+            KindIr::Choice { .. } => self.choice(f),
+            KindIr::Wait(_) => self.wait(f),
+            KindIr::Succeed => self.succeed(f),
+            KindIr::Fail { .. } => self.fail_state(f),
+            KindIr::Parallel { .. } => self.parallel_start(f),
+            KindIr::Map(map) => {
+                if map.distributed {
+                    self.distributed_start(f);
+                } else {
+                    self.inline_map_start(f);
+                }
+            }
         }
     }
 
@@ -97,6 +89,7 @@ impl Simulation {
     }
 
     /// The state's name, shared (for history events).
+    #[inline]
     pub(super) fn shared_state_name(&self, state: StateId) -> Rc<str> {
         self.program
             .states
@@ -112,6 +105,7 @@ impl Simulation {
     }
 
     /// Marks the state as left (statistics).
+    #[inline]
     pub(super) fn leave_state(&mut self, f: u32) {
         let Some(fiber) = self.fibers.get_mut(f as usize) else {
             return;
@@ -127,47 +121,66 @@ impl Simulation {
     }
 
     /// Emits the `…StateExited` event and moves on with `output`.
+    #[inline]
     pub(super) fn complete_state(&mut self, f: u32, output: Data, next: Option<StateId>) {
         let state = self.state_of(f);
         if let Some(stats) = self.stats.get_mut(state as usize) {
             stats.succeeded += 1;
         }
-        self.exit_and_go(f, output, next);
+        self.exit_and_go(f, output, next, false);
     }
 
-    fn exit_and_go(&mut self, f: u32, output: Data, next: Option<StateId>) {
-        let state = self.state_of(f);
-        let details = if self.recording_fiber(f) {
+    /// Emits the `…StateExited` event and moves on with `output`. `at_end`: the caller ends its
+    /// step with this, so an iteration or branch may enter a next Task state straight away
+    /// (see [`Simulation::may_step_now`]).
+    fn exit_and_go(&mut self, f: u32, output: Data, next: Option<StateId>, at_end: bool) {
+        let program = self.program.clone();
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return;
+        };
+        let (exec, state_id, prev, in_state) =
+            (fiber.exec, fiber.state, fiber.last_event, fiber.in_state);
+        let Some(state) = program.states.get(state_id as usize) else {
+            return;
+        };
+        let details = if self.recording(exec) {
             Details::StateExited {
-                name: self.shared_state_name(state),
+                name: state.name.clone(),
                 output: self.shared_of(&output),
             }
         } else {
             Details::None
         };
-        let kind = self
-            .program
-            .states
-            .get(state as usize)
-            .map_or("StateExited", |s| s.exited_event);
-        self.emit(f, kind, details);
-        self.leave_state(f);
-        let target = match next {
-            Some(n) => Next::State(n),
-            None => self
-                .program
-                .states
-                .get(state as usize)
-                .map_or(Next::End, |s| s.next),
+        let id = self.push_event(exec, prev, state.exited_event, details);
+        // Leaving the state (as `leave_state`).
+        if in_state {
+            if let Some(stats) = self.stats.get_mut(state_id as usize) {
+                stats.in_flight = stats.in_flight.saturating_sub(1);
+            }
+        }
+        let Some(fiber) = self.fibers.get_mut(f as usize) else {
+            return;
         };
-        match target {
+        fiber.last_event = id;
+        fiber.in_state = false;
+        match next.map_or(state.next, Next::State) {
             Next::State(n) => {
-                if let Some(fiber) = self.fibers.get_mut(f as usize) {
-                    fiber.state = n;
-                    fiber.input = output;
-                    fiber.phase = Phase::Enter;
+                fiber.state = n;
+                fiber.input = output;
+                fiber.phase = Phase::Enter;
+                let is_root = fiber.link == Link::Root;
+                // Only into a Task, whose entry ends by scheduling it: a chain of direct steps
+                // stays short whatever the definition's loops.
+                let into_task = matches!(
+                    program.states.get(n as usize).map(|s| &s.kind),
+                    Some(KindIr::Task(_))
+                );
+                if at_end && !is_root && into_task && self.may_step_now() {
+                    self.count_step(exec);
+                    self.enter_state(f);
+                } else {
+                    self.resume_now(f);
                 }
-                self.resume_now(f);
             }
             Next::End | Next::Own => self.end_fiber(f, Ok(output)),
         }
@@ -833,8 +846,11 @@ impl Simulation {
             Ok(e) => e,
             Err(failure) => return self.raise_failure(f, failure),
         };
-        let state_id = self.state_of(f);
         let program = self.program.clone();
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return;
+        };
+        let (state_id, exec, is_root) = (fiber.state, fiber.exec, fiber.link == Link::Root);
         let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
         else {
             return;
@@ -850,9 +866,10 @@ impl Simulation {
                 (Err(failure), _) | (_, Err(failure)) => return self.raise_failure(f, failure),
             }
         };
-        let details = if self.recording_fiber(f) {
+        let lambda_fn = task.integration == Integration::LambdaFunction;
+        let details = if self.recording(exec) {
             Details::scheduled(
-                task.integration == Integration::LambdaFunction,
+                lambda_fn,
                 self.shared_of(&effective),
                 task.resource.clone(),
                 timeout,
@@ -861,7 +878,7 @@ impl Simulation {
         } else {
             Details::None
         };
-        let kind = if task.integration == Integration::LambdaFunction {
+        let kind = if lambda_fn {
             "LambdaFunctionScheduled"
         } else {
             "TaskScheduled"
@@ -875,12 +892,13 @@ impl Simulation {
         }
         // The root fiber is alone in its execution: it starts the Task in the same step.
         // Iterations and branches start it in a later step, after their siblings were
-        // scheduled, as AWS records them (all `TaskScheduled`, then all `TaskStarted`).
-        if self
-            .fibers
-            .get(f as usize)
-            .is_some_and(|x| x.link == Link::Root)
-        {
+        // scheduled, as AWS records them (all `TaskScheduled`, then all `TaskStarted`) — or
+        // straight away when no sibling has anything to do at this instant. (Every caller
+        // ends its step here.)
+        if is_root {
+            self.task_start(f);
+        } else if self.may_step_now() {
+            self.count_step(exec);
             self.task_start(f);
         } else {
             self.resume_now(f);
@@ -912,53 +930,55 @@ impl Simulation {
     }
 
     pub(super) fn task_start(&mut self, f: u32) {
-        let state_id = self.state_of(f);
+        // Every step of a Task attempt reads the fiber, its state and its execution once.
         let program = self.program.clone();
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return;
+        };
+        let (state_id, exec, generation) = (fiber.state, fiber.exec, fiber.generation);
+        let (retry_count, item) = (fiber.retry_count, fiber.item);
+        let (timeout_ms, heartbeat_ms) = (fiber.timeout_ms, fiber.heartbeat_ms);
         let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
         else {
             return;
         };
-        let exec = self.exec_of(f);
         let now = self.now;
-        let retry_count = self.fibers.get(f as usize).map_or(0, |x| x.retry_count);
         if let Some(stats) = self.stats.get_mut(state_id as usize) {
             stats.attempts += 1;
         }
-        let details = if self.recording_fiber(f) && task.integration != Integration::LambdaFunction
-        {
+        let lambda_fn = task.integration == Integration::LambdaFunction;
+        let Some(e) = self.executions.get_mut(exec as usize) else {
+            return;
+        };
+        e.task_attempts += 1;
+        let ordinal = e.lambda_invocations;
+        if task.lambda {
+            e.lambda_invocations += 1;
+        }
+        let key = e.key;
+        let recording = e.history.is_some();
+        if let Some(timeline) = e.timeline.as_mut() {
+            timeline.push(TimelineEntry {
+                time_ms: now,
+                state: state_id,
+                kind: TimelineKind::AttemptStarted {
+                    attempt: retry_count,
+                },
+            });
+        }
+        let details = if recording && !lambda_fn {
             Details::TaskStarted {
                 resource: task.resource.clone(),
             }
         } else {
             Details::None
         };
-        let kind = if task.integration == Integration::LambdaFunction {
+        let kind = if lambda_fn {
             "LambdaFunctionStarted"
         } else {
             "TaskStarted"
         };
         self.emit(f, kind, details);
-        self.timeline(
-            exec,
-            TimelineEntry {
-                time_ms: now,
-                state: state_id,
-                kind: TimelineKind::AttemptStarted {
-                    attempt: retry_count,
-                },
-            },
-        );
-        let (ordinal, key) = match self.executions.get_mut(exec as usize) {
-            Some(e) => {
-                e.task_attempts += 1;
-                let ordinal = e.lambda_invocations;
-                if task.lambda {
-                    e.lambda_invocations += 1;
-                }
-                (ordinal, e.key)
-            }
-            None => (0, 0),
-        };
         let throttled = task.lambda
             && match &self.mode {
                 Mode::Replay { throttled, .. } => throttled.binary_search(&ordinal).is_ok(),
@@ -977,11 +997,11 @@ impl Simulation {
             (Attempt::Throttled, d, 0)
         } else {
             let latency = self.sample_latency(exec, task);
-            let outcome = self.decide_fault(f, exec, task, retry_count);
-            let (timeout_ms, heartbeat_ms) = self
-                .fibers
-                .get(f as usize)
-                .map_or((None, None), |x| (x.timeout_ms, x.heartbeat_ms));
+            let outcome = if task.behaviour.faults.is_empty() {
+                Attempt::Success
+            } else {
+                self.decide_fault(item, exec, task, retry_count)
+            };
             let beats = task
                 .behaviour
                 .heartbeat_interval_ms
@@ -1007,7 +1027,13 @@ impl Simulation {
             fiber.attempt_started = now;
             fiber.phase = Phase::TaskDone;
         }
-        self.resume_at(f, now.saturating_add(duration));
+        self.queue.push(
+            now,
+            now.saturating_add(duration),
+            f,
+            generation,
+            super::queue::EventKind::Resume,
+        );
     }
 
     fn sample_latency(&mut self, exec: u32, task: &TaskIr) -> u64 {
@@ -1022,8 +1048,13 @@ impl Simulation {
     }
 
     /// Evaluates the scenario's fault rules in order for this attempt.
-    fn decide_fault(&mut self, f: u32, exec: u32, task: &TaskIr, attempt: u32) -> Attempt {
-        let item = self.fibers.get(f as usize).and_then(|x| x.item);
+    fn decide_fault(
+        &mut self,
+        item: Option<super::ItemScope>,
+        exec: u32,
+        task: &TaskIr,
+        attempt: u32,
+    ) -> Attempt {
         for fault in &task.behaviour.faults {
             if let Some(attempts) = &fault.attempts {
                 if attempts.binary_search(&u64::from(attempt)).is_err() {
@@ -1158,7 +1189,13 @@ impl Simulation {
                     },
                 );
                 match self.output_from_result(f, result) {
-                    Ok(output) => self.complete_state(f, output, None),
+                    Ok(output) => {
+                        if let Some(stats) = self.stats.get_mut(state_id as usize) {
+                            stats.succeeded += 1;
+                        }
+                        // The end of the step.
+                        self.exit_and_go(f, output, None, true);
+                    }
                     Err(failure) => self.raise_failure(f, failure),
                 }
                 return;
@@ -1175,7 +1212,7 @@ impl Simulation {
                 self.task_failed_event(f, task, names::LAMBDA_TOO_MANY_REQUESTS, &cause);
                 self.note_assumption(
                     "throttle_cause",
-                    format!("a throttled Lambda invocation fails with Lambda.TooManyRequestsException and the cause \"{THROTTLE_CAUSE}\" after limits.throttle_latency_ms"),
+                    || format!("a throttled Lambda invocation fails with Lambda.TooManyRequestsException and the cause \"{THROTTLE_CAUSE}\" after limits.throttle_latency_ms"),
                 );
                 (names::LAMBDA_TOO_MANY_REQUESTS, cause)
             }
@@ -1215,8 +1252,7 @@ impl Simulation {
         self.raise(f, error, cause, false);
     }
 
-    /// Records a failed attempt in the execution's timeline, if it keeps one (the cause is only
-    /// copied then).
+    /// Records a failed attempt in the execution's timeline, if it keeps one.
     fn attempt_failed_timeline(
         &mut self,
         exec: u32,
@@ -1240,16 +1276,23 @@ impl Simulation {
                 kind: TimelineKind::AttemptFailed {
                     error,
                     latency_ms,
-                    cause: cause.to_string(),
+                    cause: cause.clone(),
                 },
             },
         );
     }
 
     fn count_error(&mut self, state: StateId, error: ErrorId) {
-        let name = self.errors.name(error).to_string();
-        if let Some(stats) = self.stats.get_mut(state as usize) {
-            *stats.errors.entry(name).or_insert(0) += 1;
+        let name = self.errors.name(error);
+        let Some(stats) = self.stats.get_mut(state as usize) else {
+            return;
+        };
+        // The name is copied only the first time the state meets the error.
+        match stats.errors.get_mut(name) {
+            Some(count) => *count += 1,
+            None => {
+                stats.errors.insert(name.to_string(), 1);
+            }
         }
     }
 
@@ -1381,7 +1424,7 @@ impl Simulation {
         {
             self.note_assumption(
                 "states_all_matches_empty_error",
-                "States.ALL matches the empty error of a Fail state without Error (recorded: named patterns do not; States.ALL is not recorded)".into(),
+                || "States.ALL matches the empty error of a Fail state without Error (recorded: named patterns do not; States.ALL is not recorded)".into(),
             );
         }
         if error != names::RUNTIME {
@@ -1476,7 +1519,7 @@ impl Simulation {
                                 },
                             },
                         );
-                        self.exit_and_go(f, output, Some(catcher.next));
+                        self.exit_and_go(f, output, Some(catcher.next), false);
                     }
                     Err(failure) => self.raise_failure(f, failure),
                 }
@@ -1524,7 +1567,7 @@ impl Simulation {
             let cap_first = self.scenario.assumptions.cap_then_jitter;
             self.note_assumption(
                 "retry_delay_order",
-                if cap_first {
+                || if cap_first {
                     "FULL jitter is drawn after MaxDelaySeconds caps the backoff (cap then jitter, as peer emulators do)".into()
                 } else {
                     "FULL jitter is drawn before MaxDelaySeconds caps the backoff (jitter then cap)".into()
@@ -1618,7 +1661,7 @@ impl Simulation {
         let name = self.scenario.assumptions.history_limit_error.clone();
         self.note_assumption(
             "history_limit_error",
-            format!(
+            || format!(
                 "an execution whose history would pass {} events fails with {name} (no recording settles the error name; Express executions are held to the same limit so that a loop taking no time still ends)",
                 super::HISTORY_LIMIT
             ),

@@ -263,7 +263,7 @@ impl Simulation {
                 let items = program::default_reader_items(nested);
                 self.note_assumption(
                     "reader_items",
-                    format!(
+                    || format!(
                         "the scenario gives no items, so the ItemReader of {} stands in as {} items {{\"index\": i}}",
                         state.name,
                         items.len()
@@ -989,7 +989,7 @@ impl Simulation {
         if untolerated {
             self.note_assumption(
                 "untolerated_failure_error",
-                if threshold_error {
+                || if threshold_error {
                     "a Distributed Map with no tolerance set fails on its first failed item with States.ExceedToleratedFailureThreshold (not settled by any AWS recording; set assumptions.untolerated_failure_error to \"child\" to report the child's error instead)".into()
                 } else {
                     "a Distributed Map with no tolerance set fails on its first failed item with that child's own error (assumptions.untolerated_failure_error = \"child\")".into()
@@ -1149,7 +1149,7 @@ impl Simulation {
         } else if overflow {
             self.note_assumption(
                 "collected_results_limit",
-                "a Distributed Map without ResultWriter whose collected results pass limits.payload_bytes fails with States.DataLimitExceeded once the Map Run ends".into(),
+                || "a Distributed Map without ResultWriter whose collected results pass limits.payload_bytes fails with States.DataLimitExceeded once the Map Run ends".into(),
             );
             let cause: Rc<str> = Rc::from(
                 "The state/task 'map' returned a result with a size exceeding the maximum number of bytes service limit.",
@@ -1162,7 +1162,7 @@ impl Simulation {
             if values.iter().any(Option::is_none) {
                 self.note_assumption(
                     "failed_child_results",
-                    "a tolerated failed child contributes {\"Error\", \"Cause\"} to a Distributed Map's collected results".into(),
+                    || "a tolerated failed child contributes {\"Error\", \"Cause\"} to a Distributed Map's collected results".into(),
                 );
             }
             Value::Array(

@@ -127,6 +127,20 @@ impl Queue {
         }
     }
 
+    /// Whether an event is due at `now` (the clock's time): one popped next would be for `now`.
+    pub fn due_now(&self, now: u64) -> bool {
+        if !self.now_fifo.is_empty() {
+            return true;
+        }
+        let in_wheel = self
+            .heads
+            .get((now & MASK) as usize)
+            .filter(|head| **head != NONE)
+            .and_then(|head| self.nodes.get(*head as usize))
+            .is_some_and(|(e, _)| e.time <= now);
+        in_wheel || self.far.peek().is_some_and(|Reverse(e)| e.time <= now)
+    }
+
     pub fn pop(&mut self, now: u64) -> Option<Event> {
         self.advance(now);
         // Events already in the wheel for `now` were scheduled before the clock got here.

@@ -180,7 +180,7 @@ fn the_change_log_marks_children_waiting_to_retry_and_children_that_were_caught(
         .timeline
         .iter()
         .filter_map(|entry| match &entry.kind {
-            engine::report::TimelineKind::AttemptFailed { cause, .. } => Some(cause.as_str()),
+            engine::report::TimelineKind::AttemptFailed { cause, .. } => Some(&**cause),
             _ => None,
         })
         .collect();
