@@ -561,6 +561,13 @@ impl Simulation {
     }
 
     fn start_iterations(&mut self, f: u32) {
+        self.start_iterations_then(f, false);
+    }
+
+    /// Starts iterations while the concurrency limit allows. `at_end`: the caller ends its step
+    /// with this, so the last iteration started may enter its first state straight away when
+    /// that is a Task (see [`Simulation::may_step_now`]).
+    fn start_iterations_then(&mut self, f: u32, at_end: bool) {
         loop {
             let next = match self
                 .fibers
@@ -635,7 +642,26 @@ impl Simulation {
             {
                 run.running.insert(index as u32, child);
             }
-            self.resume_now(child);
+            let last_started = match self
+                .fibers
+                .get(f as usize)
+                .and_then(|x| x.container.as_deref())
+            {
+                Some(Container::Inline(run)) => {
+                    run.running.len() >= run.limit || run.next >= run.items.len()
+                }
+                _ => true,
+            };
+            let into_task = matches!(
+                self.program.states.get(start as usize).map(|s| &s.kind),
+                Some(KindIr::Task(_))
+            );
+            if at_end && last_started && into_task && self.may_step_now() {
+                self.count_step(exec);
+                self.enter_state(child);
+            } else {
+                self.resume_now(child);
+            }
         }
     }
 
@@ -648,6 +674,7 @@ impl Simulation {
         last: u32,
         result: Result<Data, (ErrorId, Rc<str>)>,
         in_task: bool,
+        at_end: bool,
     ) {
         let exec = self.exec_of(parent);
         let state_id = self.state_of(parent);
@@ -698,7 +725,7 @@ impl Simulation {
                     }
                     self.inline_map_finished(parent);
                 } else {
-                    self.start_iterations(parent);
+                    self.start_iterations_then(parent, at_end);
                 }
             }
             Err((error, cause)) => {

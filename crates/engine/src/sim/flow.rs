@@ -182,7 +182,7 @@ impl Simulation {
                     self.resume_now(f);
                 }
             }
-            Next::End | Next::Own => self.end_fiber(f, Ok(output)),
+            Next::End | Next::Own => self.end_fiber_then(f, Ok(output), at_end),
         }
     }
 
@@ -1695,6 +1695,17 @@ impl Simulation {
 
     /// Ends a fiber and reports to whoever started it.
     pub(super) fn end_fiber(&mut self, f: u32, result: Result<Data, (ErrorId, Rc<str>)>) {
+        self.end_fiber_then(f, result, false);
+    }
+
+    /// [`Simulation::end_fiber`]; `at_end`: the caller ends its step with this (an Inline Map
+    /// may then start its next iteration straight away).
+    pub(super) fn end_fiber_then(
+        &mut self,
+        f: u32,
+        result: Result<Data, (ErrorId, Rc<str>)>,
+        at_end: bool,
+    ) {
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
@@ -1729,7 +1740,7 @@ impl Simulation {
                     Some(KindIr::Task(_))
                 );
                 self.free_fiber(f);
-                self.iteration_ended(parent, index, last, result, in_task);
+                self.iteration_ended(parent, index, last, result, in_task, at_end);
             }
             Link::Branch { parent, index } => {
                 let last = fiber.last_event;
