@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::choice::Rule;
 use crate::data::{ResultPath, Selection, Template};
 use crate::errors::{ErrorId, ErrorNames, ErrorPattern};
+use crate::history::EventType;
 use crate::jsonata;
 use crate::scenario::{self, ItemSelection, Items, Scenario};
 
@@ -103,9 +104,9 @@ pub struct StateIr {
     pub retriers: Vec<RetrierIr>,
     pub catchers: Vec<CatcherIr>,
     /// History event type names.
-    pub entered_event: &'static str,
-    pub exited_event: &'static str,
-    pub aborted_event: &'static str,
+    pub entered_event: EventType,
+    pub exited_event: EventType,
+    pub aborted_event: EventType,
     pub type_name: &'static str,
 }
 
@@ -328,28 +329,29 @@ pub fn compile(machine: &StateMachine, scenario: &Scenario) -> Result<Program, V
     }
 }
 
-fn event_names(kind: &StateKind) -> (&'static str, &'static str, &'static str) {
+fn event_names(kind: &StateKind) -> (EventType, EventType, EventType) {
+    use EventType as E;
     match kind {
-        StateKind::Task(_) => ("TaskStateEntered", "TaskStateExited", "TaskStateAborted"),
-        StateKind::Pass(_) => ("PassStateEntered", "PassStateExited", "PassStateAborted"),
+        StateKind::Task(_) => (E::TaskStateEntered, E::TaskStateExited, E::TaskStateAborted),
+        StateKind::Pass(_) => (E::PassStateEntered, E::PassStateExited, E::PassStateAborted),
         StateKind::Choice(_) => (
-            "ChoiceStateEntered",
-            "ChoiceStateExited",
-            "ChoiceStateAborted",
+            E::ChoiceStateEntered,
+            E::ChoiceStateExited,
+            E::ChoiceStateAborted,
         ),
-        StateKind::Wait(_) => ("WaitStateEntered", "WaitStateExited", "WaitStateAborted"),
+        StateKind::Wait(_) => (E::WaitStateEntered, E::WaitStateExited, E::WaitStateAborted),
         StateKind::Succeed => (
-            "SucceedStateEntered",
-            "SucceedStateExited",
-            "SucceedStateAborted",
+            E::SucceedStateEntered,
+            E::SucceedStateExited,
+            E::SucceedStateAborted,
         ),
-        StateKind::Fail(_) => ("FailStateEntered", "FailStateExited", "FailStateAborted"),
+        StateKind::Fail(_) => (E::FailStateEntered, E::FailStateExited, E::FailStateAborted),
         StateKind::Parallel(_) => (
-            "ParallelStateEntered",
-            "ParallelStateExited",
-            "ParallelStateAborted",
+            E::ParallelStateEntered,
+            E::ParallelStateExited,
+            E::ParallelStateAborted,
         ),
-        StateKind::Map(_) => ("MapStateEntered", "MapStateExited", "MapStateAborted"),
+        StateKind::Map(_) => (E::MapStateEntered, E::MapStateExited, E::MapStateAborted),
     }
 }
 

@@ -253,20 +253,23 @@ impl PartialEq for QuantileTable {
 }
 
 impl QuantileTable {
-    /// The quantile at `i / QUANTILES` (`0 < i < QUANTILES`).
-    fn point(&self, i: usize, median_ms: f64, sigma: f64) -> f64 {
+    /// The quantiles at `i / QUANTILES` and `(i + 1) / QUANTILES` (`0 < i < QUANTILES - 1`): the
+    /// two ends of the segment a draw interpolates on.
+    fn segment(&self, i: usize, median_ms: f64, sigma: f64) -> (f64, f64) {
         let mut points = self.points.borrow_mut();
         if points.is_empty() {
             points.resize(QUANTILES, f64::NAN);
         }
-        match points.get_mut(i) {
+        let mut at = |j: usize| match points.get_mut(j) {
             Some(point) if !point.is_nan() => *point,
             Some(point) => {
-                *point = lognormal_quantile(i as f64 / QUANTILES as f64, median_ms, sigma);
+                *point = lognormal_quantile(j as f64 / QUANTILES as f64, median_ms, sigma);
                 *point
             }
-            None => lognormal_quantile(i as f64 / QUANTILES as f64, median_ms, sigma),
-        }
+            None => lognormal_quantile(j as f64 / QUANTILES as f64, median_ms, sigma),
+        };
+        let lo = at(i);
+        (lo, at(i + 1))
     }
 }
 
@@ -276,6 +279,7 @@ fn lognormal_quantile(u: f64, median_ms: f64, sigma: f64) -> f64 {
 }
 
 impl Sampler {
+    #[inline]
     pub fn sample(&self, stream: &mut crate::rng::Stream) -> u64 {
         match self {
             Sampler::Fixed(ms) => *ms,
@@ -289,8 +293,7 @@ impl Sampler {
                 let x = u * QUANTILES as f64;
                 let i = x as usize;
                 let value = if i > 0 && i + 1 < QUANTILES {
-                    let lo = table.point(i, *median_ms, *sigma);
-                    let hi = table.point(i + 1, *median_ms, *sigma);
+                    let (lo, hi) = table.segment(i, *median_ms, *sigma);
                     lo + (x - i as f64) * (hi - lo)
                 } else if u > 0.0 {
                     lognormal_quantile(u, *median_ms, *sigma)

@@ -28,7 +28,7 @@ use serde_json::{Map as JsonObject, Value};
 
 use crate::data::{ContextSource, Data, ItemSource, Variables};
 use crate::errors::ErrorId;
-use crate::history::{self, Details, HistoryEvent};
+use crate::history::{self, Details, EventType, History, HistoryEvent, Note, ValueIn};
 use crate::program::{self, CompileError, Program, StateId};
 use crate::report::{
     ChildStatus, ItemChange, LiveCounters, MapRunReport, Series, StateStats, TimelineEntry,
@@ -244,7 +244,7 @@ struct Execution {
     input: Data,
     start_ms: u64,
     link: ExecLink,
-    history: Option<Vec<HistoryEvent>>,
+    history: Option<History>,
     timeline: Option<Vec<TimelineEntry>>,
     event_count: u32,
     /// Steps (resumed fibers) taken so far: a child's position for replaying its abort.
@@ -645,7 +645,11 @@ impl Simulation {
             link,
             // Recorded executions start with room for a short history, so that most never copy
             // theirs as it grows (see `push_event` for long ones).
-            history: record.then(|| Vec::with_capacity(HISTORY_RESERVE_AT)),
+            history: record.then(|| {
+                let mut history = History::default();
+                history.reserve_exact(HISTORY_RESERVE_AT);
+                history
+            }),
             timeline: record.then(|| Vec::with_capacity(TIMELINE_RESERVE_AT)),
             event_count: 0,
             steps: 0,
@@ -811,14 +815,14 @@ impl Simulation {
     }
 
     /// Appends an event to the fiber's chain: its previous id is the fiber's last event, and it
-    /// becomes the fiber's last event.
+    /// becomes the fiber's last event. The event is about the fiber's state.
     #[inline(always)]
-    fn emit(&mut self, f: u32, kind: &'static str, details: Details) -> u32 {
-        let (exec, prev) = match self.fibers.get(f as usize) {
-            Some(fiber) => (fiber.exec, fiber.last_event),
+    fn emit<'a>(&mut self, f: u32, kind: EventType, note: impl Into<Note<'a>>) -> u32 {
+        let (exec, prev, state) = match self.fibers.get(f as usize) {
+            Some(fiber) => (fiber.exec, fiber.last_event, fiber.state),
             None => return 0,
         };
-        let id = self.push_event(exec, prev, kind, details);
+        let id = self.push_event(exec, prev, kind, state, note.into());
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.last_event = id;
         }
@@ -826,12 +830,26 @@ impl Simulation {
     }
 
     /// Appends an event whose previous id is given, without moving any chain.
-    fn emit_side(&mut self, exec: u32, prev: u32, kind: &'static str, details: Details) -> u32 {
-        self.push_event(exec, prev, kind, details)
+    fn emit_side<'a>(
+        &mut self,
+        exec: u32,
+        prev: u32,
+        kind: EventType,
+        state: StateId,
+        note: impl Into<Note<'a>>,
+    ) -> u32 {
+        self.push_event(exec, prev, kind, state, note.into())
     }
 
     #[inline(always)]
-    fn push_event(&mut self, exec: u32, prev: u32, kind: &'static str, details: Details) -> u32 {
+    fn push_event(
+        &mut self,
+        exec: u32,
+        prev: u32,
+        kind: EventType,
+        state: StateId,
+        note: Note<'_>,
+    ) -> u32 {
         let now = self.now;
         let Some(execution) = self.executions.get_mut(exec as usize) else {
             return 0;
@@ -846,16 +864,51 @@ impl Simulation {
                 history.reserve_exact(HISTORY_LIMIT as usize + 16 - HISTORY_RESERVE_AT);
                 // Its timeline is long too (about one entry per three events).
                 if let Some(timeline) = execution.timeline.as_mut() {
-                    timeline.reserve_exact((HISTORY_LIMIT / 2) as usize);
+                    timeline.reserve_exact((HISTORY_LIMIT / 3) as usize);
                 }
             }
-            history.push(HistoryEvent {
-                id,
-                previous_event_id: prev,
-                time_ms: now,
-                kind,
-                details,
-            });
+            history.push(now, id, prev, kind, state, note);
+        }
+        id
+    }
+
+    /// A value in flight as an event records it (an item of a Distributed Map is made whole).
+    fn value_in<'d>(&self, data: &'d Data, made: &'d mut Option<Rc<Value>>) -> ValueIn<'d> {
+        match data {
+            Data::Element { items, index } => ValueIn::Element(items, *index),
+            Data::Json(value) => ValueIn::Json(value),
+            Data::Item { .. } => ValueIn::Json(made.insert(self.value_of(data))),
+        }
+    }
+
+    /// What an event holding `data` records: nothing unless `exec` records its history.
+    #[inline(always)]
+    fn value_note<'d>(
+        &self,
+        exec: u32,
+        shape: history::Shape,
+        data: &'d Data,
+        made: &'d mut Option<Rc<Value>>,
+    ) -> Note<'d> {
+        if self.recording(exec) {
+            Note::Value(shape, self.value_in(data, made))
+        } else {
+            Note::None
+        }
+    }
+
+    /// Records an event holding a value, on the fiber's chain (see [`Simulation::emit`]).
+    #[inline(always)]
+    fn emit_value(&mut self, f: u32, kind: EventType, shape: history::Shape, data: &Data) -> u32 {
+        let (exec, prev, state) = match self.fibers.get(f as usize) {
+            Some(fiber) => (fiber.exec, fiber.last_event, fiber.state),
+            None => return 0,
+        };
+        let mut made = None;
+        let note = self.value_note(exec, shape, data, &mut made);
+        let id = self.push_event(exec, prev, kind, state, note);
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.last_event = id;
         }
         id
     }
@@ -867,7 +920,7 @@ impl Simulation {
             },
             _ => Details::None,
         };
-        self.push_event(exec, 0, "ExecutionStarted", details);
+        self.push_event(exec, 0, EventType::ExecutionStarted, 0, details.into());
     }
 
     /// The execution has used its history budget: the next event would pass the limit.
@@ -1173,12 +1226,20 @@ impl Simulation {
         counters
     }
 
-    /// The parent execution's history.
-    pub fn parent_history(&self) -> &[HistoryEvent] {
+    /// The parent execution's history (rendered from the records now: see [`History`]).
+    pub fn parent_history(&self) -> Vec<HistoryEvent> {
         self.executions
             .get(self.parent as usize)
-            .and_then(|e| e.history.as_deref())
-            .unwrap_or(&[])
+            .and_then(|e| e.history.as_ref())
+            .map_or_else(Vec::new, |h| h.events(&self.program))
+    }
+
+    /// The number of events in the parent execution's history.
+    pub fn parent_history_len(&self) -> usize {
+        self.executions
+            .get(self.parent as usize)
+            .and_then(|e| e.history.as_ref())
+            .map_or(0, History::len)
     }
 
     /// The parent execution's timeline (attempts, retries, catches).
@@ -1191,7 +1252,7 @@ impl Simulation {
 
     /// The parent history as `GetExecutionHistory` JSON.
     pub fn parent_history_json(&self) -> Value {
-        history::to_aws_json(self.parent_history(), self.scenario.start_epoch_ms)
+        history::to_aws_json(&self.parent_history(), self.scenario.start_epoch_ms)
     }
 
     /// Assumptions ([INF] choices) the run relied on so far: key → description.

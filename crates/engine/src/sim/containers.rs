@@ -10,7 +10,7 @@ use serde_json::{Map as JsonObject, Value};
 use super::{ItemScope, Link, Phase, Simulation, INLINE_MAP_LIMIT};
 use crate::data::{compact, Data, Failure, ItemArray, Selection, Variables};
 use crate::errors::ErrorId;
-use crate::history::Details;
+use crate::history::{Details, EventType, Note};
 use crate::program::{KindIr, Selector};
 use crate::scenario::Items;
 
@@ -207,7 +207,7 @@ impl Simulation {
             .get(f as usize)
             .and_then(|x| x.effective.clone())
             .unwrap_or_else(Data::empty_object);
-        self.emit(f, "ParallelStateStarted", Details::None);
+        self.emit(f, EventType::ParallelStateStarted, Details::None);
         let (exec, last, item) = self
             .fibers
             .get(f as usize)
@@ -332,7 +332,13 @@ impl Simulation {
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.last_event));
-        self.emit_side(exec, last, "ParallelStateSucceeded", Details::None);
+        self.emit_side(
+            exec,
+            last,
+            EventType::ParallelStateSucceeded,
+            0,
+            Details::None,
+        );
         match self.output_from_result(f, Data::json(Value::Array(results))) {
             Ok(output) => self.complete_state(f, output, None),
             Err(failure) => self.raise_own(f, failure),
@@ -531,7 +537,7 @@ impl Simulation {
         } else {
             Details::None
         };
-        self.emit(f, "MapStateStarted", details);
+        self.emit(f, EventType::MapStateStarted, details);
         let count = items.len();
         // A Map whose result is discarded keeps no iteration outputs.
         let keep_results = !self.result_unused(f);
@@ -599,15 +605,13 @@ impl Simulation {
                 .fibers
                 .get(f as usize)
                 .map_or((0, 0), |x| (x.exec, x.last_event));
-            let details = if self.recording(exec) {
-                Details::Iteration {
-                    index: index as u32,
-                    name: self.shared_state_name(state_id),
-                }
-            } else {
-                Details::None
-            };
-            let started = self.emit_side(exec, last, "MapIterationStarted", details);
+            let started = self.emit_side(
+                exec,
+                last,
+                EventType::MapIterationStarted,
+                state_id,
+                Note::Iteration(index as u32),
+            );
             let processor = match self.program.states.get(state_id as usize).map(|s| &s.kind) {
                 Some(KindIr::Map(map)) => map.processor,
                 _ => 0,
@@ -678,24 +682,14 @@ impl Simulation {
     ) {
         let exec = self.exec_of(parent);
         let state_id = self.state_of(parent);
-        let name = self.shared_state_name(state_id);
-        let recording = self.recording(exec);
-        let iteration_details = |index: u32| {
-            if recording {
-                Details::Iteration {
-                    index,
-                    name: name.clone(),
-                }
-            } else {
-                Details::None
-            }
-        };
+        let iteration_details = Note::Iteration;
         match result {
             Ok(output) => {
                 let id = self.emit_side(
                     exec,
                     last,
-                    "MapIterationSucceeded",
+                    EventType::MapIterationSucceeded,
+                    state_id,
                     iteration_details(index),
                 );
                 let all_done = match self
@@ -729,7 +723,13 @@ impl Simulation {
                 }
             }
             Err((error, cause)) => {
-                self.emit_side(exec, last, "MapIterationFailed", iteration_details(index));
+                self.emit_side(
+                    exec,
+                    last,
+                    EventType::MapIterationFailed,
+                    state_id,
+                    iteration_details(index),
+                );
                 if let Some(fiber) = self.fibers.get_mut(parent as usize) {
                     fiber.last_event = last;
                 }
@@ -749,12 +749,13 @@ impl Simulation {
                     self.emit_side(
                         exec,
                         last,
-                        "MapIterationAborted",
+                        EventType::MapIterationAborted,
+                        state_id,
                         iteration_details(sibling),
                     );
                 }
                 if in_task {
-                    self.emit_side(exec, last, "TaskStateAborted", Details::None);
+                    self.emit_side(exec, last, EventType::TaskStateAborted, 0, Details::None);
                 }
                 if let Some(fiber) = self.fibers.get_mut(parent as usize) {
                     fiber.container = None;
@@ -790,7 +791,7 @@ impl Simulation {
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.last_event));
-        self.emit_side(exec, last, "MapStateSucceeded", Details::None);
+        self.emit_side(exec, last, EventType::MapStateSucceeded, 0, Details::None);
         match self.output_from_result(f, Data::json(results)) {
             Ok(output) => self.complete_state(f, output, None),
             Err(failure) => self.raise_own(f, failure),
@@ -808,18 +809,15 @@ impl Simulation {
         match container {
             Some(Container::Inline(run)) => {
                 let state_id = self.state_of(f);
-                let name = self.shared_state_name(state_id);
                 for (index, child) in run.running.0 {
                     self.abort_fiber(child, prev, None);
-                    let details = if self.recording(exec) {
-                        Details::Iteration {
-                            index,
-                            name: name.clone(),
-                        }
-                    } else {
-                        Details::None
-                    };
-                    self.emit_side(exec, prev, "MapIterationAborted", details);
+                    self.emit_side(
+                        exec,
+                        prev,
+                        EventType::MapIterationAborted,
+                        state_id,
+                        Note::Iteration(index),
+                    );
                 }
             }
             Some(Container::Parallel(run)) => {

@@ -8,7 +8,7 @@ use serde_json::{Map as JsonObject, Value};
 use super::{Attempt, ExecLink, ExecutionStatus, FiberContext, Link, Mode, Phase, Simulation};
 use crate::data::{compact, Data, Failure, ResultPath, Roots, SharedValue, Variables};
 use crate::errors::{names, ErrorId};
-use crate::history::{self, Details};
+use crate::history::{self, Details, EventType, Note, Shape};
 use crate::jsonata;
 use crate::program::{
     Assign, FaultItems, KindIr, Next, NumberSource, StateId, TaskIr, TextSource, WaitIr,
@@ -38,19 +38,20 @@ impl Simulation {
         let Some(state) = program.states.get(state_id as usize) else {
             return;
         };
-        let details = if execution.history.is_some() {
-            Details::StateEntered {
-                input: self.shared_of(&fiber.input),
-                name: state.name.clone(),
-            }
-        } else {
-            Details::None
-        };
+        let input = execution.history.is_some().then(|| fiber.input.clone());
         if let Some(stats) = self.stats.get_mut(state_id as usize) {
             stats.entered += 1;
             stats.in_flight += 1;
         }
-        let id = self.push_event(exec, prev, state.entered_event, details);
+        let id = match &input {
+            Some(input) => {
+                let mut made = None;
+                let value = self.value_in(input, &mut made);
+                let note = Note::Value(Shape::Entered, value);
+                self.push_event(exec, prev, state.entered_event, state_id, note)
+            }
+            None => self.push_event(exec, prev, state.entered_event, state_id, Note::None),
+        };
         let now = self.now;
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.last_event = id;
@@ -143,15 +144,11 @@ impl Simulation {
         let Some(state) = program.states.get(state_id as usize) else {
             return;
         };
-        let details = if self.recording(exec) {
-            Details::StateExited {
-                name: state.name.clone(),
-                output: self.shared_of(&output),
-            }
-        } else {
-            Details::None
+        let id = {
+            let mut made = None;
+            let note = self.value_note(exec, Shape::Exited, &output, &mut made);
+            self.push_event(exec, prev, state.exited_event, state_id, note)
         };
-        let id = self.push_event(exec, prev, state.exited_event, details);
         // Leaving the state (as `leave_state`).
         if in_state {
             if let Some(stats) = self.stats.get_mut(state_id as usize) {
@@ -224,7 +221,7 @@ impl Simulation {
                 .fibers
                 .get(f as usize)
                 .map_or((0, 0), |x| (x.exec, x.entered_prev));
-            let id = self.emit_side(exec, prev, "EvaluationFailed", Details::None);
+            let id = self.emit_side(exec, prev, EventType::EvaluationFailed, 0, Details::None);
             if let Some(fiber) = self.fibers.get_mut(f as usize) {
                 fiber.last_event = id;
             }
@@ -246,7 +243,7 @@ impl Simulation {
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.entered_prev));
-        let id = self.emit_side(exec, prev, "EvaluationFailed", details);
+        let id = self.emit_side(exec, prev, EventType::EvaluationFailed, state, details);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.last_event = id;
         }
@@ -867,23 +864,32 @@ impl Simulation {
             }
         };
         let lambda_fn = task.integration == Integration::LambdaFunction;
-        let details = if self.recording(exec) {
-            Details::scheduled(
-                lambda_fn,
-                self.shared_of(&effective),
-                task.resource.clone(),
-                timeout,
-                heartbeat,
-            )
-        } else {
-            Details::None
-        };
         let kind = if lambda_fn {
-            "LambdaFunctionScheduled"
+            EventType::LambdaFunctionScheduled
         } else {
-            "TaskScheduled"
+            EventType::TaskScheduled
         };
-        self.emit(f, kind, details);
+        if timeout.is_none() && heartbeat.is_none() {
+            let shape = if lambda_fn {
+                Shape::ScheduledLambda
+            } else {
+                Shape::ScheduledTask
+            };
+            self.emit_value(f, kind, shape, &effective);
+        } else {
+            let details = if self.recording(exec) {
+                Details::scheduled(
+                    lambda_fn,
+                    self.shared_of(&effective),
+                    task.resource.clone(),
+                    timeout,
+                    heartbeat,
+                )
+            } else {
+                Details::None
+            };
+            self.emit(f, kind, details);
+        }
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.effective = Some(effective);
             fiber.timeout_ms = timeout.map(|s| s.saturating_mul(1000));
@@ -956,7 +962,6 @@ impl Simulation {
             e.lambda_invocations += 1;
         }
         let key = e.key;
-        let recording = e.history.is_some();
         if let Some(timeline) = e.timeline.as_mut() {
             timeline.push(TimelineEntry {
                 time_ms: now,
@@ -966,19 +971,11 @@ impl Simulation {
                 },
             });
         }
-        let details = if recording && !lambda_fn {
-            Details::TaskStarted {
-                resource: task.resource.clone(),
-            }
+        if lambda_fn {
+            self.emit(f, EventType::LambdaFunctionStarted, Note::None);
         } else {
-            Details::None
-        };
-        let kind = if lambda_fn {
-            "LambdaFunctionStarted"
-        } else {
-            "TaskStarted"
-        };
-        self.emit(f, kind, details);
+            self.emit(f, EventType::TaskStarted, Note::Plain(Shape::TaskStarted));
+        }
         let throttled = task.lambda
             && match &self.mode {
                 Mode::Replay { throttled, .. } => throttled.binary_search(&ordinal).is_ok(),
@@ -1157,27 +1154,12 @@ impl Simulation {
                         return self.raise(f, error, cause, false);
                     }
                 };
-                let details = if !self.recording_fiber(f) {
-                    Details::None
-                } else if lambda_fn {
-                    Details::Output {
-                        output: Some(self.shared_of(&result)),
-                    }
+                if lambda_fn {
+                    let kind = EventType::LambdaFunctionSucceeded;
+                    self.emit_value(f, kind, Shape::LambdaSucceeded, &result);
                 } else {
-                    Details::TaskSucceeded {
-                        output: self.shared_of(&result),
-                        resource: task.resource.clone(),
-                    }
-                };
-                self.emit(
-                    f,
-                    if lambda_fn {
-                        "LambdaFunctionSucceeded"
-                    } else {
-                        "TaskSucceeded"
-                    },
-                    details,
-                );
+                    self.emit_value(f, EventType::TaskSucceeded, Shape::TaskSucceeded, &result);
+                }
                 self.timeline(
                     exec,
                     TimelineEntry {
@@ -1238,9 +1220,9 @@ impl Simulation {
                 self.emit(
                     f,
                     if lambda_fn {
-                        "LambdaFunctionTimedOut"
+                        EventType::LambdaFunctionTimedOut
                     } else {
-                        "TaskTimedOut"
+                        EventType::TaskTimedOut
                     },
                     details,
                 );
@@ -1310,9 +1292,9 @@ impl Simulation {
         self.emit(
             f,
             if lambda_fn {
-                "LambdaFunctionFailed"
+                EventType::LambdaFunctionFailed
             } else {
-                "TaskFailed"
+                EventType::TaskFailed
             },
             details,
         );
@@ -1493,9 +1475,9 @@ impl Simulation {
                             matches!(state.kind, KindIr::Map(_) | KindIr::Parallel { .. });
                         if is_container && !own {
                             let kind = if matches!(state.kind, KindIr::Map(_)) {
-                                "MapStateFailed"
+                                EventType::MapStateFailed
                             } else {
-                                "ParallelStateFailed"
+                                EventType::ParallelStateFailed
                             };
                             self.emit(f, kind, Details::None);
                         }
@@ -1544,9 +1526,9 @@ impl Simulation {
         let is_container = matches!(state.kind, KindIr::Map(_) | KindIr::Parallel { .. });
         if is_container && !own {
             let kind = if matches!(state.kind, KindIr::Map(_)) {
-                "MapStateFailed"
+                EventType::MapStateFailed
             } else {
-                "ParallelStateFailed"
+                EventType::ParallelStateFailed
             };
             self.emit(f, kind, Details::None);
         }
@@ -1780,7 +1762,7 @@ impl Simulation {
                 } else {
                     Details::None
                 };
-                self.emit(f, "ExecutionSucceeded", details);
+                self.emit(f, EventType::ExecutionSucceeded, details);
             }
             ExecutionStatus::Failed => {
                 let details = if recording {
@@ -1794,7 +1776,7 @@ impl Simulation {
                 } else {
                     Details::None
                 };
-                self.emit(f, "ExecutionFailed", details);
+                self.emit(f, EventType::ExecutionFailed, details);
             }
             ExecutionStatus::TimedOut => {
                 let details = if recording {
@@ -1805,10 +1787,10 @@ impl Simulation {
                 } else {
                     Details::None
                 };
-                self.emit(f, "ExecutionTimedOut", details);
+                self.emit(f, EventType::ExecutionTimedOut, details);
             }
             ExecutionStatus::Aborted => {
-                self.emit(f, "ExecutionAborted", Details::None);
+                self.emit(f, EventType::ExecutionAborted, Details::None);
             }
             ExecutionStatus::Running => {}
         }
@@ -1824,7 +1806,7 @@ impl Simulation {
         if traced {
             let history = execution.history.take().unwrap_or_default();
             let timeline = execution.timeline.take().unwrap_or_default();
-            self.traced = Some((history, timeline, status));
+            self.traced = Some((history.events(&self.program), timeline, status));
         }
         let root = execution.root;
         self.free_fiber(root);
@@ -1889,7 +1871,7 @@ impl Simulation {
         let root = execution.root;
         let prev = self.fibers.get(root as usize).map_or(0, |x| x.last_event);
         self.abort_fiber_keep(root, prev);
-        self.emit(root, "ExecutionAborted", Details::None);
+        self.emit(root, EventType::ExecutionAborted, Details::None);
         let Some(execution) = self.executions.get_mut(exec as usize) else {
             return;
         };
@@ -1900,7 +1882,7 @@ impl Simulation {
         {
             let history = execution.history.take().unwrap_or_default();
             let timeline = execution.timeline.take().unwrap_or_default();
-            self.traced = Some((history, timeline, status));
+            self.traced = Some((history.events(&self.program), timeline, status));
         }
         self.free_fiber(root);
         if matches!(link, ExecLink::Child { .. }) {
@@ -1920,9 +1902,9 @@ impl Simulation {
                 .program
                 .states
                 .get(state as usize)
-                .map_or("StateAborted", |s| s.aborted_event);
+                .map_or(EventType::TaskStateAborted, |s| s.aborted_event);
             let exec = self.exec_of(f);
-            self.emit_side(exec, prev, kind, Details::None);
+            self.emit_side(exec, prev, kind, state, Details::None);
             self.leave_state(f);
         }
         self.release_lambda(f);

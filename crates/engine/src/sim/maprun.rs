@@ -11,7 +11,7 @@ use super::{
 };
 use crate::data::{Data, Failure, Roots, Variables};
 use crate::errors::{names, ErrorId, EXCEED_TOLERATED_CAUSE};
-use crate::history::Details;
+use crate::history::{Details, EventType};
 use crate::program::{self, KindIr, Selector, StateId};
 use crate::report::{
     ChildStatus, Counts, ItemChange, ItemMark, MapRunReport, ToleranceRule, Verdict,
@@ -287,7 +287,7 @@ impl Simulation {
         } else {
             Details::None
         };
-        self.emit(f, "MapStateStarted", details);
+        self.emit(f, EventType::MapStateStarted, details);
         // Tolerance and concurrency are read before any Map Run starts; a bad value fails the
         // state with States.Runtime.
         let tolerance = self.tolerance(f, map, &effective);
@@ -417,7 +417,7 @@ impl Simulation {
         } else {
             Details::None
         };
-        self.emit(f, "MapRunStarted", details);
+        self.emit(f, EventType::MapRunStarted, details);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.container = Some(Box::new(Container::Distributed { run: id }));
             fiber.phase = Phase::Waiting;
@@ -1029,7 +1029,7 @@ impl Simulation {
         } else {
             Details::None
         };
-        self.emit(f, "MapRunFailed", details);
+        self.emit(f, EventType::MapRunFailed, details);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.container = None;
         }
@@ -1099,7 +1099,7 @@ impl Simulation {
         run.ended_ms = Some(now);
         let f = run.parent_fiber;
         let exec = self.exec_of(f);
-        self.emit_side(exec, prev, "MapRunAborted", Details::None);
+        self.emit_side(exec, prev, EventType::MapRunAborted, 0, Details::None);
     }
 
     fn complete_run(&mut self, run_id: u32) {
@@ -1115,12 +1115,12 @@ impl Simulation {
         let overflow = run.results.is_none() && results.is_none();
         let arn = run.setup.arn.clone();
         let state_id = run.setup.state;
-        self.emit(f, "MapRunSucceeded", Details::None);
+        self.emit(f, EventType::MapRunSucceeded, Details::None);
         let (exec, last) = self
             .fibers
             .get(f as usize)
             .map_or((0, 0), |x| (x.exec, x.last_event));
-        self.emit_side(exec, last, "MapStateSucceeded", Details::None);
+        self.emit_side(exec, last, EventType::MapStateSucceeded, 0, Details::None);
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.container = None;
         }

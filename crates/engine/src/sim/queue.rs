@@ -180,8 +180,10 @@ impl Default for Queue {
     fn default() -> Self {
         Queue {
             ring: Ring::default(),
-            // Room for the whole wheel, written only as slots come into use.
-            slots: Vec::with_capacity(WHEEL as usize),
+            // Grown as slots come into use: a short run never pays for the whole wheel (a
+            // megabyte), and simulations made one after another do not each take the whole
+            // wheel's memory afresh from the system.
+            slots: Vec::new(),
             nodes: Vec::new(),
             free: NONE,
             bits: Box::new([0; WORDS]),

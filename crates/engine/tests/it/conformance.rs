@@ -93,10 +93,8 @@ fn record_04_fail_without_error_is_not_caught_by_named_catchers() {
         );
     }
     // ExecutionFailed carries empty details, as recorded.
-    let last = sim
-        .parent_history()
-        .last()
-        .unwrap_or_else(|| panic!("events"));
+    let history = sim.parent_history();
+    let last = history.last().unwrap_or_else(|| panic!("events"));
     assert_eq!(last.kind, "ExecutionFailed");
     assert_eq!(last.details.to_json(), Some(json!({})));
 }

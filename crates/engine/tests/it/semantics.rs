@@ -60,7 +60,7 @@ fn last_state(sim: &Simulation) -> Option<String> {
         .rev()
         .find(|(_, e)| e.kind.ends_with("StateEntered"))
         .map(|(i, _)| {
-            details(history, i)["name"]
+            details(&history, i)["name"]
                 .as_str()
                 .unwrap_or("")
                 .to_string()

@@ -66,8 +66,9 @@ pub fn run(definition: &Value, scenario_value: &Value) -> Simulation {
 }
 
 /// `(type, previousEventId)` of a simulated history.
-pub fn sequence(history: &[engine::history::HistoryEvent]) -> Vec<(String, u32)> {
+pub fn sequence(history: impl AsRef<[engine::history::HistoryEvent]>) -> Vec<(String, u32)> {
     history
+        .as_ref()
         .iter()
         .map(|e| (e.kind.to_string(), e.previous_event_id))
         .collect()
@@ -110,8 +111,9 @@ pub fn record_input(events: &Value) -> Value {
 
 /// Details of the simulated event `index`, with JSON strings in `input`/`output`/`parameters`
 /// parsed back (the recordings store them parsed).
-pub fn details(history: &[engine::history::HistoryEvent], index: usize) -> Value {
+pub fn details(history: impl AsRef<[engine::history::HistoryEvent]>, index: usize) -> Value {
     let mut d = history
+        .as_ref()
         .get(index)
         .and_then(|e| e.details.to_json())
         .unwrap_or(Value::Null);
