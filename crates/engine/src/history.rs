@@ -278,7 +278,7 @@ impl History {
     }
 
     /// Records an event.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(
         &mut self,
         time_ms: u64,
@@ -310,6 +310,7 @@ impl History {
         });
     }
 
+    #[cold]
     #[inline(never)]
     fn push_rare(&mut self, details: Details) -> u32 {
         self.rare.push(details);
@@ -318,7 +319,7 @@ impl History {
 
     /// The slot of a value: the last one's again when it is the same (an item passed from state
     /// to state, every item of an Inline Map's array).
-    #[inline]
+    #[inline(always)]
     fn value_slot(&mut self, value: ValueIn<'_>) -> (u32, u32) {
         match value {
             ValueIn::Element(items, index) => {

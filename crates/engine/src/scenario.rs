@@ -300,10 +300,11 @@ impl Sampler {
                 } else {
                     0.0
                 };
-                // Round to whole milliseconds and keep inside the accepted range.
-                let rounded = libm::floor(value + 0.5);
-                if rounded.is_finite() && rounded > 0.0 {
-                    (rounded as u64).min(MAX_LATENCY_MS)
+                // Round to whole milliseconds (half up) and keep inside the accepted range. At or
+                // above 1 a cast truncates as `floor` rounds down; below, the draw is 0 ms.
+                let shifted = value + 0.5;
+                if shifted.is_finite() && shifted >= 1.0 {
+                    (shifted as u64).min(MAX_LATENCY_MS)
                 } else {
                     0
                 }

@@ -1,6 +1,6 @@
 //! Parallel and Inline Map: branches and iterations run as fibers of the same execution.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use asl::path::Root;
@@ -101,31 +101,78 @@ pub(super) struct ParallelRun {
     done: usize,
 }
 
-/// The iterations or branches running, `(index, fiber)` in index order. At most 40 iterations
-/// run at once and they start in index order, so a short vector beats a map: starting one
-/// appends, ending one removes from a few dozen.
+/// The iterations or branches running, by index. They start in index order and end in any
+/// order, so they sit in a window of slots from the lowest index still running: starting one
+/// appends a slot, ending one empties its slot (and the window's front moves past empty
+/// slots), with no search and no shifting.
 #[derive(Debug, Default)]
-pub(super) struct Running(Vec<(u32, u32)>);
+pub(super) struct Running {
+    /// The fiber of index `base + i`, or [`EMPTY`].
+    slots: VecDeque<u32>,
+    base: u32,
+    len: usize,
+}
+
+/// A slot of [`Running`] whose iteration or branch is not running.
+const EMPTY: u32 = u32::MAX;
 
 impl Running {
     fn insert(&mut self, index: u32, fiber: u32) {
-        let at = self.0.partition_point(|(i, _)| *i < index);
-        self.0.insert(at, (index, fiber));
+        if self.slots.is_empty() {
+            self.base = index;
+        }
+        if index < self.base {
+            // Not in index order (no caller does this): make room at the front.
+            for _ in index..self.base {
+                self.slots.push_front(EMPTY);
+            }
+            self.base = index;
+        }
+        let at = (index - self.base) as usize;
+        while self.slots.len() <= at {
+            self.slots.push_back(EMPTY);
+        }
+        if let Some(slot) = self.slots.get_mut(at) {
+            if *slot == EMPTY {
+                self.len += 1;
+            }
+            *slot = fiber;
+        }
     }
 
     fn remove(&mut self, index: u32) {
-        if let Ok(at) = self.0.binary_search_by_key(&index, |(i, _)| *i) {
-            self.0.remove(at);
+        let Some(at) = index.checked_sub(self.base) else {
+            return;
+        };
+        if let Some(slot) = self.slots.get_mut(at as usize) {
+            if *slot != EMPTY {
+                *slot = EMPTY;
+                self.len -= 1;
+            }
+        }
+        while self.slots.front() == Some(&EMPTY) {
+            self.slots.pop_front();
+            self.base += 1;
         }
     }
 
     fn len(&self) -> usize {
-        self.0.len()
+        self.len
     }
 
     /// Every `(index, fiber)`, in index order, leaving none.
     fn take(&mut self) -> Vec<(u32, u32)> {
-        std::mem::take(&mut self.0)
+        let base = self.base;
+        let taken = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, fiber)| **fiber != EMPTY)
+            .map(|(i, fiber)| (base + i as u32, *fiber))
+            .collect();
+        self.slots.clear();
+        self.len = 0;
+        taken
     }
 }
 
@@ -807,9 +854,9 @@ impl Simulation {
             .map(|c| *c);
         let exec = self.exec_of(f);
         match container {
-            Some(Container::Inline(run)) => {
+            Some(Container::Inline(mut run)) => {
                 let state_id = self.state_of(f);
-                for (index, child) in run.running.0 {
+                for (index, child) in run.running.take() {
                     self.abort_fiber(child, prev, None);
                     self.emit_side(
                         exec,
@@ -820,8 +867,8 @@ impl Simulation {
                     );
                 }
             }
-            Some(Container::Parallel(run)) => {
-                for (_, child) in run.running.0 {
+            Some(Container::Parallel(mut run)) => {
+                for (_, child) in run.running.take() {
                     self.abort_fiber(child, prev, None);
                 }
             }
