@@ -112,6 +112,16 @@ test("clicking a grid cell opens that item's timeline and its child execution hi
   await page.waitForSelector('[data-testid="history-details"]');
   await screenshot('child-history');
 
+  // The parent's history, rendered from the engine's records: its first event with its details.
+  await page.getByRole('tab', { name: 'Parent history' }).click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="history-row"] .history-kind')?.textContent === 'ExecutionStarted',
+  );
+  await page.locator('[data-testid="history-row"] button').first().click();
+  const parentDetails = await page.locator('[data-testid="history-details"]').textContent();
+  assert.match(parentDetails, /executionStartedEventDetails/, 'the parent history shows ExecutionStarted with its details');
+  assert.match(parentDetails, /roleArn/, 'with the role it ran as');
+
   // The keyboard does the same: focus the grid, move right, open.
   await canvas.focus();
   await page.keyboard.press('ArrowRight');
