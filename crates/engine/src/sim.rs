@@ -68,6 +68,10 @@ pub struct SimOptions {
     /// Initial width of a time-series bucket (it doubles to keep at most
     /// [`crate::report::MAX_BUCKETS`] buckets).
     pub bucket_ms: u64,
+    /// Keep the parent execution's timeline ([`Simulation::parent_timeline`]). A traced child
+    /// always keeps one (the page's item detail draws it); the parent's is read by nothing but
+    /// tests, and an Inline Map's iterations would fill it with an entry per attempt.
+    pub parent_timeline: bool,
 }
 
 impl Default for SimOptions {
@@ -75,6 +79,7 @@ impl Default for SimOptions {
         SimOptions {
             record_changes: false,
             bucket_ms: 1000,
+            parent_timeline: false,
         }
     }
 }
@@ -650,7 +655,8 @@ impl Simulation {
                 history.reserve_exact(HISTORY_RESERVE_AT);
                 history
             }),
-            timeline: record.then(|| Vec::with_capacity(TIMELINE_RESERVE_AT)),
+            timeline: (record && (link != ExecLink::Parent || self.options.parent_timeline))
+                .then(|| Vec::with_capacity(TIMELINE_RESERVE_AT)),
             event_count: 0,
             steps: 0,
             lambda_invocations: 0,
@@ -1242,7 +1248,8 @@ impl Simulation {
             .map_or(0, History::len)
     }
 
-    /// The parent execution's timeline (attempts, retries, catches).
+    /// The parent execution's timeline (attempts, retries, catches), when
+    /// [`SimOptions::parent_timeline`] asked for it (empty otherwise).
     pub fn parent_timeline(&self) -> &[TimelineEntry] {
         self.executions
             .get(self.parent as usize)

@@ -130,7 +130,11 @@ fn engine_waits(retry: &str) -> Vec<u64> {
     let Ok(scenario) = scenario else {
         panic!("bad scenario");
     };
-    let Ok(mut sim) = Simulation::new(model, &scenario, SimOptions::default()) else {
+    let options = SimOptions {
+        parent_timeline: true,
+        ..SimOptions::default()
+    };
+    let Ok(mut sim) = Simulation::new(model, &scenario, options) else {
         panic!("cannot simulate");
     };
     sim.run();

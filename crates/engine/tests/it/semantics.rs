@@ -235,6 +235,11 @@ fn jitter_order_is_a_visible_assumption() {
     assert!(cap_first
         .assumptions_used()
         .contains_key("retry_delay_order"));
+    assert_eq!(
+        waits(&cap_first).len(),
+        3,
+        "three retries, each with its wait"
+    );
     for w in waits(&cap_first) {
         assert!(w <= 5000);
     }
@@ -242,6 +247,7 @@ fn jitter_order_is_a_visible_assumption() {
         &machine,
         &json!({"seed": 3, "tasks": {"Work": always("E")}, "assumptions": {"retry_delay_order": "jitter_then_cap"}}),
     );
+    assert_eq!(waits(&jitter_first).len(), 3);
     for w in waits(&jitter_first) {
         assert!(w <= 5000);
     }

@@ -55,12 +55,12 @@ pub fn scenario(value: &Value) -> scenario::Scenario {
 
 /// Builds and runs to the end.
 pub fn run(definition: &Value, scenario_value: &Value) -> Simulation {
-    let mut sim = Simulation::new(
-        &model(definition),
-        &scenario(scenario_value),
-        SimOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("setup: {e}"));
+    let options = SimOptions {
+        parent_timeline: true,
+        ..SimOptions::default()
+    };
+    let mut sim = Simulation::new(&model(definition), &scenario(scenario_value), options)
+        .unwrap_or_else(|e| panic!("setup: {e}"));
     sim.run();
     sim
 }
