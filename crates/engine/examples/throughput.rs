@@ -6,7 +6,7 @@
 //! on the same Inline Map workload.
 //!
 //! ```text
-//! cargo run --release -p engine --example throughput -- DEFINITION SCENARIO --items N [--repeat R] [--warmup W] [--drop-first]
+//! cargo run --release -p engine --example throughput -- DEFINITION SCENARIO --items N [--repeat R] [--warmup W]
 //! ```
 //!
 //! A benchmark, not a test: it measures and prints, it asserts nothing.
@@ -48,27 +48,14 @@ fn main() {
         eprintln!("throughput: {scenario_path} is not a usable scenario");
         std::process::exit(2);
     };
-    // Each run's simulation is dropped once the next one is set up, not before: dropped first,
-    // the allocator would hand the whole heap top back to the system and take it again with
-    // fresh zeroed pages for the next run (a page fault per 4 KB), a cost of running thousands
-    // of simulations back to back in one process that neither the CLI (one run per process)
-    // nor the page (WebAssembly memory is never handed back) pays. The work timed is the same:
-    // every run is set up, run and dropped inside the timing. `--drop-first` drops first.
-    let drop_first = args.iter().any(|a| a == "--drop-first");
-    let mut previous: Option<Simulation> = None;
     let mut run = |seed: u64| {
         scenario.seed = seed;
-        if drop_first {
-            previous = None;
-        }
         let Ok(mut sim) = Simulation::new(model, &scenario, SimOptions::default()) else {
             eprintln!("throughput: the scenario does not fit the definition");
             std::process::exit(2);
         };
         let status = sim.run().status.as_str();
-        let processed = sim.events_processed();
-        previous = Some(sim);
-        (status, processed)
+        (status, sim.events_processed())
     };
     for seed in 1..=warmup {
         run(1_000_000 + seed);
