@@ -59,7 +59,7 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
     let scroll = use_state(|| (0.0_f64, DEFAULT_VIEWPORT));
     let picked = use_state(|| None::<u32>);
     let cache = use_mut_ref(|| None::<Cached>);
-    let parent_cache = use_mut_ref(|| None::<((u64, usize), Rc<Vec<HistoryEvent>>)>);
+    let parent_cache = use_mut_ref(|| None::<(u64, Vec<HistoryEvent>)>);
     let list_ref = use_node_ref();
 
     // A different history starts at its top, with nothing picked.
@@ -84,18 +84,28 @@ pub fn HistoryPanel(props: &HistoryPanelProps) -> Html {
     let parent_events;
     let (events, problem): (&[HistoryEvent], Option<String>) = match props.source {
         HistorySource::Parent => {
-            // The engine renders its records as events when asked; the parent's history only
-            // grows, so the events rendered are kept until it does.
-            let key = (props.frame.generation, sim.parent_history_len());
-            let stale = parent_cache
-                .borrow()
-                .as_ref()
-                .is_none_or(|(k, _)| *k != key);
-            if stale {
-                *parent_cache.borrow_mut() = Some((key, Rc::new(sim.parent_history())));
+            // The engine renders its records as events when asked. The parent's history only
+            // grows while a run lasts, so the events rendered are kept, and only the new ones
+            // are asked for as it grows (a new run starts again).
+            let len = sim.parent_history_len();
+            {
+                let mut cache = parent_cache.borrow_mut();
+                match cache.as_mut() {
+                    Some((generation, events))
+                        if *generation == props.frame.generation && events.len() <= len =>
+                    {
+                        if events.len() < len {
+                            events.extend(sim.parent_history_since(events.len()));
+                        }
+                    }
+                    _ => *cache = Some((props.frame.generation, sim.parent_history())),
+                }
             }
-            parent_events = parent_cache.borrow().as_ref().map(|(_, e)| e.clone());
-            (parent_events.as_deref().map_or(&[][..], |e| &e[..]), None)
+            parent_events = parent_cache.borrow();
+            (
+                parent_events.as_ref().map_or(&[][..], |(_, e)| &e[..]),
+                None,
+            )
         }
         HistorySource::Child { run, child } => {
             let status = sim.child_status(run, child as usize);

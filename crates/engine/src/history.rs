@@ -347,7 +347,14 @@ impl History {
 
     /// The events, as [`HistoryEvent`]s (names and resources from `program`).
     pub fn events(&self, program: &Program) -> Vec<HistoryEvent> {
+        self.events_from(0, program)
+    }
+
+    /// The events from the `start`-th on (none when there are no more).
+    pub fn events_from(&self, start: usize, program: &Program) -> Vec<HistoryEvent> {
         self.records
+            .get(start..)
+            .unwrap_or(&[])
             .iter()
             .map(|r| self.event(r, program))
             .collect()

@@ -1240,6 +1240,15 @@ impl Simulation {
             .map_or_else(Vec::new, |h| h.events(&self.program))
     }
 
+    /// The parent execution's history from its `start`-th event on: what a reader holding the
+    /// first `start` events lacks (the history only grows while the simulation runs).
+    pub fn parent_history_since(&self, start: usize) -> Vec<HistoryEvent> {
+        self.executions
+            .get(self.parent as usize)
+            .and_then(|e| e.history.as_ref())
+            .map_or_else(Vec::new, |h| h.events_from(start, &self.program))
+    }
+
     /// The number of events in the parent execution's history.
     pub fn parent_history_len(&self) -> usize {
         self.executions

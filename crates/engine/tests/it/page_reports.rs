@@ -242,3 +242,47 @@ fn a_child_aborted_while_waiting_to_retry_ends_aborted_and_marks_change_nothing_
     let without_log = run(&definition, &scenario_value);
     assert_eq!(with_log.digest(), without_log.digest());
 }
+
+#[test]
+fn the_parent_history_read_while_it_grows_is_the_history_read_at_the_end() {
+    // An Inline Map of 30 items whose Task fails now and then: the page's history panel reads
+    // the parent's history in pieces as the run goes (`parent_history_since`).
+    let definition = json!({
+        "StartAt": "Each",
+        "States": {"Each": {
+            "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 4, "End": true,
+            "ItemProcessor": {"StartAt": "Work", "States": {"Work": {
+                "Type": "Task", "Resource": FN, "End": true,
+                "Retry": [{"ErrorEquals": ["Flaky"], "MaxAttempts": 2}]
+            }}}
+        }}
+    });
+    let items: Vec<Value> = (0..30).map(|i| json!({"i": i})).collect();
+    let scenario_value = json!({
+        "seed": 7,
+        "input": {"items": items},
+        "tasks": {"Work": {"latency": {"uniform": {"min_ms": 10, "max_ms": 90}},
+            "faults": [{"error": "Flaky", "cause": "now and then", "probability": 0.2}]}}
+    });
+    let mut sim = Simulation::new(
+        &model(&definition),
+        &scenario(&scenario_value),
+        SimOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("setup: {e}"));
+    let mut read = Vec::new();
+    let mut t = 0;
+    while sim.step_until(t) {
+        read.extend(sim.parent_history_since(read.len()));
+        assert_eq!(read.len(), sim.parent_history_len());
+        t += 25;
+    }
+    read.extend(sim.parent_history_since(read.len()));
+    let whole = sim.parent_history();
+    assert!(
+        whole.len() > 30 * 6,
+        "every iteration is in the parent's history"
+    );
+    assert_eq!(read, whole);
+    assert!(sim.parent_history_since(whole.len()).is_empty());
+}
