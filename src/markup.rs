@@ -73,7 +73,7 @@ impl Markup {
 }
 
 /// Appends `text` made safe for element content and attribute values.
-fn escape_into(out: &mut String, text: &str) {
+pub fn escape_into(out: &mut String, text: &str) {
     for ch in text.chars() {
         match ch {
             '&' => out.push_str("&amp;"),

@@ -5,6 +5,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::popover::{popover_close, PopoverClose};
 use crate::i18n::Lang;
 use crate::markup::Markup;
 
@@ -138,28 +139,13 @@ pub fn help_button(lang: Lang, help: &HelpState) -> Html {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
     };
-    let close = {
+    let PopoverClose {
+        close,
+        on_keydown,
+        on_backdrop,
+    } = {
         let open = open.clone();
-        let button = button.clone();
-        Callback::from(move |()| {
-            open.set(false);
-            if let Some(button) = button.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        })
-    };
-    let on_keydown = {
-        let close = close.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Escape" {
-                event.prevent_default();
-                close.emit(());
-            }
-        })
-    };
-    let on_backdrop = {
-        let close = close.clone();
-        Callback::from(move |_: MouseEvent| close.emit(()))
+        popover_close(button, move || open.set(false))
     };
     let on_close_button = Callback::from(move |_: MouseEvent| close.emit(()));
 

@@ -5,6 +5,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::popover::{popover_close, PopoverClose};
 use crate::i18n::{count, Lang};
 use crate::share::{self, EncodeError};
 use crate::state::{AppState, Work};
@@ -64,15 +65,13 @@ pub fn share_button(lang: Lang, state: &AppState, share: &ShareState) -> Html {
         input,
     } = share;
 
-    let close = {
+    let PopoverClose {
+        close: _,
+        on_keydown,
+        on_backdrop,
+    } = {
         let link = link.clone();
-        let button = button.clone();
-        Callback::from(move |()| {
-            link.set(None);
-            if let Some(button) = button.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        })
+        popover_close(button, move || link.set(None))
     };
     let copy_link = {
         let copy = copy.clone();
@@ -118,19 +117,6 @@ pub fn share_button(lang: Lang, state: &AppState, share: &ShareState) -> Html {
         })
     };
 
-    let on_keydown = {
-        let close = close.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Escape" {
-                event.prevent_default();
-                close.emit(());
-            }
-        })
-    };
-    let on_backdrop = {
-        let close = close.clone();
-        Callback::from(move |_: MouseEvent| close.emit(()))
-    };
     let on_focus_input = Callback::from(|event: FocusEvent| {
         if let Some(input) = event
             .target()

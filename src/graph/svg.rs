@@ -32,16 +32,7 @@ const COUNTS_FONT: f64 = 11.5;
 /// Text made safe for markup (element content and attribute values).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
+    crate::markup::escape_into(&mut out, text);
     out
 }
 
