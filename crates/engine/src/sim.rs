@@ -4,8 +4,9 @@
 //! thread of control inside an execution: the execution's root, an Inline Map iteration or a
 //! Parallel branch. Each fiber sits in one state and one *phase* of it; an event resumes a fiber
 //! at its phase. Work that AWS does in separate steps at the same instant (entering a Task, then
-//! starting it) is split into separate events at the same virtual time, so histories interleave
-//! the way recorded AWS histories do.
+//! starting it) is split into separate steps at the same virtual time, so histories interleave
+//! the way recorded AWS histories do; a step that nothing else at that instant would precede
+//! runs straight away instead of through the queue (`may_step_now`), in the same order.
 //!
 //! Memory stays bounded: fibers and executions live in slabs reused as they end, a Distributed
 //! Map keeps a compact record per child (no history), and histories are recorded only for the

@@ -43,15 +43,12 @@ impl Simulation {
             stats.entered += 1;
             stats.in_flight += 1;
         }
-        let id = match &input {
-            Some(input) => {
-                let mut made = None;
-                let value = self.value_in(input, &mut made);
-                let note = Note::Value(Shape::Entered, value);
-                self.push_event(exec, prev, state.entered_event, state_id, note)
-            }
-            None => self.push_event(exec, prev, state.entered_event, state_id, Note::None),
+        let mut made = None;
+        let note = match &input {
+            Some(input) => Note::Value(Shape::Entered, self.value_in(input, &mut made)),
+            None => Note::None,
         };
+        let id = self.push_event(exec, prev, state.entered_event, state_id, note);
         let now = self.now;
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.last_event = id;
