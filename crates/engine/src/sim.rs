@@ -303,6 +303,9 @@ pub struct Simulation {
     /// The traced / replayed child's history and timeline once it ended.
     traced: Option<(Vec<HistoryEvent>, Vec<TimelineEntry>, ExecutionStatus)>,
     stalled: bool,
+    /// `outcome`, `stalled` or `traced` is set: the simulation has finished (one flag, as the
+    /// event loop asks at every step).
+    finished: bool,
     /// Root fibers to continue before the next queued event (see `resume_now`).
     continuations: Vec<(u32, u32)>,
     /// Replay only: the rebuilt child's execution.
@@ -375,6 +378,7 @@ impl Simulation {
             assumptions_used: BTreeMap::new(),
             traced: None,
             stalled: false,
+            finished: false,
             continuations: Vec::new(),
             replay_exec: None,
         }
@@ -466,8 +470,9 @@ impl Simulation {
         })
     }
 
+    #[inline]
     pub fn is_finished(&self) -> bool {
-        self.outcome.is_some() || self.stalled || self.traced.is_some()
+        self.finished
     }
 
     /// Current virtual time in milliseconds.
@@ -496,9 +501,12 @@ impl Simulation {
         &self.scenario
     }
 
+    #[cold]
+    #[inline(never)]
     fn stall(&mut self) {
         if self.outcome.is_none() && self.traced.is_none() {
             self.stalled = true;
+            self.finished = true;
             self.outcome = Some(Outcome {
                 status: ExecutionStatus::Failed,
                 error: Some("mapsim.Stalled".into()),
@@ -575,7 +583,41 @@ impl Simulation {
         last_event: u32,
         item: Option<ItemScope>,
     ) -> u32 {
-        let fiber = Fiber {
+        let now = self.now;
+        if let Some(slot) = self.free_fibers.pop() {
+            if let Some(fiber) = self.fibers.get_mut(slot as usize) {
+                // A freed slot is reset field by field rather than overwritten with a new fiber
+                // (a copy of some 200 bytes); `free_fiber` has already let go of its values,
+                // and its retry counters keep their allocation.
+                fiber.exec = exec;
+                fiber.state = state;
+                fiber.generation += 1;
+                fiber.phase = Phase::Enter;
+                fiber.input = input;
+                fiber.effective = None;
+                fiber.retry_count = 0;
+                fiber.retry_counters.clear();
+                fiber.link = link;
+                fiber.last_event = last_event;
+                fiber.entered_event = 0;
+                fiber.entered_prev = 0;
+                fiber.entered_ms = now;
+                fiber.vars = vars;
+                fiber.attempt = Attempt::None;
+                fiber.busy_until = 0;
+                fiber.holds_lambda = false;
+                fiber.attempt_started = 0;
+                fiber.timeout_ms = None;
+                fiber.heartbeat_ms = None;
+                fiber.pending_error = None;
+                fiber.error_is_own = false;
+                fiber.in_state = false;
+                fiber.item = item;
+                fiber.container = None;
+                return slot;
+            }
+        }
+        self.fibers.push(Fiber {
             exec,
             state,
             generation: 0,
@@ -588,7 +630,7 @@ impl Simulation {
             last_event,
             entered_event: 0,
             entered_prev: 0,
-            entered_ms: self.now,
+            entered_ms: now,
             vars,
             attempt: Attempt::None,
             busy_until: 0,
@@ -601,28 +643,8 @@ impl Simulation {
             in_state: false,
             item,
             container: None,
-        };
-        match self.free_fibers.pop() {
-            Some(slot) => {
-                let generation = self
-                    .fibers
-                    .get(slot as usize)
-                    .map_or(0, |f| f.generation + 1);
-                if let Some(existing) = self.fibers.get_mut(slot as usize) {
-                    // The slot's retry counters keep their allocation for the next fiber.
-                    let mut counters = std::mem::take(&mut existing.retry_counters);
-                    counters.clear();
-                    *existing = fiber;
-                    existing.generation = generation;
-                    existing.retry_counters = counters;
-                }
-                slot
-            }
-            None => {
-                self.fibers.push(fiber);
-                (self.fibers.len() - 1) as u32
-            }
-        }
+        });
+        (self.fibers.len() - 1) as u32
     }
 
     fn free_fiber(&mut self, f: u32) {
@@ -949,6 +971,8 @@ impl Simulation {
     }
 
     /// Notes that the run relied on an assumption; its text is only written the first time.
+    #[cold]
+    #[inline(never)]
     fn note_assumption(&mut self, key: &'static str, text: impl FnOnce() -> String) {
         self.assumptions_used.entry(key).or_insert_with(text);
     }
@@ -1110,6 +1134,7 @@ impl Simulation {
             output,
             end_ms: self.now,
         });
+        self.finished = true;
         self.series.execution_ended(self.now, status);
     }
 }

@@ -194,6 +194,8 @@ impl Simulation {
         self.resume_now(f);
     }
 
+    #[cold]
+    #[inline(never)]
     fn raise_failure(&mut self, f: u32, failure: Failure) {
         let prefix = self.cause_prefix(f);
         let cause: Rc<str> = Rc::from(format!("{prefix}{}", failure.cause).as_str());
@@ -201,6 +203,8 @@ impl Simulation {
     }
 
     /// "An error occurred while executing the state 'X' (entered at the event id #N). "
+    #[cold]
+    #[inline(never)]
     fn cause_prefix(&self, f: u32) -> String {
         let Some(fiber) = self.fibers.get(f as usize) else {
             return String::new();
@@ -212,6 +216,8 @@ impl Simulation {
         )
     }
 
+    #[cold]
+    #[inline(never)]
     fn evaluation_failed(&mut self, f: u32, cause: &str) {
         if !self.recording_fiber(f) {
             let (exec, prev) = self
@@ -908,6 +914,8 @@ impl Simulation {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn task_seconds(
         &self,
         f: u32,
@@ -1066,10 +1074,16 @@ impl Simulation {
                         fraction,
                         slot,
                         key,
-                    } => {
-                        let set = self.fraction_set(*slot, *key, *fraction, scope.total);
-                        (scope.start..scope.end).any(|i| bit(&set, i))
-                    }
+                    } => match self.fraction_sets.get(*slot) {
+                        // Chosen for this Map's size already (every attempt after the first).
+                        Some(Some((n, set))) if *n == scope.total => {
+                            (scope.start..scope.end).any(|i| bit(set, i))
+                        }
+                        _ => {
+                            let set = self.fraction_set(*slot, *key, *fraction, scope.total);
+                            (scope.start..scope.end).any(|i| bit(&set, i))
+                        }
+                    },
                 };
                 if !hit {
                     continue;
@@ -1094,12 +1108,9 @@ impl Simulation {
 
     /// The items chosen by a `fraction` fault for a Map of `total` items: exactly
     /// `round(fraction × total)` of them, picked by the seed (Floyd's algorithm).
+    #[cold]
+    #[inline(never)]
     fn fraction_set(&mut self, slot: usize, key: u64, fraction: f64, total: u32) -> Rc<Vec<u64>> {
-        if let Some(Some((n, set))) = self.fraction_sets.get(slot) {
-            if *n == total {
-                return set.clone();
-            }
-        }
         let wanted = libm::floor(fraction * f64::from(total) + 0.5) as u64;
         let wanted = wanted.min(u64::from(total));
         let mut words = vec![0u64; (total as usize).div_ceil(64)];
@@ -1636,6 +1647,8 @@ impl Simulation {
     }
 
     /// The execution would pass the history limit: it fails.
+    #[cold]
+    #[inline(never)]
     fn history_limit(&mut self, f: u32) {
         let name = self.scenario.assumptions.history_limit_error.clone();
         self.note_assumption(
@@ -1804,6 +1817,7 @@ impl Simulation {
             let history = execution.history.take().unwrap_or_default();
             let timeline = execution.timeline.take().unwrap_or_default();
             self.traced = Some((history.events(&self.program), timeline, status));
+            self.finished = true;
         }
         let root = execution.root;
         self.free_fiber(root);
@@ -1880,6 +1894,7 @@ impl Simulation {
             let history = execution.history.take().unwrap_or_default();
             let timeline = execution.timeline.take().unwrap_or_default();
             self.traced = Some((history.events(&self.program), timeline, status));
+            self.finished = true;
         }
         self.free_fiber(root);
         if matches!(link, ExecLink::Child { .. }) {

@@ -91,6 +91,8 @@ const WHEEL_BITS: u32 = 16;
 const WHEEL: u64 = 1 << WHEEL_BITS;
 const MASK: u64 = WHEEL - 1;
 const WORDS: usize = (WHEEL / 64) as usize;
+/// Slots per page of the wheel (16 KiB).
+const PAGE: usize = 1024;
 const NONE: u32 = u32::MAX;
 /// What unused places of the ring hold.
 const EMPTY: Entry = Entry {
@@ -156,8 +158,10 @@ impl Ring {
 pub struct Queue {
     /// The events due at `cursor`, in order.
     ring: Ring,
-    /// The wheel's slots; those past the end have not been used yet.
-    slots: Vec<Slot>,
+    /// The wheel's slots in pages of [`PAGE`], each page allocated when the clock first brings
+    /// one of its slots into use: a short run never pays for the whole wheel (a megabyte to
+    /// fill), and a growing wheel is never copied to a larger buffer.
+    pages: Vec<Box<[Slot; PAGE]>>,
     /// Node arena of the slots' lists.
     nodes: Vec<Node>,
     /// First node of the free list (linked through `next`), or `NONE`.
@@ -180,10 +184,9 @@ impl Default for Queue {
     fn default() -> Self {
         Queue {
             ring: Ring::default(),
-            // Grown as slots come into use: a short run never pays for the whole wheel (a
-            // megabyte), and simulations made one after another do not each take the whole
-            // wheel's memory afresh from the system.
-            slots: Vec::new(),
+            // Pages are small (16 KiB): simulations made one after another reuse freed pages
+            // instead of each taking a whole wheel's memory afresh from the system.
+            pages: Vec::new(),
             nodes: Vec::new(),
             free: NONE,
             bits: Box::new([0; WORDS]),
@@ -343,7 +346,7 @@ impl Queue {
             self.summary[slot / 4096] &= !(1u64 << ((slot / 64) % 64));
         }
         self.busy -= 1;
-        self.slots.get(slot).copied()
+        self.slot(slot).copied()
     }
 
     /// Appends a slot's circular list, first to `last`, to the ring, and its nodes to the free
@@ -400,12 +403,10 @@ impl Queue {
             *word |= bit;
             self.summary[slot / 4096] |= 1u64 << ((slot / 64) % 64);
             self.busy += 1;
-            if self.slots.len() <= slot {
-                // Slots are taken into use as virtual time reaches them: a short run never
-                // pays for the whole wheel (a megabyte to fill).
-                self.grow_slots(slot);
+            if self.pages.len() <= slot / PAGE {
+                self.add_pages(slot);
             }
-            if let Some(s) = self.slots.get_mut(slot) {
+            if let Some(s) = self.slot_mut(slot) {
                 *s = Slot {
                     first: entry,
                     last: NONE,
@@ -416,8 +417,20 @@ impl Queue {
         }
     }
 
+    #[inline]
+    fn slot(&self, slot: usize) -> Option<&Slot> {
+        self.pages.get(slot / PAGE)?.get(slot % PAGE)
+    }
+
+    #[inline]
+    fn slot_mut(&mut self, slot: usize) -> Option<&mut Slot> {
+        self.pages.get_mut(slot / PAGE)?.get_mut(slot % PAGE)
+    }
+
+    /// Allocates the pages up to the one holding `slot`.
+    #[cold]
     #[inline(never)]
-    fn grow_slots(&mut self, slot: usize) {
+    fn add_pages(&mut self, slot: usize) {
         // What an idle slot holds does not matter (its bit is clear): zeros, the cheapest fill.
         let idle = Slot {
             first: Entry {
@@ -427,13 +440,23 @@ impl Queue {
             },
             last: 0,
         };
-        self.slots.resize(slot + 1, idle);
+        while self.pages.len() <= slot / PAGE {
+            let page: Box<[Slot]> = vec![idle; PAGE].into_boxed_slice();
+            match page.try_into() {
+                Ok(page) => self.pages.push(page),
+                Err(_) => break,
+            }
+        }
     }
 
     /// Appends an event to a busy slot's list.
     #[inline(never)]
     fn wheel_append(&mut self, slot: usize, entry: Entry) {
-        let Some(s) = self.slots.get_mut(slot) else {
+        let Some(s) = self
+            .pages
+            .get_mut(slot / PAGE)
+            .and_then(|page| page.get_mut(slot % PAGE))
+        else {
             return;
         };
         let index = match self.nodes.get_mut(self.free as usize) {
