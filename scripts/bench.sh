@@ -2,8 +2,9 @@
 # Every performance figure of mapsim in one command: the page in headless Chromium (load to
 # interactive, wasm + JS size, frame times while 100,000 items animate at 1,000×, run-to-end of
 # the 1,000,000-item reference workload and the page's responsiveness meanwhile), the engine
-# natively (10 k … 1 M items), and, when its packages are installed, mapsim beside
-# aws-local-stepfunctions. Prints figures; asserts nothing (BENCHMARKS.md records them).
+# natively (10 k … 1 M items) as `cargo build --release` and as scripts/pgo.sh build it, and,
+# when its packages are installed, mapsim (both builds) beside aws-local-stepfunctions. Prints
+# figures; asserts nothing (BENCHMARKS.md records them).
 #
 #   scripts/bench.sh              # builds the page first (trunk build --release)
 #   scripts/bench.sh --no-build   # measures the build in MAPSIM_DIST (default: dist/)
@@ -53,10 +54,15 @@ echo
 echo "== the engine, native (cargo run --release -p engine --example bench)"
 cargo run --quiet --release -p engine --example bench
 
+echo
+echo "== the engine, native, built with PGO (scripts/pgo.sh, then its examples/bench)"
+"$root/scripts/pgo.sh" >/dev/null
+"$target_dir/pgo/release/examples/bench"
+
 if [[ -d "$root/bench/local-stepfunctions/node_modules" ]]; then
     echo
     echo "== mapsim beside aws-local-stepfunctions (bench/local-stepfunctions)"
-    node "$root/bench/local-stepfunctions/compare.mjs"
+    node "$root/bench/local-stepfunctions/compare.mjs" --pgo-built
 fi
 
 echo

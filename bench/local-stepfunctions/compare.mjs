@@ -1,6 +1,11 @@
 // Throughput of mapsim beside aws-local-stepfunctions on the same Inline Map workload.
 //
-//   node bench/local-stepfunctions/compare.mjs [--items 1000] [--repeat 100] [--warmup 20]
+//   node bench/local-stepfunctions/compare.mjs [--items 1000] [--repeat 100] [--warmup 20] [--pgo]
+//
+// mapsim is measured as `cargo build --release` builds it and, with `--pgo`, also as
+// scripts/pgo.sh builds it (profile-guided optimization; the script runs first, about two
+// minutes; `--pgo-built` measures the build it made last). Both figures are printed, each with
+// its ratio.
 //
 // The workload is mapsim's reference workload in INLINE mode (inline.asl.json): three Lambda
 // Tasks per item, each failing 5 % of its attempts with Lambda.ServiceException (retried with
@@ -112,13 +117,28 @@ const localSeconds = (performance.now() - started) / 1000;
 const localRate = (repeat * nItems) / localSeconds;
 console.log(`aws-local-stepfunctions 3.0.0 (Node ${process.version}, retry waits zeroed): ${(repeat * nItems).toLocaleString('en')} items in ${localSeconds.toFixed(3)} s = ${Math.round(localRate).toLocaleString('en')} items/s`);
 
-const mapsimOut = execFileSync(
+const workload = [
+  join(here, 'inline.asl.json'), join(here, 'inline.scenario.json'),
+  '--items', String(nItems), '--repeat', String(repeat * 10), '--warmup', String(warmup),
+];
+const report = (build, output) => {
+  console.log(`${build}: ${output.trim()}`);
+  const rate = Number(/= (\d+) items\/s/.exec(output)?.[1]);
+  console.log(`ratio (${build}): mapsim simulates ${(rate / localRate).toFixed(0)}× the items per second of aws-local-stepfunctions on this workload (target ≥ 100×)`);
+};
+
+report('cargo build --release', execFileSync(
   'cargo',
-  ['run', '--quiet', '--release', '-p', 'engine', '--example', 'throughput', '--',
-    join(here, 'inline.asl.json'), join(here, 'inline.scenario.json'),
-    '--items', String(nItems), '--repeat', String(repeat * 10), '--warmup', String(warmup)],
+  ['run', '--quiet', '--release', '-p', 'engine', '--example', 'throughput', '--', ...workload],
   { cwd: repo, encoding: 'utf8' },
-);
-console.log(mapsimOut.trim());
-const mapsimRate = Number(/= (\d+) items\/s/.exec(mapsimOut)?.[1]);
-console.log(`ratio: mapsim simulates ${(mapsimRate / localRate).toFixed(0)}× the items per second of aws-local-stepfunctions on this workload (target ≥ 100×)`);
+));
+
+if (process.argv.includes('--pgo') || process.argv.includes('--pgo-built')) {
+  if (process.argv.includes('--pgo')) {
+    execFileSync(join(repo, 'scripts', 'pgo.sh'), [], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+  report('scripts/pgo.sh (PGO)', execFileSync(
+    join(targetDir, 'pgo', 'release', 'examples', 'throughput'), workload, { cwd: repo, encoding: 'utf8' },
+  ));
+}
