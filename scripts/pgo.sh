@@ -48,6 +48,10 @@ fi
 host="$(rustc -vV | sed -n 's/^host: //p')"
 profdata="$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata"
 if [[ ! -x $profdata ]]; then
+    if ! command -v rustup >/dev/null; then
+        echo "scripts/pgo.sh: needs llvm-profdata ($profdata), which rustup's component llvm-tools provides; this toolchain has no rustup" >&2
+        exit 1
+    fi
     echo "== adding the rustup component llvm-tools (llvm-profdata)"
     rustup component add llvm-tools
 fi
