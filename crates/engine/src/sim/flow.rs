@@ -392,14 +392,20 @@ impl Simulation {
             return Err(Failure::runtime("lost fiber"));
         };
         let state_id = fiber.state;
+        // The common case first, without holding the program.
+        if self
+            .program
+            .states
+            .get(state_id as usize)
+            .is_some_and(|s| s.io.identity)
+        {
+            return Ok(result);
+        }
         let program = self.program.clone();
         let Some(state) = program.states.get(state_id as usize) else {
             return Err(Failure::runtime("lost state"));
         };
         let io = &state.io;
-        if io.identity {
-            return Ok(result);
-        }
         let raw = self.value_of(&fiber.input);
         match state.language {
             QueryLanguage::JsonPath => {
