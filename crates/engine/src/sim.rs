@@ -584,48 +584,15 @@ impl Simulation {
         item: Option<ItemScope>,
     ) -> u32 {
         let now = self.now;
-        if let Some(slot) = self.free_fibers.pop() {
-            if let Some(fiber) = self.fibers.get_mut(slot as usize) {
-                // A freed slot is reset field by field rather than overwritten with a new fiber
-                // (a copy of some 200 bytes); `free_fiber` has already let go of its values,
-                // and its retry counters keep their allocation.
-                fiber.exec = exec;
-                fiber.state = state;
-                fiber.generation += 1;
-                fiber.phase = Phase::Enter;
-                fiber.input = input;
-                fiber.effective = None;
-                fiber.retry_count = 0;
-                fiber.retry_counters.clear();
-                fiber.link = link;
-                fiber.last_event = last_event;
-                fiber.entered_event = 0;
-                fiber.entered_prev = 0;
-                fiber.entered_ms = now;
-                fiber.vars = vars;
-                fiber.attempt = Attempt::None;
-                fiber.busy_until = 0;
-                fiber.holds_lambda = false;
-                fiber.attempt_started = 0;
-                fiber.timeout_ms = None;
-                fiber.heartbeat_ms = None;
-                fiber.pending_error = None;
-                fiber.error_is_own = false;
-                fiber.in_state = false;
-                fiber.item = item;
-                fiber.container = None;
-                return slot;
-            }
-        }
-        self.fibers.push(Fiber {
+        let fiber = |generation, retry_counters| Fiber {
             exec,
             state,
-            generation: 0,
+            generation,
             phase: Phase::Enter,
             input,
             effective: None,
             retry_count: 0,
-            retry_counters: Vec::new(),
+            retry_counters,
             link,
             last_event,
             entered_event: 0,
@@ -643,7 +610,18 @@ impl Simulation {
             in_state: false,
             item,
             container: None,
-        });
+        };
+        if let Some(slot) = self.free_fibers.pop() {
+            if let Some(existing) = self.fibers.get_mut(slot as usize) {
+                // The slot's retry counters keep their allocation for the next fiber. (The new
+                // fiber is written straight into the slot, not built aside and copied in.)
+                let mut counters = std::mem::take(&mut existing.retry_counters);
+                counters.clear();
+                *existing = fiber(existing.generation + 1, counters);
+                return slot;
+            }
+        }
+        self.fibers.push(fiber(0, Vec::new()));
         (self.fibers.len() - 1) as u32
     }
 
