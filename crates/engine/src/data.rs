@@ -82,6 +82,7 @@ impl ItemArray {
     }
 
     /// Whether item `index` serializes to more than `limit` bytes (as [`json_size_exceeds`]).
+    #[inline]
     pub fn item_exceeds(&self, index: u32, limit: u64) -> bool {
         self.largest_bound > limit && json_size_exceeds(self.item(index), limit)
     }

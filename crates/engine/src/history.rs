@@ -174,7 +174,7 @@ pub enum Details {
     EvaluationFailed(Box<EvaluationFailed>),
 }
 
-/// An execution's history as the simulation records it: a record of 32 bytes per event, plain
+/// An execution's history as the simulation records it: a record of 24 bytes per event, plain
 /// data with nothing to drop, naming its state by id (the state's name and its Task's resource
 /// are the program's) and its value by a slot in one of two short lists of shared values (an
 /// Inline Map's items all share one slot). Events whose details are rare (failures, timeouts,
@@ -192,11 +192,12 @@ pub struct History {
     rare: Vec<Details>,
 }
 
-/// A recorded event.
+/// A recorded event (24 bytes). Its id is its place in the list plus one: every event of a
+/// recorded execution is recorded, in id order. Its time is kept in 48 bits (8,900 years of
+/// virtual milliseconds; a later time is recorded as the largest that fits).
 #[derive(Debug, Clone, Copy)]
 struct Record {
-    time_ms: u64,
-    id: u32,
+    time_low: u32,
     prev: u32,
     /// The state the event is about (an iteration event: its Map state).
     state: StateId,
@@ -204,9 +205,13 @@ struct Record {
     /// `values`), an iteration's index, or a slot of `rare`.
     a: u32,
     b: u32,
+    time_high: u16,
     kind: EventType,
     shape: Shape,
 }
+
+/// The largest time a record holds.
+const MAX_RECORD_MS: u64 = (1 << 48) - 1;
 
 /// `Record::b` of a value held whole (a slot of `History::values`).
 const JSON: u32 = u32::MAX;
@@ -298,13 +303,15 @@ impl History {
             Note::Iteration(index) => (Shape::Iteration, index, 0),
             Note::Rare(details) => (Shape::Rare, self.push_rare(details), 0),
         };
+        debug_assert_eq!(id as usize, self.records.len() + 1);
+        let time_ms = time_ms.min(MAX_RECORD_MS);
         self.records.push(Record {
-            time_ms,
-            id,
+            time_low: time_ms as u32,
             prev,
             state,
             a,
             b,
+            time_high: (time_ms >> 32) as u16,
             kind,
             shape,
         });
@@ -356,11 +363,12 @@ impl History {
             .get(start..)
             .unwrap_or(&[])
             .iter()
-            .map(|r| self.event(r, program))
+            .zip(start + 1..)
+            .map(|(r, id)| self.event(r, id as u32, program))
             .collect()
     }
 
-    fn event(&self, record: &Record, program: &Program) -> HistoryEvent {
+    fn event(&self, record: &Record, id: u32, program: &Program) -> HistoryEvent {
         let state = program.states.get(record.state as usize);
         let name = || state.map_or_else(|| Rc::from(""), |s| s.name.clone());
         let resource = || match state.map(|s| &s.kind) {
@@ -418,9 +426,9 @@ impl History {
                 .unwrap_or(Details::None),
         };
         HistoryEvent {
-            id: record.id,
+            id,
             previous_event_id: record.prev,
-            time_ms: record.time_ms,
+            time_ms: u64::from(record.time_high) << 32 | u64::from(record.time_low),
             kind: record.kind.as_str(),
             details,
         }
@@ -757,6 +765,26 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn ids_follow_the_records_and_times_keep_48_bits() {
+        let mut history = History::default();
+        let program = Program {
+            machines: Vec::new(),
+            states: Vec::new(),
+            errors: crate::errors::ErrorNames::default(),
+            timeout_ms: None,
+            nested_distributed: false,
+            fraction_faults: 0,
+        };
+        let late = (1u64 << 40) + 7;
+        history.push(late, 1, 0, EventType::ExecutionStarted, 0, Note::None);
+        history.push(u64::MAX, 2, 1, EventType::ExecutionSucceeded, 0, Note::None);
+        let events = history.events(&program);
+        assert_eq!((events[0].id, events[0].time_ms), (1, late));
+        assert_eq!((events[1].id, events[1].previous_event_id), (2, 1));
+        assert_eq!(events[1].time_ms, MAX_RECORD_MS);
+    }
+
+    #[test]
     fn renders_aws_shape() {
         let events = vec![
             HistoryEvent {
@@ -800,7 +828,7 @@ mod size {
     #[test]
     fn events_stay_small() {
         assert!(std::mem::size_of::<super::HistoryEvent>() <= 72);
-        assert_eq!(std::mem::size_of::<super::Record>(), 32);
+        assert_eq!(std::mem::size_of::<super::Record>(), 24);
     }
 
     #[test]

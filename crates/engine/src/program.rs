@@ -90,6 +90,8 @@ pub struct Io {
     pub assign: Option<Assign>,
     /// No field transforms anything: the output is the result and the result the input.
     pub identity: bool,
+    /// A Task's effective input is its input (no InputPath, Parameters or Arguments).
+    pub input_unchanged: bool,
 }
 
 #[derive(Debug)]
@@ -499,6 +501,8 @@ impl Compiler<'_> {
             .assign
             .as_ref()
             .and_then(|v| self.assign(v, state.query_language, &format!("{p}/Assign")));
+        let input_unchanged =
+            input_path.is_identity() && parameters.is_none() && arguments.is_none();
         let identity = input_path.is_identity()
             && output_path.is_identity()
             && matches!(result_path, ResultPath::Replace)
@@ -517,6 +521,7 @@ impl Compiler<'_> {
             output,
             assign,
             identity,
+            input_unchanged,
         }
     }
 

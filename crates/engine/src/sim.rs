@@ -880,12 +880,20 @@ impl Simulation {
     }
 
     /// A value in flight as an event records it (an item of a Distributed Map is made whole).
+    #[inline(always)]
     fn value_in<'d>(&self, data: &'d Data, made: &'d mut Option<Rc<Value>>) -> ValueIn<'d> {
         match data {
             Data::Element { items, index } => ValueIn::Element(items, *index),
             Data::Json(value) => ValueIn::Json(value),
-            Data::Item { .. } => ValueIn::Json(made.insert(self.value_of(data))),
+            Data::Item { .. } => ValueIn::Json(made.insert(self.value_made(data))),
         }
+    }
+
+    /// A Distributed Map's item made whole for an event (only a replayed child records one).
+    #[cold]
+    #[inline(never)]
+    fn value_made(&self, data: &Data) -> Rc<Value> {
+        self.value_of(data)
     }
 
     /// What an event holding `data` records: nothing unless `exec` records its history.

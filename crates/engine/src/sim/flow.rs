@@ -349,8 +349,24 @@ impl Simulation {
         Ok(())
     }
 
-    /// The effective input of a Task (InputPath + Parameters, or JSONata Arguments).
+    /// The effective input of a Task (InputPath + Parameters, or JSONata Arguments). Inlined
+    /// into its callers for the common case, the input itself: a value returned through memory
+    /// was read back whole while its parts were still being written, a stall that cost a Task
+    /// attempt more than building the value did.
+    #[inline(always)]
     fn effective_input(&self, f: u32) -> Result<Data, Failure> {
+        if let Some(fiber) = self.fibers.get(f as usize) {
+            if let Some(state) = self.program.states.get(fiber.state as usize) {
+                if state.io.input_unchanged {
+                    return Ok(fiber.input.clone());
+                }
+            }
+        }
+        self.effective_input_built(f)
+    }
+
+    #[inline(never)]
+    fn effective_input_built(&self, f: u32) -> Result<Data, Failure> {
         let Some(fiber) = self.fibers.get(f as usize) else {
             return Err(Failure::runtime("lost fiber"));
         };
