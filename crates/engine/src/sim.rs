@@ -560,9 +560,9 @@ impl Simulation {
             return;
         };
         match phase {
-            Phase::Enter => self.enter_state(f),
-            Phase::TaskStart => self.task_start(f),
-            Phase::TaskDone => self.task_done(f),
+            Phase::Enter => self.enter_state(&self.program.clone(), f),
+            Phase::TaskStart => self.task_start(&self.program.clone(), f),
+            Phase::TaskDone => self.task_done(&self.program.clone(), f),
             Phase::HandleError => self.handle_error(f),
             Phase::RetryDue => self.retry_due(f),
             Phase::WaitDone => self.wait_done(f),

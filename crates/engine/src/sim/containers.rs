@@ -709,7 +709,7 @@ impl Simulation {
             );
             if at_end && last_started && into_task && self.may_step_now() {
                 self.count_step(exec);
-                self.enter_state(child);
+                self.enter_state(&self.program.clone(), child);
             } else {
                 self.resume_now(child);
             }

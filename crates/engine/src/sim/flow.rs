@@ -11,7 +11,7 @@ use crate::errors::{names, ErrorId};
 use crate::history::{self, Details, EventType, Note, Shape};
 use crate::jsonata;
 use crate::program::{
-    Assign, FaultItems, KindIr, Next, NumberSource, StateId, TaskIr, TextSource, WaitIr,
+    Assign, FaultItems, KindIr, Next, NumberSource, Program, StateId, TaskIr, TextSource, WaitIr,
 };
 use crate::report::{TimelineEntry, TimelineKind};
 
@@ -22,8 +22,7 @@ impl Simulation {
     /// Enters the fiber's state: statistics, the `…StateEntered` event, per-visit counters, then
     /// what the state does. (The hot path of every state: the fiber, its state and its execution
     /// are each looked up once.)
-    pub(super) fn enter_state(&mut self, f: u32) {
-        let program = self.program.clone();
+    pub(super) fn enter_state(&mut self, program: &Program, f: u32) {
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
@@ -62,7 +61,7 @@ impl Simulation {
             fiber.effective = None;
         }
         match &state.kind {
-            KindIr::Task(_) => self.task_schedule(f),
+            KindIr::Task(_) => self.task_schedule(program, f),
             KindIr::Pass { .. } => self.pass(f),
             KindIr::Choice { .. } => self.choice(f),
             KindIr::Wait(_) => self.wait(f),
@@ -125,14 +124,21 @@ impl Simulation {
         if let Some(stats) = self.stats.get_mut(state as usize) {
             stats.succeeded += 1;
         }
-        self.exit_and_go(f, output, next, false);
+        let program = self.program.clone();
+        self.exit_and_go(&program, f, output, next, false);
     }
 
     /// Emits the `…StateExited` event and moves on with `output`. `at_end`: the caller ends its
     /// step with this, so an iteration or branch may enter a next Task state straight away
     /// (see [`Simulation::may_step_now`]).
-    fn exit_and_go(&mut self, f: u32, output: Data, next: Option<StateId>, at_end: bool) {
-        let program = self.program.clone();
+    fn exit_and_go(
+        &mut self,
+        program: &Program,
+        f: u32,
+        output: Data,
+        next: Option<StateId>,
+        at_end: bool,
+    ) {
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
@@ -171,7 +177,7 @@ impl Simulation {
                 );
                 if at_end && !is_root && into_task && self.may_step_now() {
                     self.count_step(exec);
-                    self.enter_state(f);
+                    self.enter_state(program, f);
                 } else {
                     self.resume_now(f);
                 }
@@ -403,12 +409,10 @@ impl Simulation {
 
     /// State output from a result (ResultSelector, ResultPath, OutputPath, Assign — or JSONata
     /// Output and Assign).
+    /// Inlined for the common case, the result itself (as [`Simulation::effective_input`]).
+    #[inline(always)]
     pub(super) fn output_from_result(&mut self, f: u32, result: Data) -> Result<Data, Failure> {
-        let Some(fiber) = self.fibers.get(f as usize) else {
-            return Err(Failure::runtime("lost fiber"));
-        };
-        let state_id = fiber.state;
-        // The common case first, without holding the program.
+        let state_id = self.state_of(f);
         if self
             .program
             .states
@@ -417,6 +421,15 @@ impl Simulation {
         {
             return Ok(result);
         }
+        self.output_built(f, result)
+    }
+
+    #[inline(never)]
+    fn output_built(&mut self, f: u32, result: Data) -> Result<Data, Failure> {
+        let Some(fiber) = self.fibers.get(f as usize) else {
+            return Err(Failure::runtime("lost fiber"));
+        };
+        let state_id = fiber.state;
         let program = self.program.clone();
         let Some(state) = program.states.get(state_id as usize) else {
             return Err(Failure::runtime("lost state"));
@@ -863,12 +876,13 @@ impl Simulation {
     // ----- Task --------------------------------------------------------------------------
 
     /// Evaluates the Task's input and schedules it (`TaskScheduled`); also used for retries.
-    pub(super) fn task_schedule(&mut self, f: u32) {
+    /// `program` is the simulation's, passed down the hot chain of a step (enter, schedule,
+    /// start; done, exit, enter) instead of each function taking its own reference count.
+    pub(super) fn task_schedule(&mut self, program: &Program, f: u32) {
         let effective = match self.effective_input(f) {
             Ok(e) => e,
             Err(failure) => return self.raise_failure(f, failure),
         };
-        let program = self.program.clone();
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
@@ -927,10 +941,10 @@ impl Simulation {
         // straight away when no sibling has anything to do at this instant. (Every caller
         // ends its step here.)
         if is_root {
-            self.task_start(f);
+            self.task_start(program, f);
         } else if self.may_step_now() {
             self.count_step(exec);
-            self.task_start(f);
+            self.task_start(program, f);
         } else {
             self.resume_now(f);
         }
@@ -962,9 +976,8 @@ impl Simulation {
         Ok(Some(value as u64))
     }
 
-    pub(super) fn task_start(&mut self, f: u32) {
+    pub(super) fn task_start(&mut self, program: &Program, f: u32) {
         // Every step of a Task attempt reads the fiber, its state and its execution once.
-        let program = self.program.clone();
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
@@ -1152,9 +1165,8 @@ impl Simulation {
         set
     }
 
-    pub(super) fn task_done(&mut self, f: u32) {
+    pub(super) fn task_done(&mut self, program: &Program, f: u32) {
         let state_id = self.state_of(f);
-        let program = self.program.clone();
         let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
         else {
             return;
@@ -1206,7 +1218,7 @@ impl Simulation {
                             stats.succeeded += 1;
                         }
                         // The end of the step.
-                        self.exit_and_go(f, output, None, true);
+                        self.exit_and_go(program, f, output, None, true);
                     }
                     Err(failure) => self.raise_failure(f, failure),
                 }
@@ -1531,7 +1543,7 @@ impl Simulation {
                                 },
                             },
                         );
-                        self.exit_and_go(f, output, Some(catcher.next), false);
+                        self.exit_and_go(&program, f, output, Some(catcher.next), false);
                     }
                     Err(failure) => self.raise_failure(f, failure),
                 }
@@ -1654,8 +1666,9 @@ impl Simulation {
             self.history_limit(f);
             return;
         }
-        match self.program.states.get(state_id as usize).map(|s| &s.kind) {
-            Some(KindIr::Task(_)) => self.task_schedule(f),
+        let program = self.program.clone();
+        match program.states.get(state_id as usize).map(|s| &s.kind) {
+            Some(KindIr::Task(_)) => self.task_schedule(&program, f),
             Some(KindIr::Parallel { .. }) => self.parallel_start_again(f),
             Some(KindIr::Map(map)) => {
                 if map.distributed {
