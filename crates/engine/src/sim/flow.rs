@@ -382,9 +382,7 @@ impl Simulation {
         let io = &state.io;
         match state.language {
             QueryLanguage::JsonPath => {
-                if io.input_path.is_identity() && io.parameters.is_none() {
-                    return Ok(fiber.input.clone());
-                }
+                // (An unchanged input was settled by `effective_input`.)
                 let raw = self.value_of(&fiber.input);
                 let selected =
                     self.with_roots(f, &raw, None, |roots| io.input_path.apply(roots, false))?;
