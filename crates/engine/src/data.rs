@@ -11,7 +11,7 @@
 //! [`Roots`]: the input (`$`), the context object (`$$`, built only when a template uses it) and
 //! the variables (`$name`).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -49,10 +49,58 @@ pub struct ItemArray {
     largest_bound: u64,
 }
 
+/// The largest item bounds of the item arrays met so far, each by the shared value holding it
+/// and its place in that value: the simulations of one scenario (reruns, other seeds) iterate
+/// over the same input, and find its bound here instead of walking every item again. A shared
+/// value never changes, and the list holds it, so a place stays its array's. Clones share the
+/// list; it keeps the last [`ItemBounds::KEPT`] arrays.
+#[derive(Debug, Clone, Default)]
+pub struct ItemBounds(Rc<RefCell<Vec<KnownBound>>>);
+
+#[derive(Debug)]
+struct KnownBound {
+    root: Rc<Value>,
+    array: *const Vec<Value>,
+    largest: u64,
+}
+
+/// A cache: equal whatever it holds.
+impl PartialEq for ItemBounds {
+    fn eq(&self, _other: &ItemBounds) -> bool {
+        true
+    }
+}
+
+impl ItemBounds {
+    const KEPT: usize = 8;
+
+    /// The largest bound of the items of `array`, inside `root`: known, or computed now.
+    fn largest(&self, root: &Rc<Value>, array: &Vec<Value>, compute: impl FnOnce() -> u64) -> u64 {
+        let place: *const Vec<Value> = array;
+        let mut known = self.0.borrow_mut();
+        if let Some(k) = known
+            .iter()
+            .find(|k| Rc::ptr_eq(&k.root, root) && k.array == place)
+        {
+            return k.largest;
+        }
+        let largest = compute();
+        if known.len() >= Self::KEPT {
+            known.remove(0);
+        }
+        known.push(KnownBound {
+            root: root.clone(),
+            array: place,
+            largest,
+        });
+        largest
+    }
+}
+
 impl ItemArray {
     /// The array at `path` (`None`: the root itself; otherwise member names only) in `root`,
-    /// if there is one there.
-    pub fn new(root: Rc<Value>, path: Option<Path>) -> Option<ItemArray> {
+    /// if there is one there. `bounds` may know its items' largest bound already.
+    pub fn new(root: Rc<Value>, path: Option<Path>, bounds: &ItemBounds) -> Option<ItemArray> {
         let mut items = ItemArray {
             root,
             path,
@@ -63,11 +111,13 @@ impl ItemArray {
             return None;
         };
         let len = array.len();
-        let largest_bound = array
-            .iter()
-            .map(|item| json_size_bound(item, u64::MAX).unwrap_or(u64::MAX))
-            .max()
-            .unwrap_or(0);
+        let largest_bound = bounds.largest(&items.root, array, || {
+            array
+                .iter()
+                .map(|item| json_size_bound(item, u64::MAX).unwrap_or(u64::MAX))
+                .max()
+                .unwrap_or(0)
+        });
         items.len = len;
         items.largest_bound = largest_bound;
         Some(items)
@@ -585,6 +635,39 @@ mod tests {
         fn context_object(&self) -> Value {
             json!({"Execution": {"Id": "exec-1"}, "Map": {"Item": {"Index": 3}}})
         }
+    }
+
+    #[test]
+    fn item_bounds_are_found_again_for_the_same_shared_array_only() {
+        let bounds = ItemBounds::default();
+        let big = "x".repeat(1000);
+        let root = Rc::new(json!({"items": [{"a": 1}, {"b": big}]}));
+        let path = || Path::parse("$.items").ok();
+        let first = ItemArray::new(root.clone(), path(), &bounds).map(|a| a.largest_bound);
+        assert!(first.is_some_and(|b| b > 6000), "{first:?}");
+        // The same shared value: the bound is found, not walked again (the list holds one).
+        let again = ItemArray::new(root.clone(), path(), &bounds).map(|a| a.largest_bound);
+        assert_eq!(again, first);
+        assert_eq!(bounds.0.borrow().len(), 1);
+        // An equal value that is not the same one is walked (and kept) on its own.
+        let copy = Rc::new((*root).clone());
+        let other = ItemArray::new(copy, path(), &bounds);
+        assert_eq!(other.map(|a| a.largest_bound), first);
+        assert_eq!(bounds.0.borrow().len(), 2);
+        // The item over a small limit is still found over it, and the small one is not.
+        let items = ItemArray::new(root, path(), &bounds);
+        assert!(items.as_ref().is_some_and(|a| a.item_exceeds(1, 500)));
+        assert!(items.is_some_and(|a| !a.item_exceeds(0, 500)));
+    }
+
+    #[test]
+    fn item_bounds_keep_the_last_arrays_only() {
+        let bounds = ItemBounds::default();
+        for n in 0..ItemBounds::KEPT + 3 {
+            let root = Rc::new(json!([n]));
+            assert!(ItemArray::new(root, None, &bounds).is_some());
+        }
+        assert_eq!(bounds.0.borrow().len(), ItemBounds::KEPT);
     }
 
     fn template(value: Value) -> Template {

@@ -62,6 +62,10 @@ pub struct Scenario {
     /// scenario and of its clones (not part of the document; see [`Sampler`]).
     #[serde(skip)]
     pub quantile_tables: QuantileTables,
+    /// The largest item bounds of the Inline Map item arrays met so far, shared the same way
+    /// (see [`crate::data::ItemBounds`]).
+    #[serde(skip)]
+    pub item_bounds: crate::data::ItemBounds,
 }
 
 impl Default for Scenario {
@@ -77,6 +81,7 @@ impl Default for Scenario {
             limits: Limits::default(),
             assumptions: Assumptions::default(),
             quantile_tables: QuantileTables::default(),
+            item_bounds: crate::data::ItemBounds::default(),
         }
     }
 }

@@ -266,11 +266,46 @@ struct Execution {
     alive: bool,
 }
 
+impl Execution {
+    /// Appends an event at `now` to the execution's history (when it records one) and returns
+    /// its id.
+    #[inline(always)]
+    fn record(
+        &mut self,
+        now: u64,
+        prev: u32,
+        kind: EventType,
+        state: StateId,
+        note: Note<'_>,
+    ) -> u32 {
+        self.event_count += 1;
+        let id = self.event_count;
+        if let Some(history) = self.history.as_mut() {
+            // A long history (an Inline Map's iterations are all in it) takes room for the
+            // whole limit at once rather than being copied as it doubles; it cannot grow much
+            // past the limit.
+            if history.len() == HISTORY_RESERVE_AT {
+                history.reserve_exact(HISTORY_LIMIT as usize + 16 - HISTORY_RESERVE_AT);
+                // Its timeline is long too (about one entry per three events).
+                if let Some(timeline) = self.timeline.as_mut() {
+                    timeline.reserve_exact((HISTORY_LIMIT / 3) as usize);
+                }
+            }
+            history.push(now, id, prev, kind, state, note);
+        }
+        id
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ExecLink {
     Parent,
     Child { run: u32, child: u32 },
 }
+
+/// The items a `fraction` fault chose, with the size of the Map they were chosen for (a bit
+/// per item), once chosen.
+type FractionSet = Option<(u32, Rc<Vec<u64>>)>;
 
 /// A running simulation.
 pub struct Simulation {
@@ -297,7 +332,7 @@ pub struct Simulation {
     changes_base: usize,
     /// `(execution key, invocation ordinal)` of every throttled Lambda invocation.
     throttles: Vec<(u64, u32)>,
-    fraction_sets: Vec<Option<(u32, Rc<Vec<u64>>)>>,
+    fraction_sets: Vec<FractionSet>,
     events_processed: u64,
     assumptions_used: BTreeMap<&'static str, String>,
     /// The traced / replayed child's history and timeline once it ended.
@@ -825,14 +860,15 @@ impl Simulation {
     /// becomes the fiber's last event. The event is about the fiber's state.
     #[inline(always)]
     fn emit<'a>(&mut self, f: u32, kind: EventType, note: impl Into<Note<'a>>) -> u32 {
-        let (exec, prev, state) = match self.fibers.get(f as usize) {
-            Some(fiber) => (fiber.exec, fiber.last_event, fiber.state),
-            None => return 0,
+        let now = self.now;
+        let Some(fiber) = self.fibers.get_mut(f as usize) else {
+            return 0;
         };
-        let id = self.push_event(exec, prev, kind, state, note.into());
-        if let Some(fiber) = self.fibers.get_mut(f as usize) {
-            fiber.last_event = id;
-        }
+        let Some(execution) = self.executions.get_mut(fiber.exec as usize) else {
+            return 0;
+        };
+        let id = execution.record(now, fiber.last_event, kind, fiber.state, note.into());
+        fiber.last_event = id;
         id
     }
 
@@ -858,74 +894,66 @@ impl Simulation {
         note: Note<'_>,
     ) -> u32 {
         let now = self.now;
-        let Some(execution) = self.executions.get_mut(exec as usize) else {
-            return 0;
-        };
-        execution.event_count += 1;
-        let id = execution.event_count;
-        if let Some(history) = execution.history.as_mut() {
-            // A long history (an Inline Map's iterations are all in it) takes room for the
-            // whole limit at once rather than being copied as it doubles; it cannot grow much
-            // past the limit.
-            if history.len() == HISTORY_RESERVE_AT {
-                history.reserve_exact(HISTORY_LIMIT as usize + 16 - HISTORY_RESERVE_AT);
-                // Its timeline is long too (about one entry per three events).
-                if let Some(timeline) = execution.timeline.as_mut() {
-                    timeline.reserve_exact((HISTORY_LIMIT / 3) as usize);
-                }
-            }
-            history.push(now, id, prev, kind, state, note);
-        }
-        id
-    }
-
-    /// A value in flight as an event records it (an item of a Distributed Map is made whole).
-    #[inline(always)]
-    fn value_in<'d>(&self, data: &'d Data, made: &'d mut Option<Rc<Value>>) -> ValueIn<'d> {
-        match data {
-            Data::Element { items, index } => ValueIn::Element(items, *index),
-            Data::Json(value) => ValueIn::Json(value),
-            Data::Item { .. } => ValueIn::Json(made.insert(self.value_made(data))),
-        }
-    }
-
-    /// A Distributed Map's item made whole for an event (only a replayed child records one).
-    #[cold]
-    #[inline(never)]
-    fn value_made(&self, data: &Data) -> Rc<Value> {
-        self.value_of(data)
-    }
-
-    /// What an event holding `data` records: nothing unless `exec` records its history.
-    #[inline(always)]
-    fn value_note<'d>(
-        &self,
-        exec: u32,
-        shape: history::Shape,
-        data: &'d Data,
-        made: &'d mut Option<Rc<Value>>,
-    ) -> Note<'d> {
-        if self.recording(exec) {
-            Note::Value(shape, self.value_in(data, made))
-        } else {
-            Note::None
+        match self.executions.get_mut(exec as usize) {
+            Some(execution) => execution.record(now, prev, kind, state, note),
+            None => 0,
         }
     }
 
     /// Records an event holding a value, on the fiber's chain (see [`Simulation::emit`]).
     #[inline(always)]
     fn emit_value(&mut self, f: u32, kind: EventType, shape: history::Shape, data: &Data) -> u32 {
-        let (exec, prev, state) = match self.fibers.get(f as usize) {
-            Some(fiber) => (fiber.exec, fiber.last_event, fiber.state),
-            None => return 0,
+        let now = self.now;
+        let Some(fiber) = self.fibers.get_mut(f as usize) else {
+            return 0;
         };
-        let mut made = None;
-        let note = self.value_note(exec, shape, data, &mut made);
-        let id = self.push_event(exec, prev, kind, state, note);
-        if let Some(fiber) = self.fibers.get_mut(f as usize) {
-            fiber.last_event = id;
-        }
+        let Some(execution) = self.executions.get_mut(fiber.exec as usize) else {
+            return 0;
+        };
+        let Some(note) = note_of(execution.history.is_some(), shape, data) else {
+            return self.emit_value_made(f, kind, shape, data);
+        };
+        let id = execution.record(now, fiber.last_event, kind, fiber.state, note);
+        fiber.last_event = id;
         id
+    }
+
+    /// Records an event holding a Distributed Map's item, made whole for it (only a replayed
+    /// child records one).
+    #[cold]
+    #[inline(never)]
+    fn record_made(
+        &mut self,
+        exec: u32,
+        prev: u32,
+        kind: EventType,
+        state: StateId,
+        shape: history::Shape,
+        data: &Data,
+    ) -> u32 {
+        let made = self.value_of(data);
+        self.push_event(
+            exec,
+            prev,
+            kind,
+            state,
+            Note::Value(shape, ValueIn::Json(&made)),
+        )
+    }
+
+    /// [`Simulation::emit_value`] of a Distributed Map's item, made whole for the event (only a
+    /// replayed child records one).
+    #[cold]
+    #[inline(never)]
+    fn emit_value_made(
+        &mut self,
+        f: u32,
+        kind: EventType,
+        shape: history::Shape,
+        data: &Data,
+    ) -> u32 {
+        let made = self.value_of(data);
+        self.emit(f, kind, Note::Value(shape, ValueIn::Json(&made)))
     }
 
     fn emit_execution_started(&mut self, exec: u32) {
@@ -1300,5 +1328,19 @@ impl Simulation {
     /// Status of a child of a Map Run.
     pub fn child_status(&self, run: usize, child: usize) -> Option<ChildStatus> {
         self.runs.get(run)?.children.get(child).map(|c| c.status)
+    }
+}
+
+/// What an event holding `data` records in an execution that records its history (`recording`)
+/// or not: `None` for a Distributed Map's item, which the caller makes whole first.
+#[inline(always)]
+fn note_of(recording: bool, shape: history::Shape, data: &Data) -> Option<Note<'_>> {
+    if !recording {
+        return Some(Note::None);
+    }
+    match data {
+        Data::Element { items, index } => Some(Note::Value(shape, ValueIn::Element(items, *index))),
+        Data::Json(value) => Some(Note::Value(shape, ValueIn::Json(value))),
+        Data::Item { .. } => None,
     }
 }

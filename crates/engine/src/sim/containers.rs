@@ -506,7 +506,7 @@ impl Simulation {
             }
             _ => return None,
         };
-        ItemArray::new(effective.clone(), path)
+        ItemArray::new(effective.clone(), path, &self.scenario.item_bounds)
     }
 
     /// The input of iteration `index`: the item, shaped by `ItemSelector`.

@@ -5,7 +5,11 @@ use std::rc::Rc;
 use asl::{Integration, QueryLanguage};
 use serde_json::{Map as JsonObject, Value};
 
-use super::{Attempt, ExecLink, ExecutionStatus, FiberContext, Link, Mode, Phase, Simulation};
+use super::queue::Queue;
+use super::{
+    Attempt, ExecLink, ExecutionStatus, Fiber, FiberContext, FractionSet, Link, Mode, Phase,
+    Simulation,
+};
 use crate::data::{compact, Data, Failure, ResultPath, Roots, SharedValue, Variables};
 use crate::errors::{names, ErrorId};
 use crate::history::{self, Details, EventType, Note, Shape};
@@ -23,11 +27,12 @@ impl Simulation {
     /// what the state does. (The hot path of every state: the fiber, its state and its execution
     /// are each looked up once.)
     pub(super) fn enter_state(&mut self, program: &Program, f: u32) {
+        let now = self.now;
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
         let (exec, state_id, prev) = (fiber.exec, fiber.state, fiber.last_event);
-        let Some(execution) = self.executions.get(exec as usize) else {
+        let Some(execution) = self.executions.get_mut(exec as usize) else {
             return;
         };
         if execution.event_count + 2 >= super::HISTORY_LIMIT {
@@ -37,18 +42,18 @@ impl Simulation {
         let Some(state) = program.states.get(state_id as usize) else {
             return;
         };
-        let input = execution.history.is_some().then(|| fiber.input.clone());
         if let Some(stats) = self.stats.get_mut(state_id as usize) {
             stats.entered += 1;
             stats.in_flight += 1;
         }
-        let mut made = None;
-        let note = match &input {
-            Some(input) => Note::Value(Shape::Entered, self.value_in(input, &mut made)),
-            None => Note::None,
+        let kind = state.entered_event;
+        let id = match super::note_of(execution.history.is_some(), Shape::Entered, &fiber.input) {
+            Some(note) => execution.record(now, prev, kind, state_id, note),
+            None => {
+                let input = fiber.input.clone();
+                self.record_made(exec, prev, kind, state_id, Shape::Entered, &input)
+            }
         };
-        let id = self.push_event(exec, prev, state.entered_event, state_id, note);
-        let now = self.now;
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.last_event = id;
             fiber.in_state = true;
@@ -147,10 +152,18 @@ impl Simulation {
         let Some(state) = program.states.get(state_id as usize) else {
             return;
         };
-        let id = {
-            let mut made = None;
-            let note = self.value_note(exec, Shape::Exited, &output, &mut made);
-            self.push_event(exec, prev, state.exited_event, state_id, note)
+        let now = self.now;
+        let id = match self.executions.get_mut(exec as usize) {
+            Some(execution) => {
+                match super::note_of(execution.history.is_some(), Shape::Exited, &output) {
+                    Some(note) => execution.record(now, prev, state.exited_event, state_id, note),
+                    None => {
+                        let kind = state.exited_event;
+                        self.record_made(exec, prev, kind, state_id, Shape::Exited, &output)
+                    }
+                }
+            }
+            None => 0,
         };
         // Leaving the state (as `leave_state`).
         if in_state {
@@ -877,17 +890,24 @@ impl Simulation {
     /// `program` is the simulation's, passed down the hot chain of a step (enter, schedule,
     /// start; done, exit, enter) instead of each function taking its own reference count.
     pub(super) fn task_schedule(&mut self, program: &Program, f: u32) {
-        let effective = match self.effective_input(f) {
-            Ok(e) => e,
-            Err(failure) => return self.raise_failure(f, failure),
-        };
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
         let (state_id, exec, is_root) = (fiber.state, fiber.exec, fiber.link == Link::Root);
-        let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
-        else {
+        let Some(state) = program.states.get(state_id as usize) else {
             return;
+        };
+        let KindIr::Task(task) = &state.kind else {
+            return;
+        };
+        // (As `effective_input`, with the fiber and state at hand.)
+        let effective = if state.io.input_unchanged {
+            fiber.input.clone()
+        } else {
+            match self.effective_input_built(f) {
+                Ok(e) => e,
+                Err(failure) => return self.raise_failure(f, failure),
+            }
         };
         let (timeout, heartbeat) = if task.timeout.is_none() && task.heartbeat.is_none() {
             (None, None)
@@ -975,12 +995,14 @@ impl Simulation {
     }
 
     pub(super) fn task_start(&mut self, program: &Program, f: u32) {
-        // Every step of a Task attempt reads the fiber, its state and its execution once.
+        // Every step of a Task attempt reads the fiber, its state and its execution once: the
+        // execution stays borrowed from the count of attempts to the fault decided (its history,
+        // its random stream), beside the other fields of the simulation.
         let Some(fiber) = self.fibers.get(f as usize) else {
             return;
         };
         let (state_id, exec, generation) = (fiber.state, fiber.exec, fiber.generation);
-        let (retry_count, item) = (fiber.retry_count, fiber.item);
+        let (retry_count, item, prev) = (fiber.retry_count, fiber.item, fiber.last_event);
         let (timeout_ms, heartbeat_ms) = (fiber.timeout_ms, fiber.heartbeat_ms);
         let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
         else {
@@ -1009,11 +1031,18 @@ impl Simulation {
                 },
             });
         }
-        if lambda_fn {
-            self.emit(f, EventType::LambdaFunctionStarted, Note::None);
+        let last_event = if lambda_fn {
+            e.record(
+                now,
+                prev,
+                EventType::LambdaFunctionStarted,
+                state_id,
+                Note::None,
+            )
         } else {
-            self.emit(f, EventType::TaskStarted, Note::Plain(Shape::TaskStarted));
-        }
+            let note = Note::Plain(Shape::TaskStarted);
+            e.record(now, prev, EventType::TaskStarted, state_id, note)
+        };
         let throttled = task.lambda
             && match &self.mode {
                 Mode::Replay { throttled, .. } => throttled.binary_search(&ordinal).is_ok(),
@@ -1031,11 +1060,13 @@ impl Simulation {
             let d = self.scenario.limits.throttle_latency_ms;
             (Attempt::Throttled, d, 0)
         } else {
-            let latency = self.sample_latency(exec, task);
+            let rng = e.rng.get_mut();
+            let latency = task.behaviour.latency.sample(rng);
             let outcome = if task.behaviour.faults.is_empty() {
                 Attempt::Success
             } else {
-                self.decide_fault(item, exec, task, retry_count)
+                let seed = self.scenario.seed;
+                decide_fault(&mut self.fraction_sets, seed, rng, item, task, retry_count)
             };
             let beats = task
                 .behaviour
@@ -1056,6 +1087,7 @@ impl Simulation {
             (attempt, duration, latency)
         };
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.last_event = last_event;
             fiber.attempt = attempt;
             fiber.holds_lambda = task.lambda && !throttled;
             fiber.busy_until = now.saturating_add(busy);
@@ -1070,117 +1102,21 @@ impl Simulation {
             super::queue::EventKind::Resume,
         );
     }
-
-    fn sample_latency(&mut self, exec: u32, task: &TaskIr) -> u64 {
-        let latency = &task.behaviour.latency;
-        if let crate::scenario::Sampler::Fixed(ms) = latency {
-            return *ms;
-        }
-        match self.executions.get(exec as usize) {
-            Some(e) => latency.sample(&mut e.rng.borrow_mut()),
-            None => 0,
-        }
-    }
-
-    /// Evaluates the scenario's fault rules in order for this attempt.
-    fn decide_fault(
-        &mut self,
-        item: Option<super::ItemScope>,
-        exec: u32,
-        task: &TaskIr,
-        attempt: u32,
-    ) -> Attempt {
-        for fault in &task.behaviour.faults {
-            if let Some(attempts) = &fault.attempts {
-                if attempts.binary_search(&u64::from(attempt)).is_err() {
-                    continue;
-                }
-            }
-            if let Some(items) = &fault.items {
-                let Some(scope) = item else { continue };
-                let hit = match items {
-                    FaultItems::Indices(list) => {
-                        let start = list.partition_point(|i| *i < u64::from(scope.start));
-                        list.get(start).is_some_and(|i| *i < u64::from(scope.end))
-                    }
-                    FaultItems::Fraction {
-                        fraction,
-                        slot,
-                        key,
-                    } => match self.fraction_sets.get(*slot) {
-                        // Chosen for this Map's size already (every attempt after the first).
-                        Some(Some((n, set))) if *n == scope.total => {
-                            (scope.start..scope.end).any(|i| bit(set, i))
-                        }
-                        _ => {
-                            let set = self.fraction_set(*slot, *key, *fraction, scope.total);
-                            (scope.start..scope.end).any(|i| bit(&set, i))
-                        }
-                    },
-                };
-                if !hit {
-                    continue;
-                }
-            }
-            if let Some(p) = fault.probability {
-                let draw = match self.executions.get(exec as usize) {
-                    Some(e) => e.rng.borrow_mut().unit(),
-                    None => 1.0,
-                };
-                if draw >= p {
-                    continue;
-                }
-            }
-            return Attempt::Fail {
-                error: fault.error,
-                cause: fault.cause.clone(),
-            };
-        }
-        Attempt::Success
-    }
-
-    /// The items chosen by a `fraction` fault for a Map of `total` items: exactly
-    /// `round(fraction × total)` of them, picked by the seed (Floyd's algorithm).
-    #[cold]
-    #[inline(never)]
-    fn fraction_set(&mut self, slot: usize, key: u64, fraction: f64, total: u32) -> Rc<Vec<u64>> {
-        let wanted = libm::floor(fraction * f64::from(total) + 0.5) as u64;
-        let wanted = wanted.min(u64::from(total));
-        let mut words = vec![0u64; (total as usize).div_ceil(64)];
-        let mut stream = crate::rng::Stream::new(self.scenario.seed, 0xFA17_0000_0000_0000 ^ key);
-        let n = u64::from(total);
-        for j in (n - wanted)..n {
-            let t = stream.range_inclusive(0, j);
-            let pick = if bit(&words, t as u32) { j } else { t };
-            if let Some(w) = words.get_mut((pick / 64) as usize) {
-                *w |= 1 << (pick % 64);
-            }
-        }
-        let set = Rc::new(words);
-        if let Some(entry) = self.fraction_sets.get_mut(slot) {
-            *entry = Some((total, set.clone()));
-        }
-        set
-    }
-
     pub(super) fn task_done(&mut self, program: &Program, f: u32) {
-        let state_id = self.state_of(f);
-        let Some(KindIr::Task(task)) = program.states.get(state_id as usize).map(|s| &s.kind)
-        else {
+        let now = self.now;
+        let Some(fiber) = self.fibers.get_mut(f as usize) else {
             return;
         };
-        let now = self.now;
-        let exec = self.exec_of(f);
-        self.release_lambda(f);
-        let attempt = self
-            .fibers
-            .get_mut(f as usize)
-            .map(|x| std::mem::replace(&mut x.attempt, Attempt::None))
-            .unwrap_or(Attempt::None);
-        let started = self
-            .fibers
-            .get(f as usize)
-            .map_or(now, |x| x.attempt_started);
+        let (state_id, exec) = (fiber.state, fiber.exec);
+        let Some(state) = program.states.get(state_id as usize) else {
+            return;
+        };
+        let KindIr::Task(task) = &state.kind else {
+            return;
+        };
+        release_lambda(fiber, f, now, &mut self.lambda_in_flight, &mut self.queue);
+        let attempt = std::mem::replace(&mut fiber.attempt, Attempt::None);
+        let started = fiber.attempt_started;
         let lambda_fn = task.integration == Integration::LambdaFunction;
         let (error, cause): (ErrorId, Rc<str>) = match attempt {
             Attempt::Success | Attempt::None => {
@@ -1210,7 +1146,12 @@ impl Simulation {
                         },
                     },
                 );
-                match self.output_from_result(f, result) {
+                let output = if state.io.identity {
+                    Ok(result)
+                } else {
+                    self.output_built(f, result)
+                };
+                match output {
                     Ok(output) => {
                         if let Some(stats) = self.stats.get_mut(state_id as usize) {
                             stats.succeeded += 1;
@@ -1342,24 +1283,9 @@ impl Simulation {
 
     /// Frees the Lambda slot now, or when the invocation really ends.
     pub(super) fn release_lambda(&mut self, f: u32) {
-        let Some(fiber) = self.fibers.get_mut(f as usize) else {
-            return;
-        };
-        if !fiber.holds_lambda {
-            return;
-        }
-        fiber.holds_lambda = false;
-        let until = fiber.busy_until;
-        if until <= self.now {
-            self.lambda_in_flight = self.lambda_in_flight.saturating_sub(1);
-        } else {
-            self.queue.push(
-                self.now,
-                until,
-                f,
-                0,
-                super::queue::EventKind::LambdaRelease,
-            );
+        if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            let now = self.now;
+            release_lambda(fiber, f, now, &mut self.lambda_in_flight, &mut self.queue);
         }
     }
 
@@ -2027,4 +1953,107 @@ fn bit(words: &[u64], i: u32) -> bool {
     words
         .get((i / 64) as usize)
         .is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+/// Evaluates the scenario's fault rules in order for an attempt (`attempt`: its retry count),
+/// drawing from the execution's stream.
+fn decide_fault(
+    fraction_sets: &mut [FractionSet],
+    seed: u64,
+    rng: &mut crate::rng::Stream,
+    item: Option<super::ItemScope>,
+    task: &TaskIr,
+    attempt: u32,
+) -> Attempt {
+    for fault in &task.behaviour.faults {
+        if let Some(attempts) = &fault.attempts {
+            if attempts.binary_search(&u64::from(attempt)).is_err() {
+                continue;
+            }
+        }
+        if let Some(items) = &fault.items {
+            let Some(scope) = item else { continue };
+            let hit = match items {
+                FaultItems::Indices(list) => {
+                    let start = list.partition_point(|i| *i < u64::from(scope.start));
+                    list.get(start).is_some_and(|i| *i < u64::from(scope.end))
+                }
+                FaultItems::Fraction {
+                    fraction,
+                    slot,
+                    key,
+                } => match fraction_sets.get(*slot) {
+                    // Chosen for this Map's size already (every attempt after the first).
+                    Some(Some((n, set))) if *n == scope.total => {
+                        (scope.start..scope.end).any(|i| bit(set, i))
+                    }
+                    _ => {
+                        let set =
+                            fraction_set(fraction_sets, seed, *slot, *key, *fraction, scope.total);
+                        (scope.start..scope.end).any(|i| bit(&set, i))
+                    }
+                },
+            };
+            if !hit {
+                continue;
+            }
+        }
+        if let Some(p) = fault.probability {
+            if rng.unit() >= p {
+                continue;
+            }
+        }
+        return Attempt::Fail {
+            error: fault.error,
+            cause: fault.cause.clone(),
+        };
+    }
+    Attempt::Success
+}
+
+/// The items chosen by a `fraction` fault for a Map of `total` items: exactly
+/// `round(fraction × total)` of them, picked by the seed (Floyd's algorithm); kept in `slot`.
+#[cold]
+#[inline(never)]
+fn fraction_set(
+    fraction_sets: &mut [FractionSet],
+    seed: u64,
+    slot: usize,
+    key: u64,
+    fraction: f64,
+    total: u32,
+) -> Rc<Vec<u64>> {
+    let wanted = libm::floor(fraction * f64::from(total) + 0.5) as u64;
+    let wanted = wanted.min(u64::from(total));
+    let mut words = vec![0u64; (total as usize).div_ceil(64)];
+    let mut stream = crate::rng::Stream::new(seed, 0xFA17_0000_0000_0000 ^ key);
+    let n = u64::from(total);
+    for j in (n - wanted)..n {
+        let t = stream.range_inclusive(0, j);
+        let pick = if bit(&words, t as u32) { j } else { t };
+        if let Some(w) = words.get_mut((pick / 64) as usize) {
+            *w |= 1 << (pick % 64);
+        }
+    }
+    let set = Rc::new(words);
+    if let Some(entry) = fraction_sets.get_mut(slot) {
+        *entry = Some((total, set.clone()));
+    }
+    set
+}
+
+/// Frees fiber `f`'s Lambda slot now, or schedules its release for when the invocation really
+/// ends (see [`Simulation::release_lambda`]).
+#[inline(always)]
+fn release_lambda(fiber: &mut Fiber, f: u32, now: u64, in_flight: &mut u64, queue: &mut Queue) {
+    if !fiber.holds_lambda {
+        return;
+    }
+    fiber.holds_lambda = false;
+    let until = fiber.busy_until;
+    if until <= now {
+        *in_flight = in_flight.saturating_sub(1);
+    } else {
+        queue.push(now, until, f, 0, super::queue::EventKind::LambdaRelease);
+    }
 }
