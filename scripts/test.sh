@@ -34,6 +34,16 @@ base_path="${MAPSIM_BASE_PATH:-/mapsim/}"
 rm -rf "$logs"
 mkdir -p "$logs"
 
+# A whole run writes some 3.5 GB under the target directory (native and wasm32 test builds, the
+# release build, browser profiles). A disk that fills up midway fails the later steps with "No
+# space left on device" — even their logs cannot be written — so the free space is told before
+# and after.
+free_mb() { df -Pk "$target_dir" 2>/dev/null | awk 'NR == 2 { print int($4 / 1024) }'; }
+free_at_start="$(free_mb)"
+if [[ -n $free_at_start && $free_at_start -lt 4096 ]]; then
+    echo "mapsim: WARNING: $free_at_start MB free under $target_dir; a whole test run needs about 4 GB, so steps may fail with 'No space left on device'" >&2
+fi
+
 # The corpus lives beside the repository, never inside it: ../shared next to this checkout, or,
 # for a clone of a local repository (a fresh clone in a temporary directory), ../shared next to
 # the repository it was cloned from.
@@ -195,6 +205,7 @@ echo "  page size:    $size_note"
 n_screenshots=$(find "$screenshots" -name '*.png' 2>/dev/null | wc -l)
 echo "  screenshots:  ${screenshots#"$root"/}/ ($n_screenshots files)"
 echo "  logs:         ${logs#"$root"/}/"
+echo "  disk:         ${free_at_start:-?} MB free at the start, $(free_mb) MB at the end (a run needs about 4 GB)"
 echo "  time:         $((SECONDS - started)) s"
 if [[ $failed == 0 ]]; then
     echo "RESULT: PASS (${#names[@]} steps)"
