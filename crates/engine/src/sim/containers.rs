@@ -922,3 +922,64 @@ pub(super) fn json_type(value: &Value) -> &'static str {
         Value::Object(_) => "object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::Running;
+
+    proptest! {
+        /// The window of running iterations agrees with a map of them, whatever the order in
+        /// which they end (and now and then one started below the window, which no caller does).
+        #[test]
+        fn running_agrees_with_a_map(
+            ops in prop::collection::vec((any::<bool>(), 0u32..5000, 0usize..64), 0..3000)
+        ) {
+            let mut running = Running::default();
+            let mut model = BTreeMap::new();
+            let mut next = 0u32;
+            for (start, low, pick) in ops {
+                if start {
+                    let index = if low % 50 == 0 { low % (next + 1) } else { next };
+                    next = next.max(index + 1);
+                    let fiber = index.wrapping_mul(7);
+                    running.insert(index, fiber);
+                    model.insert(index, fiber);
+                } else if !model.is_empty() {
+                    let index = model.keys().nth(pick % model.len()).copied().unwrap_or(0);
+                    running.remove(index);
+                    model.remove(&index);
+                }
+                prop_assert_eq!(running.len(), model.len());
+            }
+            let expected: Vec<(u32, u32)> = model.into_iter().collect();
+            prop_assert_eq!(running.take(), expected);
+            prop_assert_eq!(running.len(), 0);
+        }
+    }
+
+    #[test]
+    fn a_long_window_drops_the_slots_it_has_passed() {
+        let mut running = Running::default();
+        for index in 0..3000 {
+            running.insert(index, index + 10);
+        }
+        for index in 0..2000 {
+            running.remove(index);
+        }
+        assert!(
+            running.slots.len() <= 1500,
+            "{} slots kept",
+            running.slots.len()
+        );
+        assert_eq!(running.len(), 1000);
+        running.insert(3000, 3010);
+        let taken = running.take();
+        assert_eq!(taken.first(), Some(&(2000, 2010)));
+        assert_eq!(taken.last(), Some(&(3000, 3010)));
+        assert_eq!(taken.len(), 1001);
+    }
+}
