@@ -923,7 +923,8 @@ pub(super) fn json_type(value: &Value) -> &'static str {
     }
 }
 
-#[cfg(test)]
+// (proptest is a native dev-dependency: these run natively only.)
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use std::collections::BTreeMap;
 
