@@ -424,12 +424,19 @@ impl Simulation {
     #[inline(always)]
     pub(super) fn output_from_result(&mut self, f: u32, result: Data) -> Result<Data, Failure> {
         let state_id = self.state_of(f);
-        if self
+        let identity = self
             .program
             .states
             .get(state_id as usize)
-            .is_some_and(|s| s.io.identity)
-        {
+            .is_some_and(|s| s.io.identity);
+        self.output_of(f, identity, result)
+    }
+
+    /// [`Simulation::output_from_result`] for a caller that has the state at hand
+    /// (`identity`: its `io.identity`).
+    #[inline(always)]
+    fn output_of(&mut self, f: u32, identity: bool, result: Data) -> Result<Data, Failure> {
+        if identity {
             return Ok(result);
         }
         self.output_built(f, result)
@@ -900,7 +907,8 @@ impl Simulation {
         let KindIr::Task(task) = &state.kind else {
             return;
         };
-        // (As `effective_input`, with the fiber and state at hand.)
+        // As `effective_input`, with the fiber and state at hand, and written out here: through
+        // that function's `Result` the common case measured 0.5 % more instructions per run.
         let effective = if state.io.input_unchanged {
             fiber.input.clone()
         } else {
@@ -1146,12 +1154,7 @@ impl Simulation {
                         },
                     },
                 );
-                let output = if state.io.identity {
-                    Ok(result)
-                } else {
-                    self.output_built(f, result)
-                };
-                match output {
+                match self.output_of(f, state.io.identity, result) {
                     Ok(output) => {
                         if let Some(stats) = self.stats.get_mut(state_id as usize) {
                             stats.succeeded += 1;

@@ -424,7 +424,7 @@ impl Queue {
 
     #[inline]
     fn slot_mut(&mut self, slot: usize) -> Option<&mut Slot> {
-        self.pages.get_mut(slot / PAGE)?.get_mut(slot % PAGE)
+        page_slot(&mut self.pages, slot)
     }
 
     /// Allocates the pages up to the one holding `slot`.
@@ -452,11 +452,8 @@ impl Queue {
     /// Appends an event to a busy slot's list.
     #[inline(never)]
     fn wheel_append(&mut self, slot: usize, entry: Entry) {
-        let Some(s) = self
-            .pages
-            .get_mut(slot / PAGE)
-            .and_then(|page| page.get_mut(slot % PAGE))
-        else {
+        // (The slot borrows the pages only: the node arena stays free to change.)
+        let Some(s) = page_slot(&mut self.pages, slot) else {
             return;
         };
         let index = match self.nodes.get_mut(self.free as usize) {
@@ -527,6 +524,12 @@ impl Queue {
         }
         None
     }
+}
+
+/// Slot `slot` of the wheel's pages.
+#[inline]
+fn page_slot(pages: &mut [Box<[Slot; PAGE]>], slot: usize) -> Option<&mut Slot> {
+    pages.get_mut(slot / PAGE)?.get_mut(slot % PAGE)
 }
 
 #[cfg(test)]
