@@ -636,6 +636,72 @@ pub const EXAMPLES: &[Example] = &[
             },
         },
     },
+    Example {
+        id: "monitoring-alarms",
+        title: Text::new(
+            "Monitoring — the alarm, and the error that never matches",
+            "監視 — アラームと、一致しないエラー",
+        ),
+        description: Text::new(
+            "6,000 records, one Standard child execution each: validate, then write. The \
+             validator's Catch quarantines DataValidationError. Two CloudWatch alarms watch the \
+             run: failed child executions (Sum over 5 minutes, twice above 10) and the parent's \
+             failure. Open the Metrics, Logs and Errors tabs below the run.",
+            "6,000 件のレコードを、1 件ずつ Standard の子実行で「検証 → 書き込み」と処理します。\
+             検証の Catch は DataValidationError を隔離します。2 つの CloudWatch アラームが実行を\
+             見張ります。失敗した子実行（5 分ごとの合計が 2 回続けて 10 を超える）と、親の失敗です。\
+             実行の下のメトリクス、ログ、エラーの経路タブを開いてください。",
+        ),
+        modelled_on: None,
+        definition: include_str!("../static/examples/monitoring-alarms.asl.json"),
+        scenario: include_str!("../static/examples/monitoring-alarms.scenario.json"),
+        story: Story {
+            failure: Text::new(
+                "3 % of the records are invalid, and the Catch for DataValidationError should \
+                 quarantine them — but it never fires. The function raises \
+                 Exception(json.dumps({\"error_type\": \"DataValidationError\", …})): Step \
+                 Functions matches the exception's class name, Exception, which no retrier or \
+                 catcher names, so each invalid record fails its child execution. The logs say \
+                 DataValidationError; the history says Exception. At 00:06:34 the 121st failed \
+                 record makes 2.017 % > ToleratedFailurePercentage 2 and the Map Run fails. The \
+                 parent's alarm fires at 00:07:00 — but HighFailureRate-DistributedMap, which \
+                 needs 2 of 2 five-minute periods above 10, only fires at 00:10:00, three and a \
+                 half minutes after the run had already failed.",
+                "レコードの 3 % は不正で、DataValidationError の Catch が隔離するはずですが、一度も\
+                 発動しません。関数は Exception(json.dumps({\"error_type\": \"DataValidationError\", …}))\
+                 を送出します。Step Functions が照合するのは例外のクラス名 Exception で、どの\
+                 リトライにも Catch にも書かれていないため、不正なレコードはそれぞれ子実行を失敗\
+                 させます。ログには DataValidationError、履歴には Exception と残ります。00:06:34、\
+                 121 件目の失敗で 2.017 % となり ToleratedFailurePercentage 2 を超えて Map Run は\
+                 失敗します。親のアラームは 00:07:00 に発報しますが、5 分間の期間 2 つ続けて 10 を\
+                 超える必要がある HighFailureRate-DistributedMap が発報するのは 00:10:00、実行が\
+                 失敗してから 3 分半後です。",
+            ),
+            verdict_before: "FAILED: States.ExceedToleratedFailureThreshold at 00:06:34 — \
+                             121 failed items of 6000 (2.017%) > ToleratedFailurePercentage 2",
+            fix: Fix {
+                summary: Text::new(
+                    "Catch what the function raises: Exception",
+                    "関数が送出するもの（Exception）を Catch する",
+                ),
+                explanation: Text::new(
+                    "With ErrorEquals [\"Exception\"] the invalid records are quarantined, no child \
+                     execution fails and both alarms stay OK. The better fix is in the function: \
+                     raise a DataValidationError class of its own, so that its name is the error \
+                     Step Functions sees.",
+                    "ErrorEquals を [\"Exception\"] にすると不正なレコードは隔離され、失敗する子実行は\
+                     なくなり、2 つのアラームは OK のままです。より良い修正は関数側で、\
+                     DataValidationError という独自の例外クラスを送出し、その名前が Step Functions\
+                     に見えるエラーになるようにすることです。",
+                ),
+                edits: &[FixEdit::set(
+                    "/States/ImportRecords/ItemProcessor/States/ValidateRecord/Catch/0/ErrorEquals",
+                    "[\"Exception\"]",
+                )],
+                verdict_after: "SUCCEEDED",
+            },
+        },
+    },
 ];
 
 /// The example the page opens on: the most instructive Distributed Map failure (Catch

@@ -1,10 +1,13 @@
-//! `mapsim`: the engine headless — validate, run and history from the command line.
+//! `mapsim`: the engine headless — validate, run, history, metrics and logs from the command
+//! line.
 //!
 //! Exit codes (the contract in PRODUCT.md): `validate` 0 = no errors, 1 = errors, 2 = a file
 //! could not be read; `run` 0 = the execution SUCCEEDED, 1 = it did not, 2 = the input could not
 //! be used; `history` as `run`.
 
 mod history;
+mod logs;
+mod metrics;
 mod run;
 mod validate;
 
@@ -17,6 +20,8 @@ USAGE:
     mapsim validate FILE... [--format text|json] [--machine ID] [--type STANDARD|EXPRESS]
     mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]
     mapsim history DEFINITION [--scenario FILE] [--seed N] [--item N] [--machine ID]
+    mapsim metrics DEFINITION [--scenario FILE] [--period S] [--metric NS/NAME] [--stat STAT]
+    mapsim logs DEFINITION [--scenario FILE] --query QUERY [--level ALL|ERROR|FATAL|OFF]
 
 Exit codes: 0 success, 1 errors found / execution did not succeed, 2 input could not be used.
 ";
@@ -42,6 +47,8 @@ fn main() -> ExitCode {
         Some("validate") => validate::main(rest),
         Some("run") => run::main(rest),
         Some("history") => history::main(rest),
+        Some("metrics") => metrics::main(rest),
+        Some("logs") => logs::main(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Outcome::Success

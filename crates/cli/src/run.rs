@@ -380,6 +380,33 @@ pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> S
     if let Some(cause) = summary.get("cause").and_then(Value::as_str) {
         let _ = writeln!(t, "  cause: {cause}");
     }
+    if let Some(alarms) = summary.get("alarms").and_then(Value::as_array) {
+        let _ = writeln!(t, "\nAlarms:");
+        for alarm in alarms {
+            let _ = writeln!(
+                t,
+                "  {}: {} at the end",
+                s(&alarm["name"]),
+                s(&alarm["state"])
+            );
+            for tr in alarm
+                .get("transitions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let at = tr.get("at_seconds").and_then(Value::as_f64).unwrap_or(0.0);
+                let _ = writeln!(
+                    t,
+                    "    {}  {} -> {}  {}",
+                    engine::sim::clock_text((at * 1000.0) as u64),
+                    s(&tr["from"]),
+                    s(&tr["to"]),
+                    s(&tr["reason"])
+                );
+            }
+        }
+    }
     if let Some(runs) = summary.get("map_runs").and_then(Value::as_array) {
         for (i, run) in runs.iter().enumerate() {
             let _ = writeln!(

@@ -116,6 +116,15 @@ pub enum ErrorPattern {
 }
 
 impl ErrorPattern {
+    /// The name as written in `ErrorEquals`.
+    pub fn name(&self, names: &ErrorNames) -> String {
+        match self {
+            ErrorPattern::All => "States.ALL".to_string(),
+            ErrorPattern::TaskFailed => "States.TaskFailed".to_string(),
+            ErrorPattern::Exact(id) => names.name(*id).to_string(),
+        }
+    }
+
     pub fn of(id: ErrorId) -> ErrorPattern {
         match id {
             names::ALL => ErrorPattern::All,

@@ -43,6 +43,7 @@ pub mod errors;
 pub mod history;
 pub mod intrinsics;
 pub mod jsonata;
+pub mod monitor;
 pub mod program;
 pub mod report;
 pub mod rng;

@@ -114,6 +114,8 @@ pub struct StateIr {
 
 #[derive(Debug)]
 pub struct RetrierIr {
+    /// The retrier's JSON pointer in the definition.
+    pub pointer: Rc<str>,
     pub patterns: Vec<ErrorPattern>,
     pub interval_ms: u64,
     pub max_attempts: u64,
@@ -124,6 +126,8 @@ pub struct RetrierIr {
 
 #[derive(Debug)]
 pub struct CatcherIr {
+    /// The catcher's JSON pointer in the definition.
+    pub pointer: Rc<str>,
     pub patterns: Vec<ErrorPattern>,
     pub next: StateId,
     pub result_path: ResultPath,
@@ -187,6 +191,10 @@ pub enum WaitIr {
 #[derive(Debug)]
 pub struct TaskIr {
     pub integration: Integration,
+    /// The Lambda function a Lambda Task calls (`FunctionName` in `AWS/Lambda`'s metrics): the
+    /// name in a plain function ARN, or a literal `FunctionName` parameter of `lambda:invoke`;
+    /// a function chosen at run time (`FunctionName.$`) is named after the state.
+    pub function_name: Option<Rc<str>>,
     /// Shared: history events of the Task hold it.
     pub resource: Rc<str>,
     /// Counts against `limits.lambda_concurrency`.
@@ -208,8 +216,13 @@ pub struct Behaviour {
 
 #[derive(Debug)]
 pub struct FaultIr {
+    /// The error Step Functions sees (a `raise`'s exception class, else the fault's `error`).
     pub error: ErrorId,
     pub cause: Rc<str>,
+    /// The error type the function itself logs (the fault's `error`), and its message: the
+    /// structured error line of the Lambda's log group.
+    pub logged_type: Rc<str>,
+    pub message: Rc<str>,
     pub probability: Option<f64>,
     pub items: Option<FaultItems>,
     pub attempts: Option<Vec<u64>>,
@@ -573,6 +586,7 @@ impl Compiler<'_> {
 
     fn retrier(&mut self, r: &asl::Retrier) -> RetrierIr {
         RetrierIr {
+            pointer: Rc::from(r.pointer.as_str()),
             patterns: self.patterns(&r.error_equals),
             interval_ms: r.interval_seconds.saturating_mul(1000),
             max_attempts: r.max_attempts,
@@ -588,6 +602,7 @@ impl Compiler<'_> {
             ResultPath::Replace
         });
         CatcherIr {
+            pointer: Rc::from(c.pointer.as_str()),
             patterns: self.patterns(&c.error_equals),
             next: self.id(&c.next, &c.pointer),
             result_path,
@@ -741,8 +756,29 @@ impl Compiler<'_> {
         let given = self.scenario.tasks.get(&state.name);
         let mut faults = Vec::new();
         if let Some(given) = given {
-            for fault in &given.faults {
-                let error = self.errors.intern(&fault.error);
+            for (index, fault) in given.faults.iter().enumerate() {
+                let seen = fault.raise.as_ref().map_or(&fault.error, |r| &r.exception);
+                let error = self.errors.intern(seen);
+                let (cause, message) = match &fault.raise {
+                    Some(raise) => {
+                        // One request id per fault rule, derived from its place: deterministic,
+                        // and the same text for every attempt that raises it.
+                        let request_id = format!(
+                            "{:08x}-0000-4000-8000-{:012x}",
+                            {
+                                let mut h = crate::report::Fnv::default();
+                                h.write(state.name.as_bytes());
+                                h.finish() as u32
+                            },
+                            index
+                        );
+                        (raise.lambda_cause(&request_id), raise.message.clone())
+                    }
+                    None => {
+                        let cause = fault.cause.clone().unwrap_or_default();
+                        (cause.clone(), cause)
+                    }
+                };
                 let items = match &fault.items {
                     None => None,
                     Some(ItemSelection::Indices(list)) => Some(FaultItems::Indices(list.clone())),
@@ -758,7 +794,9 @@ impl Compiler<'_> {
                 };
                 faults.push(FaultIr {
                     error,
-                    cause: Rc::from(fault.cause.clone().unwrap_or_default().as_str()),
+                    cause: Rc::from(cause.as_str()),
+                    logged_type: Rc::from(fault.error.as_str()),
+                    message: Rc::from(message.as_str()),
                     probability: fault.probability,
                     items,
                     attempts: fault.attempts.clone(),
@@ -767,6 +805,7 @@ impl Compiler<'_> {
         }
         TaskIr {
             integration,
+            function_name: lambda_function_name(integration, &task.resource, state),
             resource: Rc::from(task.resource.as_str()),
             lambda: matches!(
                 integration,
@@ -917,4 +956,37 @@ pub fn default_reader_items(nested: bool) -> Items {
     } else {
         scenario::DEFAULT_READER_ITEMS
     })
+}
+
+/// The Lambda function a Task calls, by name (see [`TaskIr::function_name`]).
+fn lambda_function_name(
+    integration: Integration,
+    resource: &str,
+    state: &asl::State,
+) -> Option<Rc<str>> {
+    let arn = match integration {
+        Integration::LambdaFunction => resource.to_string(),
+        Integration::LambdaInvoke => {
+            let literal = state
+                .io
+                .parameters
+                .as_ref()
+                .or(state.io.arguments.as_ref())
+                .and_then(|p| p.get("FunctionName"))
+                .and_then(Value::as_str)
+                .filter(|s| !s.contains("{%"));
+            match literal {
+                Some(name) => name.to_string(),
+                None => return Some(Rc::from(state.name.as_str())),
+            }
+        }
+        _ => return None,
+    };
+    // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER], or a bare name.
+    let name = match arn.split(':').collect::<Vec<_>>().as_slice() {
+        [_, _, _, _, _, "function", name, ..] => name.to_string(),
+        [name, ..] => name.to_string(),
+        [] => arn.clone(),
+    };
+    Some(Rc::from(name.as_str()))
 }

@@ -58,6 +58,11 @@ pub struct Scenario {
     pub tasks: BTreeMap<String, TaskBehaviour>,
     pub limits: Limits,
     pub assumptions: Assumptions,
+    /// CloudWatch alarms on the simulated metrics (`alarms`, PutMetricAlarm's fields).
+    pub alarms: Vec<ScenarioAlarm>,
+    /// Step Functions' log level for the execution log group (`logging.level`; default OFF,
+    /// as a state machine without a LoggingConfiguration).
+    pub log_level: LogLevel,
     /// The lognormal quantile tables computed so far, shared by every simulation of this
     /// scenario and of its clones (not part of the document; see [`Sampler`]).
     #[serde(skip)]
@@ -80,6 +85,8 @@ impl Default for Scenario {
             tasks: BTreeMap::new(),
             limits: Limits::default(),
             assumptions: Assumptions::default(),
+            alarms: Vec::new(),
+            log_level: LogLevel::Off,
             quantile_tables: QuantileTables::default(),
             item_bounds: crate::data::ItemBounds::default(),
         }
@@ -447,6 +454,88 @@ pub struct Fault {
     pub items: Option<ItemSelection>,
     /// Only on these attempt numbers (0 = first try); absent = every attempt.
     pub attempts: Option<Vec<u64>>,
+    /// The fault as the function's runtime raises it: Step Functions then sees the exception's
+    /// class name as the error (not `error`, which stays the type the function logs) and the
+    /// Lambda error JSON as the cause.
+    pub raise: Option<Raise>,
+}
+
+/// One alarm of the scenario, with where it is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioAlarm {
+    /// JSON pointer of the alarm in the scenario (`/alarms/0`).
+    pub pointer: String,
+    pub spec: cloudwatch::AlarmSpec,
+}
+
+/// What a Lambda function's runtime raises (`faults[i].raise`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Raise {
+    /// e.g. `python3.12`, `nodejs20.x`, `java21`: decides the shape of the stack trace.
+    pub runtime: String,
+    /// The exception's class name, which Lambda reports as `errorType` (`Exception`).
+    pub exception: String,
+    /// The exception's message (`errorMessage`).
+    pub message: String,
+}
+
+impl Raise {
+    /// The cause Lambda passes on for an unhandled exception, as recorded from AWS
+    /// (`_extracted/14`: `errorMessage`, `errorType`, `requestId`, `stackTrace`, compact JSON).
+    pub fn lambda_cause(&self, request_id: &str) -> String {
+        let (file, frame) = if self.runtime.starts_with("python") {
+            (
+                "  File \"/var/task/handler.py\", line 2, in handler\n".to_string(),
+                format!("    raise {}({:?})\n", self.exception, self.message),
+            )
+        } else if self.runtime.starts_with("nodejs") {
+            (
+                format!("{}: {}", self.exception, self.message),
+                "    at Runtime.handler (file:///var/task/index.mjs:2:9)".to_string(),
+            )
+        } else {
+            (
+                format!("{}: {}", self.exception, self.message),
+                String::new(),
+            )
+        };
+        let trace = if self.runtime.starts_with("python") {
+            vec![Value::String(format!("{file}{frame}"))]
+        } else {
+            [file, frame]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .map(Value::String)
+                .collect()
+        };
+        let mut o = JsonObject::new();
+        o.insert("errorMessage".into(), Value::String(self.message.clone()));
+        o.insert("errorType".into(), Value::String(self.exception.clone()));
+        o.insert("requestId".into(), Value::String(request_id.to_string()));
+        o.insert("stackTrace".into(), Value::Array(trace));
+        Value::Object(o).to_string()
+    }
+}
+
+/// Logging of the simulated deployment (`logging`): Step Functions' `LoggingConfiguration`
+/// level for the execution log group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LogLevel {
+    All,
+    Error,
+    Fatal,
+    Off,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::All => "ALL",
+            LogLevel::Error => "ERROR",
+            LogLevel::Fatal => "FATAL",
+            LogLevel::Off => "OFF",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -780,6 +869,8 @@ impl Reader {
                 "tasks",
                 "limits",
                 "assumptions",
+                "alarms",
+                "logging",
                 "comment",
             ],
         );
@@ -845,7 +936,76 @@ impl Reader {
         if let Some(v) = map.get("assumptions") {
             scenario.assumptions = self.assumptions(v);
         }
+        if let Some(v) = map.get("alarms") {
+            scenario.alarms = self.alarms(v);
+        }
+        if let Some(v) = map.get("logging") {
+            if let Some(level) = self.logging(v) {
+                scenario.log_level = level;
+            }
+        }
         scenario
+    }
+
+    fn alarms(&mut self, value: &Value) -> Vec<ScenarioAlarm> {
+        let Value::Array(list) = value else {
+            self.error(
+                "/alarms",
+                format!(
+                    "alarms must be an array of PutMetricAlarm documents, not {}",
+                    asl::path::type_name(value)
+                ),
+            );
+            return Vec::new();
+        };
+        let mut alarms: Vec<ScenarioAlarm> = Vec::with_capacity(list.len());
+        for (i, v) in list.iter().enumerate() {
+            let pointer = format!("/alarms/{i}");
+            match cloudwatch::parse_alarm(v) {
+                Ok(spec) => {
+                    for problem in crate::monitor::check_alarm_metric(&spec) {
+                        self.error(&format!("{pointer}{}", problem.pointer), problem.message);
+                    }
+                    if alarms.iter().any(|a| a.spec.name == spec.name) {
+                        self.error(
+                            &format!("{pointer}/AlarmName"),
+                            format!("two alarms are named `{}`", spec.name),
+                        );
+                    }
+                    alarms.push(ScenarioAlarm { pointer, spec });
+                }
+                Err(problems) => {
+                    for problem in problems {
+                        self.error(
+                            &format!("{pointer}{}", problem.pointer),
+                            format!("alarms[{i}]: {}", problem.message),
+                        );
+                    }
+                }
+            }
+        }
+        alarms
+    }
+
+    fn logging(&mut self, value: &Value) -> Option<LogLevel> {
+        let map = self.object(value, "/logging", "logging")?;
+        self.unknown_fields(map, "/logging", "logging", &["level"]);
+        let level = map.get("level")?;
+        match level.as_str() {
+            Some("ALL") => Some(LogLevel::All),
+            Some("ERROR") => Some(LogLevel::Error),
+            Some("FATAL") => Some(LogLevel::Fatal),
+            Some("OFF") => Some(LogLevel::Off),
+            _ => {
+                self.error(
+                    "/logging/level",
+                    format!(
+                        "logging.level must be \"ALL\", \"ERROR\", \"FATAL\" or \"OFF\" (Step Functions' log levels), not {level}"
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn items(&mut self, value: &Value, pointer: &str) -> Option<Items> {
@@ -1045,10 +1205,15 @@ impl Reader {
                 "probability",
                 "items",
                 "attempts",
+                "raise",
                 "comment",
             ],
         );
+        let raise = map
+            .get("raise")
+            .and_then(|v| self.raise(v, &format!("{pointer}/raise"), &what));
         let error = match map.get("error") {
+            None if raise.is_some() => raise.as_ref().map(|r| r.exception.clone()),
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
             Some(Value::String(_)) => {
                 self.error(
@@ -1181,6 +1346,46 @@ impl Reader {
             probability,
             items,
             attempts,
+            raise,
+        })
+    }
+
+    fn raise(&mut self, value: &Value, pointer: &str, what: &str) -> Option<Raise> {
+        let what = format!("{what}.raise");
+        let map = self.object(value, pointer, &what)?;
+        self.unknown_fields(map, pointer, &what, &["runtime", "exception", "message"]);
+        let mut text = |key: &str, default: Option<&str>| -> Option<String> {
+            match map.get(key) {
+                Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                None => match default {
+                    Some(d) => Some(d.to_string()),
+                    None => {
+                        self.error(pointer, format!("{what} has no `{key}`"));
+                        None
+                    }
+                },
+                Some(other) => {
+                    self.error(
+                        &format!("{pointer}/{key}"),
+                        format!(
+                            "{what}.{key} must be a non-empty string, not {}",
+                            match other {
+                                Value::String(_) => "an empty string",
+                                other => asl::path::type_name(other),
+                            }
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let runtime = text("runtime", Some("python3.12"));
+        let exception = text("exception", None);
+        let message = text("message", Some(""));
+        Some(Raise {
+            runtime: runtime?,
+            exception: exception?,
+            message: message?,
         })
     }
 

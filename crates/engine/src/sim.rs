@@ -198,6 +198,25 @@ enum Attempt {
     Throttled,
 }
 
+impl Attempt {
+    /// How the attempt will end, as the attempt log records it.
+    fn monitored(&self) -> (crate::monitor::AttemptOutcome, Option<ErrorId>) {
+        use crate::monitor::AttemptOutcome as O;
+        match self {
+            Attempt::None | Attempt::Success => (O::Succeeded, None),
+            Attempt::Fail { error, .. } => (O::Failed, Some(*error)),
+            Attempt::Timeout => (O::TimedOut, Some(crate::errors::names::TIMEOUT)),
+            Attempt::HeartbeatTimeout => {
+                (O::TimedOut, Some(crate::errors::names::HEARTBEAT_TIMEOUT))
+            }
+            Attempt::Throttled => (
+                O::Throttled,
+                Some(crate::errors::names::LAMBDA_TOO_MANY_REQUESTS),
+            ),
+        }
+    }
+}
+
 /// The items a fiber is working for (fault rules with `items` select on them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ItemScope {
@@ -236,6 +255,8 @@ struct Fiber {
     busy_until: u64,
     /// The time the current task attempt started (for timelines).
     attempt_started: u64,
+    /// The current attempt's row in the simulation's attempt log (`u32::MAX` = none).
+    attempt_row: u32,
     /// The Task's timeout and heartbeat for this visit, in ms (read when it is scheduled).
     timeout_ms: Option<u64>,
     heartbeat_ms: Option<u64>,
@@ -353,6 +374,11 @@ pub struct Simulation {
     continuations: Vec<(u32, u32)>,
     /// Replay only: the rebuilt child's execution.
     replay_exec: Option<u32>,
+    /// Every Task attempt of a full run, for the CloudWatch metrics and logs
+    /// ([`crate::monitor`]); empty when tracing or replaying one child.
+    attempts: Vec<crate::monitor::AttemptRecord>,
+    /// How each error met each state's handlers, by state (the error-routing view).
+    routes: Vec<Vec<crate::monitor::ErrorRoute>>,
 }
 
 impl Simulation {
@@ -424,6 +450,8 @@ impl Simulation {
             finished: false,
             continuations: Vec::new(),
             replay_exec: None,
+            attempts: Vec::new(),
+            routes: vec![Vec::new(); n_states],
         }
     }
 
@@ -646,6 +674,7 @@ impl Simulation {
             busy_until: 0,
             holds_lambda: false,
             attempt_started: 0,
+            attempt_row: u32::MAX,
             timeout_ms: None,
             heartbeat_ms: None,
             pending_error: None,
@@ -1227,6 +1256,26 @@ impl Simulation {
 
     pub fn state_stats(&self) -> &[StateStats] {
         &self.stats
+    }
+
+    /// Every Task attempt so far (a full run only), in the order they started.
+    pub fn attempts(&self) -> &[crate::monitor::AttemptRecord] {
+        &self.attempts
+    }
+
+    /// How the errors raised in state `state` met its Retry and Catch, one row per error name.
+    pub fn error_routes(&self, state: StateId) -> &[crate::monitor::ErrorRoute] {
+        self.routes.get(state as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The error names of the run (the program's, plus those raised at run time).
+    pub fn error_names(&self) -> &crate::errors::ErrorNames {
+        &self.errors
+    }
+
+    /// The start of virtual time, in epoch milliseconds.
+    pub fn start_epoch_ms(&self) -> i64 {
+        self.scenario.start_epoch_ms
     }
 
     pub fn series(&self) -> &Series {

@@ -43,6 +43,20 @@ impl Simulation {
         let mut summary = self.summary_without_digest();
         if let Value::Object(map) = &mut summary {
             map.insert("digest".into(), Value::String(self.digest()));
+            // The alarms, and the choices the metrics they read rest on, only when the
+            // scenario has alarms: the digest and every other summary stay as they were.
+            if !self.scenario.alarms.is_empty() {
+                let reports = crate::monitor::evaluate_alarms(self);
+                map.insert("alarms".into(), crate::monitor::alarms_json(&reports));
+                if let Some(Value::Array(list)) = map.get_mut("assumptions") {
+                    for (k, v) in crate::monitor::assumptions() {
+                        let mut a = JsonObject::new();
+                        a.insert("key".into(), Value::String(k.into()));
+                        a.insert("assumption".into(), Value::String(v.into()));
+                        list.push(Value::Object(a));
+                    }
+                }
+            }
         }
         summary
     }

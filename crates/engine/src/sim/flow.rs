@@ -1094,7 +1094,17 @@ impl Simulation {
             }
             (attempt, duration, latency)
         };
+        let attempt_row = if matches!(self.mode, Mode::Full) {
+            let (outcome, error) = attempt.monitored();
+            self.attempts.push(crate::monitor::AttemptRecord::new(
+                state_id, key, now, busy, outcome, error,
+            ));
+            (self.attempts.len() - 1) as u32
+        } else {
+            u32::MAX
+        };
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
+            fiber.attempt_row = attempt_row;
             fiber.last_event = last_event;
             fiber.attempt = attempt;
             fiber.holds_lambda = task.lambda && !throttled;
@@ -1125,6 +1135,10 @@ impl Simulation {
         release_lambda(fiber, f, now, &mut self.lambda_in_flight, &mut self.queue);
         let attempt = std::mem::replace(&mut fiber.attempt, Attempt::None);
         let started = fiber.attempt_started;
+        let attempt_row = std::mem::replace(&mut fiber.attempt_row, u32::MAX);
+        if let Some(row) = self.attempts.get_mut(attempt_row as usize) {
+            row.end(now);
+        }
         let lambda_fn = task.integration == Integration::LambdaFunction;
         let (error, cause): (ErrorId, Rc<str>) = match attempt {
             Attempt::Success | Attempt::None => {
@@ -1132,6 +1146,9 @@ impl Simulation {
                 let result = match result {
                     Ok(r) => r,
                     Err((error, cause)) => {
+                        if let Some(row) = self.attempts.get_mut(attempt_row as usize) {
+                            row.fail(error);
+                        }
                         self.task_failed_event(f, task, error, &cause);
                         self.count_error(state_id, error);
                         self.attempt_failed_timeline(exec, state_id, error, &cause, now - started);
@@ -1378,6 +1395,7 @@ impl Simulation {
                 || "States.ALL matches the empty error of a Fail state without Error (recorded: named patterns do not; States.ALL is not recorded)".into(),
             );
         }
+        let route = self.route(state_id, error);
         if error != names::RUNTIME {
             // The first retrier whose ErrorEquals matches decides; exhausted, it hands over to
             // Catch and later retriers are not tried.
@@ -1392,8 +1410,16 @@ impl Simulation {
                     .get(f as usize)
                     .and_then(|x| x.retry_counters.get(index).copied())
                     .unwrap_or(0);
+                if let Some(r) = self.route_at(state_id, route) {
+                    r.retrier = Some(index as u32);
+                }
                 if u64::from(used) < retrier.max_attempts {
                     let delay = self.retry_delay(exec, retrier, used);
+                    if let Some(r) = self.route_at(state_id, route) {
+                        r.retries += 1;
+                        r.wait_ms += delay;
+                        r.max_wait_ms = r.max_wait_ms.max(delay);
+                    }
                     if let Some(fiber) = self.fibers.get_mut(f as usize) {
                         if fiber.retry_counters.len() <= index {
                             fiber.retry_counters.resize(index + 1, 0);
@@ -1428,6 +1454,9 @@ impl Simulation {
                     self.resume_at(f, self.now.saturating_add(delay));
                     return;
                 }
+                if let Some(r) = self.route_at(state_id, route) {
+                    r.exhausted += 1;
+                }
             }
             if let Some((index, catcher)) = state
                 .catchers
@@ -1438,6 +1467,10 @@ impl Simulation {
                 let output = self.catch_output(f, catcher, error, &cause);
                 match output {
                     Ok(output) => {
+                        if let Some(r) = self.route_at(state_id, route) {
+                            r.catcher = Some(index as u32);
+                            r.caught += 1;
+                        }
                         // A caught Map or Parallel failure is still recorded as the state's
                         // failure before it exits (recorded from AWS).
                         let is_container =
@@ -1478,6 +1511,9 @@ impl Simulation {
             }
         }
         // Not handled: the state fails and the error goes up.
+        if let Some(r) = self.route_at(state_id, route) {
+            r.unhandled += 1;
+        }
         if let Some(stats) = self.stats.get_mut(state_id as usize) {
             stats.failed += 1;
         }
@@ -1503,6 +1539,33 @@ impl Simulation {
         }
         self.leave_state(f);
         self.end_fiber(f, Err((error, cause)));
+    }
+
+    /// The row of the error-routing table for `error` in `state` (made on its first use),
+    /// with this meeting of the handlers counted.
+    fn route(&mut self, state: StateId, error: ErrorId) -> usize {
+        let Some(rows) = self.routes.get_mut(state as usize) else {
+            return usize::MAX;
+        };
+        let index = match rows.iter().position(|r| r.error == error) {
+            Some(i) => i,
+            None => {
+                rows.push(crate::monitor::ErrorRoute::new(error));
+                rows.len() - 1
+            }
+        };
+        if let Some(row) = rows.get_mut(index) {
+            row.reached += 1;
+        }
+        index
+    }
+
+    fn route_at(
+        &mut self,
+        state: StateId,
+        index: usize,
+    ) -> Option<&mut crate::monitor::ErrorRoute> {
+        self.routes.get_mut(state as usize)?.get_mut(index)
     }
 
     /// The wait before retry number `n` (0 = the first retry) of a retrier.

@@ -5,6 +5,7 @@
 mod conformance;
 mod corpus;
 mod determinism;
+mod monitor;
 mod page_reports;
 mod properties;
 mod semantics;
