@@ -91,7 +91,7 @@ fn main() {
         run_s,
         status.as_str(),
         sim.attempts().len(),
-        std::mem::size_of_val(sim.attempts()) as f64 / 1e6
+        sim.attempts().bytes() as f64 / 1e6
     );
     let t = Instant::now();
     let alarms = monitor::evaluate_alarms(&sim);

@@ -376,7 +376,7 @@ pub struct Simulation {
     replay_exec: Option<u32>,
     /// Every Task attempt of a full run, for the CloudWatch metrics and logs
     /// ([`crate::monitor`]); empty when tracing or replaying one child.
-    attempts: Vec<crate::monitor::AttemptRecord>,
+    attempts: crate::monitor::AttemptLog,
     /// How each error met each state's handlers, by state (the error-routing view).
     routes: Vec<Vec<crate::monitor::ErrorRoute>>,
 }
@@ -450,7 +450,7 @@ impl Simulation {
             finished: false,
             continuations: Vec::new(),
             replay_exec: None,
-            attempts: Vec::new(),
+            attempts: crate::monitor::AttemptLog::default(),
             routes: vec![Vec::new(); n_states],
         }
     }
@@ -1259,7 +1259,7 @@ impl Simulation {
     }
 
     /// Every Task attempt so far (a full run only), in the order they started.
-    pub fn attempts(&self) -> &[crate::monitor::AttemptRecord] {
+    pub fn attempts(&self) -> &crate::monitor::AttemptLog {
         &self.attempts
     }
 

@@ -1098,8 +1098,7 @@ impl Simulation {
             let (outcome, error) = attempt.monitored();
             self.attempts.push(crate::monitor::AttemptRecord::new(
                 state_id, key, now, busy, outcome, error,
-            ));
-            (self.attempts.len() - 1) as u32
+            )) as u32
         } else {
             u32::MAX
         };
