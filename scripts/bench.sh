@@ -55,6 +55,10 @@ echo "== the engine, native (cargo run --release -p engine --example bench)"
 cargo run --quiet --release -p engine --example bench
 
 echo
+echo "== monitoring, native (cargo run --release -p engine --example monitor_bench; insights' query_speed)"
+cargo run --quiet --release -p engine --example monitor_bench
+cargo run --quiet --release -p insights --example query_speed
+echo
 echo "== the engine, native, built with PGO (scripts/pgo.sh, then its examples/bench)"
 "$root/scripts/pgo.sh" >/dev/null
 "$target_dir/pgo/release/examples/bench"
