@@ -320,7 +320,7 @@ impl<'a> LogView<'a> {
         details: &str,
         arn: &dyn Fn(&mut String),
     ) -> String {
-        let mut out = String::with_capacity(200 + details.len());
+        let mut out = String::with_capacity(320 + details.len());
         out.push_str("{\"id\":\"");
         push_u64(&mut out, u64::from(row.id));
         out.push_str("\",\"type\":");
@@ -442,8 +442,8 @@ impl<'a> LogView<'a> {
                     }
                 } else {
                     let (resource_type, name) = split_resource(resource);
-                    field(&mut d, "resourceType", &resource_type);
-                    field(&mut d, "resource", &name);
+                    field(&mut d, "resourceType", resource_type);
+                    field(&mut d, "resource", name);
                 }
                 d.push('}');
                 let (run, child) = a.child().unwrap_or((0, 0));
@@ -532,21 +532,19 @@ fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for d in &digits[i..] {
-        out.push(char::from(*d));
-    }
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
-/// `value` in `width` lower-case hexadecimal digits.
-fn push_hex(out: &mut String, value: u64, width: u32) {
-    for k in (0..width).rev() {
-        let nibble = ((value >> (4 * k)) & 0xf) as u8;
-        out.push(char::from(if nibble < 10 {
-            b'0' + nibble
-        } else {
-            b'a' + nibble - 10
-        }));
+/// `value` in `width` (at most 16) lower-case hexadecimal digits.
+fn push_hex(out: &mut String, value: u64, width: usize) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'0'; 16];
+    let width = width.min(16);
+    for (k, slot) in text.iter_mut().take(width).enumerate() {
+        let shift = 4 * (width - 1 - k);
+        *slot = DIGITS[((value >> shift) & 0xf) as usize];
     }
+    out.push_str(std::str::from_utf8(&text[..width]).unwrap_or(""));
 }
 
 /// [`child_name`], written into `out`.
@@ -565,27 +563,29 @@ fn push_child_name(out: &mut String, run: u32, child: u32) {
 /// `text` as a JSON string (quoted, escaped as `serde_json` escapes).
 fn push_json_str(out: &mut String, text: &str) {
     out.push('"');
-    if !text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-        // Most names and values need no escape: copied at once.
-        out.push_str(text);
-        out.push('"');
-        return;
-    }
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of characters that need no escape are copied at once.
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(text.get(start..i).unwrap_or(""));
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escape);
         }
+        start = i + 1;
     }
+    out.push_str(text.get(start..).unwrap_or(""));
     out.push('"');
 }
 
@@ -596,15 +596,10 @@ fn date_path(epoch_ms: i64) -> String {
 }
 
 /// `arn:aws:states:::lambda:invoke` → (`lambda`, `invoke`), as Task events name them.
-fn split_resource(resource: &str) -> (String, String) {
+fn split_resource(resource: &str) -> (&str, &str) {
     match resource.strip_prefix("arn:aws:states:::") {
-        Some(rest) => {
-            let mut parts = rest.splitn(2, ':');
-            let service = parts.next().unwrap_or("").to_string();
-            let action = parts.next().unwrap_or("").to_string();
-            (service, action)
-        }
-        None => ("activity".to_string(), resource.to_string()),
+        Some(rest) => rest.split_once(':').unwrap_or((rest, "")),
+        None => ("activity", resource),
     }
 }
 
