@@ -93,7 +93,45 @@ pub struct Finding {
     pub state: String,
     /// Where in the definition (a retrier's, catcher's or the state's pointer).
     pub pointer: String,
+    /// The sentence in English; the parts below let a page write it in another language.
     pub message: String,
+    /// The retrier's or catcher's index (unreached, shadowed, the trap).
+    pub handler: Option<u32>,
+    /// The handler that shadows it.
+    pub by: Option<u32>,
+    /// The handler's ErrorEquals.
+    pub patterns: Vec<String>,
+    /// The error concerned: the unmatched one, or the exception class the function raises.
+    pub error: Option<String>,
+    /// The error type the function means (the trap).
+    pub meant: Option<String>,
+    /// How many times it happened in this run.
+    pub count: u64,
+}
+
+impl Finding {
+    fn new(kind: FindingKind, state: &str, pointer: &str, message: String) -> Finding {
+        Finding {
+            kind,
+            state: state.to_string(),
+            pointer: pointer.to_string(),
+            message,
+            handler: None,
+            by: None,
+            patterns: Vec::new(),
+            error: None,
+            meant: None,
+            count: 0,
+        }
+    }
+}
+
+fn times(n: u64) -> String {
+    if n == 1 {
+        "once".to_string()
+    } else {
+        format!("{n} times")
+    }
 }
 
 /// The view for one state.
@@ -164,43 +202,54 @@ pub fn routing(sim: &Simulation) -> Routing {
         if finished && entered {
             for (i, retrier) in state.retriers.iter().enumerate() {
                 if !routes.iter().any(|r| r.retrier == Some(i as u32)) {
-                    findings.push(Finding {
-                        kind: FindingKind::RetrierUnreached,
-                        state: name.clone(),
-                        pointer: retrier.pointer.to_string(),
-                        message: format!(
+                    let patterns = pattern_names(&retrier.patterns, sim);
+                    let mut f = Finding::new(
+                        FindingKind::RetrierUnreached,
+                        &name,
+                        &retrier.pointer,
+                        format!(
                             "{name}: retrier {i} ({}) matched no error in this run",
-                            pattern_names(&retrier.patterns, sim).join(", ")
+                            patterns.join(", ")
                         ),
-                    });
+                    );
+                    f.handler = Some(i as u32);
+                    f.patterns = patterns;
+                    findings.push(f);
                 }
             }
             for (i, catcher) in state.catchers.iter().enumerate() {
                 if !routes.iter().any(|r| r.catcher == Some(i as u32)) {
-                    findings.push(Finding {
-                        kind: FindingKind::CatcherUnreached,
-                        state: name.clone(),
-                        pointer: catcher.pointer.to_string(),
-                        message: format!(
+                    let patterns = pattern_names(&catcher.patterns, sim);
+                    let mut f = Finding::new(
+                        FindingKind::CatcherUnreached,
+                        &name,
+                        &catcher.pointer,
+                        format!(
                             "{name}: catcher {i} ({}) caught nothing in this run",
-                            pattern_names(&catcher.patterns, sim).join(", ")
+                            patterns.join(", ")
                         ),
-                    });
+                    );
+                    f.handler = Some(i as u32);
+                    f.patterns = patterns;
+                    findings.push(f);
                 }
             }
         }
         for r in routes {
             if r.retrier.is_none() && r.catcher.is_none() && r.unhandled > 0 {
                 let error = sim.error_names().name(r.error);
-                findings.push(Finding {
-                    kind: FindingKind::Unmatched,
-                    state: name.clone(),
-                    pointer: state.pointer.to_string(),
-                    message: format!(
-                        "{name}: no retrier or catcher matches {error} ({} times it failed the state)",
-                        r.unhandled
+                let mut f = Finding::new(
+                    FindingKind::Unmatched,
+                    &name,
+                    &state.pointer,
+                    format!(
+                        "{name}: no retrier or catcher matches {error}; it failed the state {}",
+                        times(r.unhandled)
                     ),
-                });
+                );
+                f.error = Some(error.to_string());
+                f.count = r.unhandled;
+                findings.push(f);
             }
         }
         shadowing(sim, &name, state, &mut findings);
@@ -260,15 +309,20 @@ fn shadowing(
                 })
             });
             if let Some(i) = by {
-                findings.push(Finding {
-                    kind: FindingKind::Shadowed,
-                    state: name.to_string(),
-                    pointer: (*pointer).to_string(),
-                    message: format!(
+                let names = pattern_names(patterns, sim);
+                let mut f = Finding::new(
+                    FindingKind::Shadowed,
+                    name,
+                    pointer,
+                    format!(
                         "{name}: {what} {j} ({}) can never match: {what} {i} before it takes every error it names",
-                        pattern_names(patterns, sim).join(", ")
+                        names.join(", ")
                     ),
-                });
+                );
+                f.handler = Some(j as u32);
+                f.by = Some(i as u32);
+                f.patterns = names;
+                findings.push(f);
             }
         }
     }
@@ -288,6 +342,7 @@ fn trap(
         return;
     };
     for fault in &task.behaviour.faults {
+        let handlers_before = findings.len();
         let seen = sim.error_names().name(fault.error);
         if *fault.logged_type == *seen {
             continue;
@@ -303,22 +358,33 @@ fn trap(
                     .iter()
                     .map(|c| (&c.patterns, &c.pointer, "catcher")),
             );
-        for (patterns, pointer, what) in handlers {
+        for (index, (patterns, pointer, what)) in handlers.enumerate() {
             let names_meant = patterns.iter().any(|p| p.name(sim.error_names()) == meant);
-            if names_meant {
+            let reported = findings[handlers_before..]
+                .iter()
+                .any(|f| f.pointer == **pointer);
+            if names_meant && !reported {
                 let raised = routes
                     .iter()
                     .find(|r| r.error == fault.error)
                     .map_or(0, |r| r.reached);
-                findings.push(Finding {
-                    kind: FindingKind::ExceptionNameTrap,
-                    state: name.to_string(),
-                    pointer: pointer.to_string(),
-                    message: format!(
+                let mut f = Finding::new(
+                    FindingKind::ExceptionNameTrap,
+                    name,
+                    pointer,
+                    format!(
                         "{name}: the {what} for {meant} never fires: the function raises {seen} (its message says {meant}), and Step Functions matches the exception's class name, {seen}{}",
-                        if raised > 0 { format!(" — {raised} times in this run") } else { String::new() }
+                        if raised > 0 { format!(" — {} in this run", times(raised)) } else { String::new() }
                     ),
-                });
+                );
+                // The index within its own list (retriers first, then catchers).
+                let own = index.checked_sub(state.retriers.len()).unwrap_or(index);
+                f.handler = Some(own as u32);
+                f.patterns = pattern_names(patterns, sim);
+                f.error = Some(seen.to_string());
+                f.meant = Some(meant.to_string());
+                f.count = raised;
+                findings.push(f);
             }
         }
     }
