@@ -15,10 +15,13 @@ use crate::components::assumptions_note::assumptions_note;
 use crate::components::definition_outline::definition_outline;
 use crate::components::definition_pane::{use_page_drop, DefinitionPane};
 use crate::components::diagnostics_panel::diagnostics_panel;
+use crate::components::error_routing::{error_routing, use_errors_state};
 use crate::components::history_panel::{HistoryPanel, HistorySource};
 use crate::components::item_grid::ItemGrid;
 use crate::components::item_timeline::{use_timeline_state, ItemTimeline};
+use crate::components::logs_panel::{logs_panel, use_logs_state};
 use crate::components::map_run_panel::map_run_panel;
+use crate::components::metrics_panel::{metrics_panel, use_metrics_state};
 use crate::components::playback_bar::{playback_bar, use_keyboard_shortcuts};
 use crate::components::scenario_editor::{use_scenario_editor_state, ScenarioEditor};
 use crate::components::settings::Settings;
@@ -78,6 +81,7 @@ pub fn App() -> Html {
     let track = use_node_ref();
     let header = use_header_state();
 
+    let state_text = state.text.clone();
     let on_action = {
         let state = state.dispatcher();
         Callback::from(move |action: Action| state.dispatch(action))
@@ -108,6 +112,18 @@ pub fn App() -> Html {
                 track.scroll_to_with_scroll_to_options(&options);
             }
             tab.set(next);
+        })
+    };
+    // A pointer of the definition (from the Errors tab) shown in the editor; only a plain JSON
+    // definition is located (a template's pointers are the definition's, not the text's).
+    let on_reveal_pointer = {
+        let state = state.dispatcher();
+        let show_tab = show_tab.clone();
+        Callback::from(move |pointer: AttrValue| {
+            if let Some((line, column)) = engine::scenario::locate(&state_text, &pointer) {
+                show_tab.emit(DocumentTab::Definition);
+                state.dispatch(Action::Reveal { line, column });
+            }
         })
     };
     let on_track_scroll = {
@@ -258,6 +274,7 @@ pub fn App() -> Html {
                     input={state.run_input()}
                     blockers={blockers}
                     on_show_tab={show_tab}
+                    {on_reveal_pointer}
                 />
             </div>
         </div>
@@ -282,6 +299,9 @@ pub struct RunViewProps {
     pub input: Option<RunInput>,
     pub blockers: Blockers,
     pub on_show_tab: Callback<DocumentTab>,
+    /// Called with a JSON pointer of the definition to show it in the editor.
+    #[prop_or_default]
+    pub on_reveal_pointer: Callback<AttrValue>,
 }
 
 /// The lower tabs of the run view.
@@ -290,6 +310,22 @@ enum DetailTab {
     StateLevel,
     ParentHistory,
     ChildHistory,
+    Metrics,
+    Logs,
+    Errors,
+}
+
+impl DetailTab {
+    fn key(self) -> &'static str {
+        match self {
+            DetailTab::StateLevel => "state-level",
+            DetailTab::ParentHistory => "parent-history",
+            DetailTab::ChildHistory => "child-history",
+            DetailTab::Metrics => "metrics",
+            DetailTab::Logs => "logs",
+            DetailTab::Errors => "errors",
+        }
+    }
 }
 
 /// The right-hand side: the run of the current documents, or why there is none.
@@ -315,6 +351,9 @@ pub fn RunView(props: &RunViewProps) -> Html {
         .and_then(|frame| frame.read())
         .and_then(|sim| shown_run(&sim, *picked_run));
     let timeline = use_timeline_state();
+    let metrics = use_metrics_state();
+    let logs = use_logs_state();
+    let errors = use_errors_state();
     let state_index = use_state_index(playback.frame.clone());
     let chart = use_timeline_chart(
         playback.frame.clone(),
@@ -357,6 +396,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
             detail_tab.set(DetailTab::StateLevel);
         })
     };
+    let live = playback.mode != crate::playback::PlayMode::Paused;
     let detail_tabs = [
         (DetailTab::StateLevel, lang.t("State level", "ステート別")),
         (
@@ -364,6 +404,9 @@ pub fn RunView(props: &RunViewProps) -> Html {
             lang.t("Parent history", "親の履歴"),
         ),
         (DetailTab::ChildHistory, lang.t("Child history", "子の履歴")),
+        (DetailTab::Metrics, lang.t("Metrics", "メトリクス")),
+        (DetailTab::Logs, lang.t("Logs", "ログ")),
+        (DetailTab::Errors, lang.t("Errors", "エラーの経路")),
     ]
     .into_iter()
     .map(|(each, label)| {
@@ -378,6 +421,9 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 role="tab"
                 class={classes!("tab", chosen.then_some("tab-selected"))}
                 aria-selected={chosen.to_string()}
+                aria-controls="details-tabpanel"
+                id={format!("detail-tab-{}", each.key())}
+                data-testid={format!("detail-tab-{}", each.key())}
                 {onclick}
             >
                 { label }
@@ -412,7 +458,8 @@ pub fn RunView(props: &RunViewProps) -> Html {
             </div>
             { timeline_chart(lang, &frame, run, &chart) }
             <section class="panel details-panel">
-                <div class="tab-bar details-tabs" role="tablist">{ for detail_tabs }</div>
+                <div class="tab-bar details-tabs" role="tablist" aria-label={lang.t("Run details", "実行の詳細")}>{ for detail_tabs }</div>
+                <div id="details-tabpanel" role="tabpanel" aria-labelledby={format!("detail-tab-{}", detail_tab.key())}>
                 { match *detail_tab {
                     DetailTab::StateLevel => html! {
                         // slot: state panel — W2's per-state statistics and delay tables.
@@ -438,7 +485,13 @@ pub fn RunView(props: &RunViewProps) -> Html {
                             </p>
                         },
                     },
+                    // Computed only while shown: the metrics follow the run a few times a
+                    // second, logs are queried on request.
+                    DetailTab::Metrics => metrics_panel(lang, &frame, run, live, &metrics),
+                    DetailTab::Logs => logs_panel(lang, &frame, &logs),
+                    DetailTab::Errors => error_routing(lang, &frame, live, &errors, &on_select_state, &props.on_reveal_pointer),
                 } }
+                </div>
             </section>
         </section>
     }

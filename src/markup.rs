@@ -15,7 +15,7 @@
 use yew::{AttrValue, Html};
 
 /// Markup being written.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Markup(String);
 
 impl Markup {
@@ -54,6 +54,12 @@ impl Markup {
     /// Markup of ours written out as is (a constant: nothing from the user or the documents).
     pub fn raw(&mut self, markup: &'static str) -> &mut Markup {
         self.0.push_str(markup);
+        self
+    }
+
+    /// Markup written earlier with a `Markup` of its own (so already escaped).
+    pub fn append(&mut self, markup: &Markup) -> &mut Markup {
+        self.0.push_str(&markup.0);
         self
     }
 

@@ -15,6 +15,7 @@ mod definition_pane;
 mod diagnostics_panel;
 mod document_harness;
 mod keep_share;
+mod monitor;
 mod run_view;
 mod scenario_editor;
 mod settings;
