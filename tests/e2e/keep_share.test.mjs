@@ -255,5 +255,6 @@ test('the gallery and the help work from the keyboard', async () => {
   assert.match(await page.textContent('[data-testid="help-popover"]'), /Play \/ pause/);
   await screenshot('keyboard-help');
   await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="help-popover"]', { state: 'detached', timeout: 5_000 });
   assert.equal(await page.locator('[data-testid="help-popover"]').count(), 0);
 });
