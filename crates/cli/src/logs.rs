@@ -102,16 +102,7 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     };
     sim.run();
     let view = LogView::new(&sim);
-    let groups = parsed.log_groups().to_vec();
-    let result = if groups.is_empty() {
-        insights::run(&parsed, &view)
-    } else {
-        let keep = |row: usize| {
-            let group = insights::LogSource::log_group(&view, row);
-            groups.iter().any(|g| *g == group)
-        };
-        insights::run_filtered(&parsed, &view, &keep)
-    };
+    let result = engine::monitor::logs::run_query(&parsed, &view);
     let rows: Vec<Value> = result
         .rows
         .iter()

@@ -263,20 +263,9 @@ impl<'a> LogView<'a> {
         self.rows.len() * std::mem::size_of::<Row>()
     }
 
-    /// The log groups the view writes to, Step Functions' first.
+    /// The log groups the view writes to ([`log_groups`]).
     pub fn log_groups(&self) -> Vec<String> {
-        let mut groups = vec![states_log_group()];
-        for state in &self.sim.program().states {
-            if let KindIr::Task(task) = &state.kind {
-                if let Some(f) = &task.function_name {
-                    let g = lambda_log_group(f);
-                    if !groups.contains(&g) {
-                        groups.push(g);
-                    }
-                }
-            }
-        }
-        groups
+        log_groups(self.sim)
     }
 
     fn parent_arn(&self) -> String {
@@ -687,21 +676,42 @@ impl insights::LogSource for LogView<'_> {
     }
 }
 
-/// Runs a Logs Insights query over the run's lines: every log group, or those the query's
-/// `SOURCE` clauses name.
-pub fn query(sim: &Simulation, text: &str) -> Result<insights::QueryResult, insights::QueryError> {
-    let parsed = insights::parse(text)?;
-    let view = LogView::new(sim);
-    let groups = parsed.log_groups().to_vec();
+/// The log groups a run writes to, Step Functions' first, then each Lambda function's: they
+/// follow from the definition alone.
+pub fn log_groups(sim: &Simulation) -> Vec<String> {
+    let mut groups = vec![states_log_group()];
+    for state in &sim.program().states {
+        if let KindIr::Task(task) = &state.kind {
+            if let Some(f) = &task.function_name {
+                let g = lambda_log_group(f);
+                if !groups.contains(&g) {
+                    groups.push(g);
+                }
+            }
+        }
+    }
+    groups
+}
+
+/// Runs a parsed Logs Insights query over a view's lines: every log group, or those the
+/// query's `SOURCE` clauses name.
+pub fn run_query(query: &insights::Query, view: &LogView<'_>) -> insights::QueryResult {
+    let groups = query.log_groups();
     if groups.is_empty() {
-        Ok(insights::run(&parsed, &view))
+        insights::run(query, view)
     } else {
         let keep = |row: usize| {
-            let group = insights::LogSource::log_group(&view, row);
+            let group = insights::LogSource::log_group(view, row);
             groups.iter().any(|g| *g == group)
         };
-        Ok(insights::run_filtered(&parsed, &view, &keep))
+        insights::run_filtered(query, view, &keep)
     }
+}
+
+/// Parses `text` and runs it over the run's lines ([`run_query`]).
+pub fn query(sim: &Simulation, text: &str) -> Result<insights::QueryResult, insights::QueryError> {
+    let parsed = insights::parse(text)?;
+    Ok(run_query(&parsed, &LogView::new(sim)))
 }
 
 #[cfg(test)]
