@@ -182,8 +182,10 @@ impl Driver {
         let Some(input) = &self.input else {
             return;
         };
+        // The attempt log too: the Metrics and Logs tabs read it.
         let options = SimOptions {
             record_changes: true,
+            attempt_log: true,
             ..SimOptions::default()
         };
         match Simulation::new(&input.model, &input.scenario, options) {

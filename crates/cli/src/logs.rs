@@ -97,7 +97,13 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     if let Some(level) = level {
         prepared.scenario.log_level = level;
     }
-    let Some(mut sim) = simulation(&prepared, SimOptions::default()) else {
+    let Some(mut sim) = simulation(
+        &prepared,
+        SimOptions {
+            attempt_log: true,
+            ..SimOptions::default()
+        },
+    ) else {
         return Outcome::Unusable;
     };
     sim.run();

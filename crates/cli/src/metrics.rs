@@ -154,7 +154,13 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     let Some(prepared) = prepare(&common) else {
         return Outcome::Unusable;
     };
-    let Some(mut sim) = simulation(&prepared, SimOptions::default()) else {
+    let Some(mut sim) = simulation(
+        &prepared,
+        SimOptions {
+            attempt_log: true,
+            ..SimOptions::default()
+        },
+    ) else {
         return Outcome::Unusable;
     };
     let status = sim.run().status;

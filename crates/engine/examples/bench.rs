@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release -p engine --example bench                 # the table
 //! cargo run --release -p engine --example bench -- --sizes 1000000 --repeat 3
+//! cargo run --release -p engine --example bench -- --attempt-log   # with the monitoring log
 //! ```
 //!
 //! Prints, per size: events processed, wall time of the run (set-up separately), time per event
@@ -24,12 +25,13 @@ const DEFAULT_SIZES: [u64; 6] = [10_000, 30_000, 100_000, 300_000, 600_000, 1_00
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let attempt_log = args.iter().any(|a| a == "--attempt-log");
     if let Some(i) = args.iter().position(|a| a == "--child") {
         let items = args
             .get(i + 1)
             .and_then(|v| v.parse().ok())
             .unwrap_or(1_000_000);
-        child(items);
+        child(items, attempt_log);
         return;
     }
     let sizes: Vec<u64> = match args.iter().position(|a| a == "--sizes") {
@@ -53,7 +55,12 @@ fn main() {
     println!("mapsim engine benchmark — reference workload (crates/engine/benches/reference)");
     println!(
         "Distributed Map, 3 Lambda Tasks per child, 5 % transient errors (Retry, FULL jitter), \
-         0.5 % permanent errors (Catch), MaxConcurrency 1,000, Lambda concurrency 800"
+         0.5 % permanent errors (Catch), MaxConcurrency 1,000, Lambda concurrency 800{}",
+        if attempt_log {
+            "; with the attempt log (metrics)"
+        } else {
+            ""
+        }
     );
     println!(
         "{:>10} {:>12} {:>9} {:>9} {:>10} {:>9} {:>12} {:>11}  result",
@@ -62,9 +69,12 @@ fn main() {
     for size in sizes {
         let mut best: Option<Row> = None;
         for _ in 0..repeat {
-            let output = Command::new(&exe)
-                .args(["--child", &size.to_string()])
-                .output();
+            let mut command = Command::new(&exe);
+            command.args(["--child", &size.to_string()]);
+            if attempt_log {
+                command.arg("--attempt-log");
+            }
+            let output = command.output();
             let row = match output {
                 Ok(o) if o.status.success() => Row::parse(&String::from_utf8_lossy(&o.stdout)),
                 Ok(o) => {
@@ -126,7 +136,7 @@ impl Row {
 }
 
 /// One measurement, printed as a JSON line for the parent process.
-fn child(items: u64) {
+fn child(items: u64, attempt_log: bool) {
     let started = Instant::now();
     let loaded = asl::load(DEFINITION, &asl::LoadOptions::default());
     let Some(model) = loaded.runnable() else {
@@ -144,7 +154,11 @@ fn child(items: u64) {
         }
     };
     scenario.items = Some(Items::Count(items));
-    let mut sim = match Simulation::new(model, &scenario, SimOptions::default()) {
+    let options = SimOptions {
+        attempt_log,
+        ..SimOptions::default()
+    };
+    let mut sim = match Simulation::new(model, &scenario, options) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

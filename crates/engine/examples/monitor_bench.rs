@@ -87,11 +87,12 @@ fn main() {
     let status = sim.run().status;
     let run_s = t.elapsed().as_secs_f64();
     println!(
-        "run                {:>9.3} s   {} ({} attempts in the attempt log, {:.1} MB)",
+        "run                {:>9.3} s   {} ({} attempts in the attempt log, {:.1} MB; beside the rows: {:?} failed, busy, ends, run changes)",
         run_s,
         status.as_str(),
         sim.attempts().len(),
-        sim.attempts().bytes() as f64 / 1e6
+        sim.attempts().bytes() as f64 / 1e6,
+        sim.attempts().exceptions()
     );
     let t = Instant::now();
     let alarms = monitor::evaluate_alarms(&sim);

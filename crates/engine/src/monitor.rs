@@ -35,9 +35,9 @@ pub enum AttemptOutcome {
     Throttled,
 }
 
-/// One Task attempt of a full run, in 32 bytes (a million-item run with three Tasks keeps
-/// about three million of them: ~100 MB).
-#[derive(Debug, Clone, Copy)]
+/// One Task attempt of a full run, as [`AttemptLog`] gives it back (the log keeps it in 16
+/// bytes; see there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptRecord {
     pub started_ms: u64,
     /// When Step Functions saw the attempt end, after its start; `u32::MAX` while it runs,
@@ -84,15 +84,6 @@ impl AttemptRecord {
         }
     }
 
-    pub(crate) fn end(&mut self, now: u64) {
-        self.ended_after = now.saturating_sub(self.started_ms).min(MAX_RECORDED_MS) as u32;
-    }
-
-    pub(crate) fn fail(&mut self, error: ErrorId) {
-        self.outcome = AttemptOutcome::Failed;
-        self.error = error.0;
-    }
-
     pub fn error(&self) -> Option<ErrorId> {
         (self.error != u32::MAX).then_some(ErrorId(self.error))
     }
@@ -113,49 +104,270 @@ impl AttemptRecord {
     }
 }
 
-/// The attempt log: one record per Task attempt, in the order the attempts started. A plain
-/// vector: kept in pages instead, so that growing it never copies it, measured 1.3 % more
-/// instructions per run and no faster (BENCHMARKS.md, "Monitoring").
+/// How an outcome is kept (3 bits): a heartbeat timeout apart from a Task timeout, so that the
+/// error of either follows from it.
+fn outcome_code(outcome: AttemptOutcome, error: Option<ErrorId>) -> u64 {
+    match outcome {
+        AttemptOutcome::Succeeded => 0,
+        AttemptOutcome::Failed => 1,
+        AttemptOutcome::TimedOut if error == Some(names::HEARTBEAT_TIMEOUT) => 4,
+        AttemptOutcome::TimedOut => 2,
+        AttemptOutcome::Throttled => 3,
+    }
+}
+
+const CODE_FAILED: u64 = 1;
+const CODE_THROTTLED: u64 = 3;
+
+/// The latest start an attempt row holds: 2^44 ms, about 557 years of virtual time.
+const MAX_STARTED_MS: u64 = (1 << 44) - 1;
+
+/// One attempt as the log keeps it, 16 bytes.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    /// bits 0–15 the state, 16–18 the outcome ([`outcome_code`]), 19 "Step Functions saw it
+    /// end", 20–63 the start in ms.
+    head: u64,
+    /// How long Step Functions was to wait for it, in ms.
+    waited: u32,
+    child: u32,
+}
+
+const CODE_SHIFT: u32 = 16;
+const ENDED_BIT: u64 = 1 << 19;
+const START_SHIFT: u32 = 20;
+
+/// The attempt log: one record per Task attempt, in the order the attempts started.
+///
+/// Each row is 16 bytes: the start, state and outcome in one word, how long Step Functions was
+/// to wait for the attempt, and its child. What most attempts share is not kept per row: an
+/// attempt ends when Step Functions stops waiting, its function works as long as Step
+/// Functions waits (except on a timeout; a throttled attempt never ran), the error of a
+/// timed-out or throttled attempt follows from its outcome, and the Map Run changes only where
+/// one run's rows give way to another's. The rare rest — a failed attempt's error, a function
+/// that worked on after a timeout, an end that came otherwise — is kept beside the rows,
+/// sorted by row. Rows of 32 bytes with every field in them cost a million-item run 147 MB
+/// instead of 51 MB of peak memory; a byte stream of about eight bytes a row made reading a
+/// run's metrics 2.7 times slower for no faster run (BENCHMARKS.md, "Monitoring").
 #[derive(Debug, Default)]
 pub struct AttemptLog {
-    records: Vec<AttemptRecord>,
+    rows: Vec<Row>,
+    /// `(first row, Map Run + 1)` where the rows' Map Run changes.
+    runs: Vec<(u32, u32)>,
+    /// `(row, error)` of every failed attempt, by row.
+    errors: Vec<(u32, u32)>,
+    /// `(row, busy)` of every attempt whose function did not work exactly as long as Step
+    /// Functions waited for it (a Task timeout), by row.
+    busy: Vec<(u32, u32)>,
+    /// `(row, ended after)` of every attempt that did not end when expected, by row.
+    ends: Vec<(u32, u32)>,
+}
+
+/// Puts `(row, value)` into a list sorted by row. Rows come nearly in order (an attempt ends
+/// soon after the attempts that started near it), so the search and the move are short.
+fn insert_by_row(list: &mut Vec<(u32, u32)>, row: u32, value: u32) {
+    match list.last() {
+        Some(&(last, _)) if last >= row => {
+            let at = list.partition_point(|&(r, _)| r < row);
+            match list.get_mut(at) {
+                Some(slot) if slot.0 == row => slot.1 = value,
+                _ => list.insert(at, (row, value)),
+            }
+        }
+        _ => list.push((row, value)),
+    }
+}
+
+fn find_by_row(list: &[(u32, u32)], row: u32) -> Option<u32> {
+    let at = list.partition_point(|&(r, _)| r < row);
+    list.get(at).filter(|&&(r, _)| r == row).map(|&(_, v)| v)
+}
+
+/// What is kept beside the rows for one row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extra {
+    error: Option<u32>,
+    busy: Option<u32>,
+    ended_after: Option<u32>,
+}
+
+/// A walk in row order over a list sorted by row.
+struct Cursor<'a> {
+    list: &'a [(u32, u32)],
+    next: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(list: &'a [(u32, u32)]) -> Cursor<'a> {
+        Cursor { list, next: 0 }
+    }
+
+    /// The value for `row`; rows are asked for in increasing order.
+    fn at(&mut self, row: u32) -> Option<u32> {
+        while let Some(&(r, v)) = self.list.get(self.next) {
+            if r > row {
+                return None;
+            }
+            self.next += 1;
+            if r == row {
+                return Some(v);
+            }
+        }
+        None
+    }
 }
 
 impl AttemptLog {
-    /// Appends a record and returns its index.
+    /// Appends a record and returns its row. `waited` is how long Step Functions will wait
+    /// for the attempt (its end, when it ends as drawn, is its start plus that).
     #[inline]
-    pub(crate) fn push(&mut self, record: AttemptRecord) -> usize {
-        self.records.push(record);
-        self.records.len() - 1
+    pub(crate) fn push(&mut self, record: AttemptRecord, waited: u64) -> u32 {
+        let row = self.rows.len() as u32;
+        if self.runs.last().map_or(0, |&(_, run)| run) != record.run {
+            self.runs.push((row, record.run));
+        }
+        let code = outcome_code(record.outcome, record.error());
+        if code == CODE_FAILED {
+            self.errors.push((row, record.error));
+        }
+        let waited = waited.min(MAX_RECORDED_MS) as u32;
+        if code != CODE_THROTTLED && record.busy != waited {
+            self.busy.push((row, record.busy));
+        }
+        self.rows.push(Row {
+            head: u64::from(record.state)
+                | code << CODE_SHIFT
+                | record.started_ms.min(MAX_STARTED_MS) << START_SHIFT,
+            waited,
+            child: record.child,
+        });
+        row
+    }
+
+    /// Records that the attempt of `row`, which started at `started` and was to be waited for
+    /// `waited` ms, ended at `now`.
+    #[inline]
+    pub(crate) fn end(&mut self, row: u32, started: u64, waited: u32, now: u64) {
+        let Some(r) = self.rows.get_mut(row as usize) else {
+            return;
+        };
+        r.head |= ENDED_BIT;
+        let after = now.saturating_sub(started).min(MAX_RECORDED_MS) as u32;
+        if after != waited {
+            insert_by_row(&mut self.ends, row, after);
+        }
+    }
+
+    /// Records that the attempt of `row` failed with `error` after all (its result could not
+    /// be used): a failed attempt whose error is kept beside the rows, which overrides the
+    /// outcome in the row. Only an attempt that ran can fail so.
+    pub(crate) fn fail(&mut self, row: u32, error: ErrorId) {
+        if (row as usize) < self.rows.len() {
+            insert_by_row(&mut self.errors, row, error.0);
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.rows.is_empty()
     }
 
-    pub fn get(&self, index: usize) -> Option<&AttemptRecord> {
-        self.records.get(index)
+    /// The record of `row`.
+    pub fn get(&self, row: usize) -> Option<AttemptRecord> {
+        let r = *self.rows.get(row)?;
+        let row = row as u32;
+        let i = self.runs.partition_point(|&(first, _)| first <= row);
+        let run = i
+            .checked_sub(1)
+            .and_then(|i| self.runs.get(i))
+            .map_or(0, |r| r.1);
+        let extra = Extra {
+            error: find_by_row(&self.errors, row),
+            busy: find_by_row(&self.busy, row),
+            ended_after: find_by_row(&self.ends, row),
+        };
+        Some(unpack(r, run, extra))
     }
 
-    #[inline]
-    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut AttemptRecord> {
-        self.records.get_mut(index)
+    /// Every record, in row order.
+    pub fn iter(&self) -> impl Iterator<Item = AttemptRecord> + '_ {
+        let mut runs = self.runs.iter().peekable();
+        let mut errors = Cursor::new(&self.errors);
+        let mut busy = Cursor::new(&self.busy);
+        let mut ends = Cursor::new(&self.ends);
+        let mut run = 0u32;
+        self.rows.iter().enumerate().map(move |(row, &r)| {
+            let row = row as u32;
+            while let Some(&&(first, next)) = runs.peek() {
+                if first > row {
+                    break;
+                }
+                run = next;
+                runs.next();
+            }
+            let extra = Extra {
+                error: errors.at(row),
+                busy: busy.at(row),
+                ended_after: ends.at(row),
+            };
+            unpack(r, run, extra)
+        })
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &AttemptRecord> + '_ {
-        self.records.iter()
+    /// How many rows keep something beside the rows: `(failed, busy, ends, run changes)`.
+    pub fn exceptions(&self) -> (usize, usize, usize, usize) {
+        (
+            self.errors.len(),
+            self.busy.len(),
+            self.ends.len(),
+            self.runs.len(),
+        )
     }
 
-    /// The memory the records take.
+    /// The memory the log takes.
     pub fn bytes(&self) -> usize {
-        self.records.capacity() * std::mem::size_of::<AttemptRecord>()
+        self.rows.capacity() * std::mem::size_of::<Row>()
+            + (self.runs.capacity()
+                + self.errors.capacity()
+                + self.busy.capacity()
+                + self.ends.capacity())
+                * 8
     }
 }
 
+/// A row's record from the row and what is kept beside the rows for it.
+fn unpack(r: Row, run: u32, extra: Extra) -> AttemptRecord {
+    let code = (r.head >> CODE_SHIFT) & 7;
+    let (outcome, error) = match (extra.error, code) {
+        (Some(error), code) if code != CODE_THROTTLED => (AttemptOutcome::Failed, error),
+        (_, CODE_FAILED) => (AttemptOutcome::Failed, u32::MAX),
+        (_, 2) => (AttemptOutcome::TimedOut, names::TIMEOUT.0),
+        (_, 4) => (AttemptOutcome::TimedOut, names::HEARTBEAT_TIMEOUT.0),
+        (_, CODE_THROTTLED) => (AttemptOutcome::Throttled, names::LAMBDA_TOO_MANY_REQUESTS.0),
+        _ => (AttemptOutcome::Succeeded, u32::MAX),
+    };
+    AttemptRecord {
+        started_ms: r.head >> START_SHIFT,
+        ended_after: if r.head & ENDED_BIT != 0 {
+            extra.ended_after.unwrap_or(r.waited)
+        } else {
+            u32::MAX
+        },
+        busy: if code == CODE_THROTTLED {
+            0
+        } else {
+            extra.busy.unwrap_or(r.waited)
+        },
+        run,
+        child: r.child,
+        error,
+        state: (r.head & 0xFFFF) as u16,
+        outcome,
+    }
+}
 // ----- the metrics a run publishes ---------------------------------------------------------
 
 /// A metric as CloudWatch names it.
@@ -1045,4 +1257,86 @@ pub(crate) fn is_service_error(error: ErrorId) -> bool {
     error == names::TIMEOUT
         || error == names::HEARTBEAT_TIMEOUT
         || error == names::LAMBDA_TOO_MANY_REQUESTS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of every kind, in and out of order as the engine writes them, read back the same
+    /// by look-up and by walk.
+    #[test]
+    fn the_attempt_log_gives_back_what_it_was_given() {
+        let mut log = AttemptLog::default();
+        let mut expected: Vec<AttemptRecord> = Vec::new();
+        let mut now = 0u64;
+        for i in 0..1000u64 {
+            now += i % 7 * 13;
+            let (outcome, error) = match i % 9 {
+                1 => (AttemptOutcome::Failed, Some(ErrorId(40 + (i % 3) as u32))),
+                2 => (AttemptOutcome::TimedOut, Some(names::TIMEOUT)),
+                3 => (AttemptOutcome::TimedOut, Some(names::HEARTBEAT_TIMEOUT)),
+                4 => (
+                    AttemptOutcome::Throttled,
+                    Some(names::LAMBDA_TOO_MANY_REQUESTS),
+                ),
+                _ => (AttemptOutcome::Succeeded, None),
+            };
+            let busy = if outcome == AttemptOutcome::Throttled {
+                0
+            } else {
+                100 + i * 31 % 900
+            };
+            // A timeout stops the waiting before the function stops working.
+            let waited = match outcome {
+                AttemptOutcome::TimedOut => busy / 2,
+                AttemptOutcome::Throttled => 25,
+                _ => busy,
+            };
+            // Children of a second Map Run from row 600, a parent's attempt at 300.
+            let key = match i {
+                300 => 0,
+                600.. => (2u64 << 32) | (i * 7 % 50),
+                _ => (1u64 << 32) | (1000 - i * 3 % 40),
+            };
+            let state = (i % 5) as StateId;
+            let record = AttemptRecord::new(state, key, now, busy, outcome, error);
+            let row = log.push(record, waited);
+            assert_eq!(row as usize, expected.len());
+            expected.push(record);
+            // End the attempt of 20 rows ago, as drawn, or later than drawn every 11th row,
+            // and leave every 17th running (an aborted execution).
+            if let Some(back) = row.checked_sub(20) {
+                let (started, wait) = (expected[back as usize].started_ms, {
+                    let e = &expected[back as usize];
+                    match e.outcome {
+                        AttemptOutcome::TimedOut => e.busy / 2,
+                        AttemptOutcome::Throttled => 25,
+                        _ => e.busy,
+                    }
+                });
+                if back % 17 != 0 {
+                    let late = if back % 11 == 0 { 5 } else { 0 };
+                    let ended = started + u64::from(wait) + late;
+                    log.end(back, started, wait, ended);
+                    expected[back as usize].ended_after = wait + late as u32;
+                }
+                // A successful attempt whose result could not be used.
+                if back % 23 == 0 && expected[back as usize].outcome == AttemptOutcome::Succeeded {
+                    log.fail(back, ErrorId(77));
+                    expected[back as usize].outcome = AttemptOutcome::Failed;
+                    expected[back as usize].error = 77;
+                }
+            }
+        }
+        assert_eq!(log.len(), expected.len());
+        for (row, want) in expected.iter().enumerate() {
+            assert_eq!(log.get(row).as_ref(), Some(want), "row {row} by look-up");
+        }
+        let walked: Vec<AttemptRecord> = log.iter().collect();
+        assert_eq!(walked, expected, "by walk");
+        assert_eq!(log.get(expected.len()), None);
+        // 16 bytes a row, with room to grow, and the few kept beside the rows.
+        assert!(log.bytes() < expected.len() * 40, "{} bytes", log.bytes());
+    }
 }

@@ -73,6 +73,12 @@ pub struct SimOptions {
     /// always keeps one (the page's item detail draws it); the parent's is read by nothing but
     /// tests, and an Inline Map's iterations would fill it with an entry per attempt.
     pub parent_timeline: bool,
+    /// Keep the attempt log that metrics and logs are read from ([`Simulation::attempts`]):
+    /// one row per Task attempt, which costs a million-item run about a sixth of its time
+    /// (BENCHMARKS.md, "Monitoring"). It is kept whenever the scenario has alarms or a log
+    /// level, whatever this says; without it the metrics of Task work and the Lambda error
+    /// lines are empty.
+    pub attempt_log: bool,
 }
 
 impl Default for SimOptions {
@@ -81,6 +87,7 @@ impl Default for SimOptions {
             record_changes: false,
             bucket_ms: 1000,
             parent_timeline: false,
+            attempt_log: false,
         }
     }
 }
@@ -257,6 +264,8 @@ struct Fiber {
     attempt_started: u64,
     /// The current attempt's row in the simulation's attempt log (`u32::MAX` = none).
     attempt_row: u32,
+    /// How long Step Functions is to wait for the current attempt, in ms (capped at 49 days).
+    attempt_waited: u32,
     /// The Task's timeout and heartbeat for this visit, in ms (read when it is scheduled).
     timeout_ms: Option<u64>,
     heartbeat_ms: Option<u64>,
@@ -407,9 +416,11 @@ impl Simulation {
     fn empty(
         program: Rc<Program>,
         scenario: Rc<Scenario>,
-        options: SimOptions,
+        mut options: SimOptions,
         mode: Mode,
     ) -> Simulation {
+        options.attempt_log |=
+            !scenario.alarms.is_empty() || scenario.log_level != crate::scenario::LogLevel::Off;
         let n_states = program.states.len();
         let fraction_slots = program.fraction_faults;
         let bucket_ms = options.bucket_ms.max(1);
@@ -675,6 +686,7 @@ impl Simulation {
             holds_lambda: false,
             attempt_started: 0,
             attempt_row: u32::MAX,
+            attempt_waited: 0,
             timeout_ms: None,
             heartbeat_ms: None,
             pending_error: None,

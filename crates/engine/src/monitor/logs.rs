@@ -151,9 +151,9 @@ fn each_row(sim: &Simulation, parent: &[HistoryEvent], level: LogLevel, f: &mut 
     for (i, a) in sim.attempts().iter().enumerate() {
         let row = i as u32;
         if a.child().is_some() && level != LogLevel::Off {
-            let lambda_fn = is_plain_lambda(sim, a);
+            let lambda_fn = is_plain_lambda(sim, &a);
             for phase in 0..3u8 {
-                let kind = attempt_kind(a, phase, lambda_fn);
+                let kind = attempt_kind(&a, phase, lambda_fn);
                 let time = if phase == 2 {
                     a.ended()
                 } else {
@@ -168,7 +168,7 @@ fn each_row(sim: &Simulation, parent: &[HistoryEvent], level: LogLevel, f: &mut 
                 }
             }
         }
-        if lambda_error_fault(sim, a).is_some() {
+        if lambda_error_fault(sim, &a).is_some() {
             f(Row {
                 time_ms: a.started_ms + a.busy_ms(),
                 id: 0,
@@ -239,7 +239,7 @@ impl<'a> LogView<'a> {
                 What::Attempt { row, .. } => sim
                     .attempts()
                     .get(row as usize)
-                    .and_then(AttemptRecord::child)
+                    .and_then(|a| a.child())
                     .and_then(|(run, child)| offsets.get(run as usize).map(|o| o + child as usize)),
                 _ => None,
             };
@@ -395,8 +395,8 @@ impl<'a> LogView<'a> {
                 let Some(a) = sim.attempts().get(i as usize) else {
                     return String::new();
                 };
-                let lambda_fn = is_plain_lambda(sim, a);
-                let kind = attempt_kind(a, phase, lambda_fn);
+                let lambda_fn = is_plain_lambda(sim, &a);
+                let kind = attempt_kind(&a, phase, lambda_fn);
                 let resource: &str = sim
                     .program()
                     .states
@@ -411,7 +411,7 @@ impl<'a> LogView<'a> {
                     if let Some(e) = a.error() {
                         d.push_str("\"error\":");
                         push_json_str(&mut d, sim.error_names().name(e));
-                        if let Some(f) = fault_of(sim, a, e) {
+                        if let Some(f) = fault_of(sim, &a, e) {
                             d.push_str(",\"cause\":");
                             push_json_str(&mut d, &f.cause);
                         }
@@ -442,7 +442,7 @@ impl<'a> LogView<'a> {
                 let Some(a) = sim.attempts().get(i as usize) else {
                     return String::new();
                 };
-                let Some(fault) = lambda_error_fault(sim, a) else {
+                let Some(fault) = lambda_error_fault(sim, &a) else {
                     return String::new();
                 };
                 let item = match a.child() {
@@ -483,7 +483,7 @@ impl<'a> LogView<'a> {
                     .sim
                     .attempts()
                     .get(i as usize)
-                    .and_then(AttemptRecord::child)
+                    .and_then(|a| a.child())
                     .unwrap_or((0, 0));
                 format!("states/{MACHINE_NAME}/{}", child_name(run, child))
             }

@@ -1094,16 +1094,14 @@ impl Simulation {
             }
             (attempt, duration, latency)
         };
-        let attempt_row = if matches!(self.mode, Mode::Full) {
-            let (outcome, error) = attempt.monitored();
-            self.attempts.push(crate::monitor::AttemptRecord::new(
-                state_id, key, now, busy, outcome, error,
-            )) as u32
+        let attempt_row = if self.options.attempt_log && matches!(self.mode, Mode::Full) {
+            self.log_attempt(state_id, key, now, busy, &attempt, duration)
         } else {
             u32::MAX
         };
         if let Some(fiber) = self.fibers.get_mut(f as usize) {
             fiber.attempt_row = attempt_row;
+            fiber.attempt_waited = duration.min(u64::from(u32::MAX)) as u32;
             fiber.last_event = last_event;
             fiber.attempt = attempt;
             fiber.holds_lambda = task.lambda && !throttled;
@@ -1119,6 +1117,23 @@ impl Simulation {
             super::queue::EventKind::Resume,
         );
     }
+    /// Appends a Task attempt to the attempt log. Kept out of `task_start`: inlined there, it
+    /// made the whole function slower than the log's own work (BENCHMARKS.md, "Monitoring").
+    #[inline(never)]
+    fn log_attempt(
+        &mut self,
+        state_id: StateId,
+        key: u64,
+        now: u64,
+        busy: u64,
+        attempt: &Attempt,
+        duration: u64,
+    ) -> u32 {
+        let (outcome, error) = attempt.monitored();
+        let record = crate::monitor::AttemptRecord::new(state_id, key, now, busy, outcome, error);
+        self.attempts.push(record, duration)
+    }
+
     pub(super) fn task_done(&mut self, program: &Program, f: u32) {
         let now = self.now;
         let Some(fiber) = self.fibers.get_mut(f as usize) else {
@@ -1135,9 +1150,8 @@ impl Simulation {
         let attempt = std::mem::replace(&mut fiber.attempt, Attempt::None);
         let started = fiber.attempt_started;
         let attempt_row = std::mem::replace(&mut fiber.attempt_row, u32::MAX);
-        if let Some(row) = self.attempts.get_mut(attempt_row as usize) {
-            row.end(now);
-        }
+        let waited = fiber.attempt_waited;
+        self.attempts.end(attempt_row, started, waited, now);
         let lambda_fn = task.integration == Integration::LambdaFunction;
         let (error, cause): (ErrorId, Rc<str>) = match attempt {
             Attempt::Success | Attempt::None => {
@@ -1145,9 +1159,7 @@ impl Simulation {
                 let result = match result {
                     Ok(r) => r,
                     Err((error, cause)) => {
-                        if let Some(row) = self.attempts.get_mut(attempt_row as usize) {
-                            row.fail(error);
-                        }
+                        self.attempts.fail(attempt_row, error);
                         self.task_failed_event(f, task, error, &cause);
                         self.count_error(state_id, error);
                         self.attempt_failed_timeline(exec, state_id, error, &cause, now - started);
