@@ -155,7 +155,7 @@ try {
       sizes[kind][1] += gzipSync(bytes, { level: 9 }).length;
     }
     const total = sizes.wasm[1] + sizes.js[1];
-    say(`size: wasm ${kb(sizes.wasm[0])} raw, ${kb(sizes.wasm[1])} gzipped; JS ${kb(sizes.js[0])} raw, ${kb(sizes.js[1])} gzipped; total ${kb(total)} gzipped — target ≤ 600 KB`);
+    say(`size: wasm ${kb(sizes.wasm[0])} raw, ${kb(sizes.wasm[1])} gzipped; JS ${kb(sizes.js[0])} raw, ${kb(sizes.js[1])} gzipped; total ${kb(total)} gzipped (CSS apart; scripts/test.sh checks wasm + JS + CSS) — target ≤ 800 KB`);
   }
 
   if (only.has('frames')) {
