@@ -362,9 +362,10 @@ pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> S
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
     let _ = writeln!(
         t,
-        "mapsim run {} — seed {}, {} events",
+        "mapsim run {} — seed {}, a history of {} events ({} engine steps)",
         prepared.definition_name,
         prepared.scenario.seed,
+        number(sim.parent_history_len() as u64),
         number(sim.events_processed())
     );
     let duration = summary

@@ -302,6 +302,8 @@ struct Execution {
     /// Fibers of this execution waiting out a Retry delay (a child shows as retrying).
     retrying: u32,
     alive: bool,
+    /// The history has reached its limit: nothing more is written but `ExecutionFailed`.
+    sealed: bool,
 }
 
 impl Execution {
@@ -316,6 +318,9 @@ impl Execution {
         state: StateId,
         note: Note<'_>,
     ) -> u32 {
+        if self.sealed && kind != EventType::ExecutionFailed {
+            return self.event_count;
+        }
         self.event_count += 1;
         let id = self.event_count;
         if let Some(history) = self.history.as_mut() {
@@ -751,6 +756,7 @@ impl Simulation {
             failed_state: None,
             retrying: 0,
             alive: true,
+            sealed: false,
         };
         match self.free_executions.pop() {
             Some(slot) => {

@@ -37,12 +37,20 @@ pub struct ChildDetail {
 
 impl Simulation {
     /// The summary of the CLI contract (`status`, `error`, `cause`, `duration_seconds`,
-    /// `map_runs`, `states`, `output`) plus `verdict`, `assumptions`, `seed`, `events_processed`
-    /// and `digest`.
+    /// `map_runs`, `states`, `output`) plus `verdict`, `assumptions`, `seed`, `history_events`
+    /// (the parent execution's history: what `GetExecutionHistory` would list),
+    /// `events_processed` (the engine's steps: a resumed execution, a retry due, a Map Run's
+    /// next children — not history events, of which one step writes several or none) and
+    /// `digest`.
     pub fn summary(&self) -> Value {
         let mut summary = self.summary_without_digest();
         if let Value::Object(map) = &mut summary {
             map.insert("digest".into(), Value::String(self.digest()));
+            // Beside the digest, not in it: the digest hashes the history itself.
+            map.insert(
+                "history_events".into(),
+                Value::from(self.parent_history_len()),
+            );
             // The alarms, and the choices the metrics they read rest on, only when the
             // scenario has alarms: the digest and every other summary stay as they were.
             if !self.scenario.alarms.is_empty() {

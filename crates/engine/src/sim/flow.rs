@@ -1690,7 +1690,7 @@ impl Simulation {
         self.note_assumption(
             "history_limit_error",
             || format!(
-                "an execution whose history would pass {} events fails with {name} (no recording settles the error name; Express executions are held to the same limit so that a loop taking no time still ends)",
+                "an execution whose history would pass {} events fails with {name}, its ExecutionFailed the last event within the limit: the branches and iterations still running stop without events of their own, for which there is no room (no recording settles the error name or those events; Express executions are held to the same limit so that a loop taking no time still ends)",
                 super::HISTORY_LIMIT
             ),
         );
@@ -1705,6 +1705,9 @@ impl Simulation {
         self.leave_state(f);
         // The execution fails as a whole, whatever Catch says.
         let exec = self.exec_of(f);
+        if let Some(execution) = self.executions.get_mut(exec as usize) {
+            execution.sealed = true;
+        }
         let root = self.executions.get(exec as usize).map_or(f, |e| e.root);
         if root != f {
             let prev = self.fibers.get(f as usize).map_or(0, |x| x.last_event);

@@ -729,6 +729,29 @@ fn an_endless_loop_ends_at_the_history_limit() {
     assert!(sim.assumptions_used().contains_key("history_limit_error"));
 }
 
+/// Forty iterations in flight when the limit comes: their aborts have no room, so the history
+/// ends with `ExecutionFailed` as its 25,000th event (it ended at 25,059, past the limit, when
+/// every iteration wrote its `…Aborted` events).
+#[test]
+fn a_history_that_reaches_the_limit_ends_at_it() {
+    let machine = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "MaxConcurrency": 40, "ItemsPath": "$.items",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}
+        }},
+        "End": true
+    }}});
+    let items: Vec<u32> = (0..6000).collect();
+    let sim = run(&machine, &json!({"input": {"items": items}}));
+    assert_eq!(status(&sim), ExecutionStatus::Failed);
+    let history = sim.parent_history();
+    assert_eq!(history.len(), 25_000);
+    assert_eq!(history.last().map(|e| e.kind), Some("ExecutionFailed"));
+    assert_eq!(history.last().map(|e| e.id), Some(25_000));
+    let summary = sim.summary();
+    assert_eq!(summary["history_events"], json!(25_000));
+}
+
 // ----- Wait, Choice, data flow -------------------------------------------------------------
 
 #[test]
