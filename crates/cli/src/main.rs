@@ -1,10 +1,11 @@
-//! `mapsim`: the engine headless — validate, run, history, metrics and logs from the command
+//! `mapsim`: the engine headless — validate, run, history, metrics, logs and export from the command
 //! line.
 //!
 //! Exit codes (the contract in PRODUCT.md): `validate` 0 = no errors, 1 = errors, 2 = a file
 //! could not be read; `run` 0 = the execution SUCCEEDED, 1 = it did not, 2 = the input could not
 //! be used; `history` as `run`.
 
+mod export;
 mod history;
 mod logs;
 mod metrics;
@@ -22,6 +23,7 @@ USAGE:
     mapsim history DEFINITION [--scenario FILE] [--seed N] [--item N] [--machine ID]
     mapsim metrics DEFINITION [--scenario FILE] [--period S] [--metric NS/NAME] [--stat STAT]
     mapsim logs DEFINITION [--scenario FILE] --query QUERY [--level ALL|ERROR|FATAL|OFF]
+    mapsim export DEFINITION [--scenario FILE] [--seed N] --out DIR
 
 Exit codes: 0 success, 1 errors found / execution did not succeed, 2 input could not be used.
 ";
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Some("history") => history::main(rest),
         Some("metrics") => metrics::main(rest),
         Some("logs") => logs::main(rest),
+        Some("export") => export::main(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Outcome::Success

@@ -40,6 +40,7 @@ pub mod choice;
 pub mod clock;
 pub mod data;
 pub mod errors;
+pub mod export;
 pub mod history;
 pub mod intrinsics;
 pub mod jsonata;

@@ -1077,6 +1077,11 @@ impl Simulation {
         }
     }
 
+    /// The parent execution's ARN.
+    pub fn parent_execution_arn(&self) -> String {
+        self.execution_arn(self.parent)
+    }
+
     fn execution_arn(&self, exec: u32) -> String {
         match self.executions.get(exec as usize).map(|e| e.link) {
             Some(ExecLink::Child { run, child }) => {

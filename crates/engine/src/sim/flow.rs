@@ -1859,6 +1859,10 @@ impl Simulation {
             self.finished = true;
         }
         let root = execution.root;
+        let end_state = self
+            .fibers
+            .get(f as usize)
+            .map_or(u16::MAX, |x| x.state.min(u32::from(u16::MAX - 1)) as u16);
         self.free_fiber(root);
         if root != f {
             self.free_fiber(f);
@@ -1889,6 +1893,13 @@ impl Simulation {
                         failed_state,
                         attempts,
                     );
+                    if let Some(record) = self
+                        .runs
+                        .get_mut(run as usize)
+                        .and_then(|r| r.children.get_mut(child as usize))
+                    {
+                        record.end_state = end_state;
+                    }
                 }
             }
         }

@@ -45,6 +45,8 @@ pub struct RunSetup {
     pub map_input: Rc<Value>,
     pub batch_input: Option<Rc<Value>>,
     pub express: bool,
+    /// The Map has a `ResultWriter`: its children's results go to files, not to its output.
+    pub writes_results: bool,
     /// For rebuilding the parent's context object and variables in a replay.
     pub parent_entered_ms: u64,
     pub parent_retry_count: u32,
@@ -100,6 +102,8 @@ pub struct ChildRecord {
     pub(super) abort_steps: u32,
     /// A Catch routed an error somewhere in the child.
     pub(super) caught: bool,
+    /// The state the child ended in (`u16::MAX` = none yet; a program has fewer states).
+    pub(super) end_state: u16,
 }
 
 impl ChildRecord {
@@ -114,6 +118,12 @@ impl ChildRecord {
 
     pub fn decided_by(&self) -> Option<StateId> {
         (self.state != u32::MAX).then_some(self.state)
+    }
+
+    /// The state the child's execution ended in: its `Succeed`, `Fail` or `End` state, or the
+    /// state it was in when it failed, timed out or was aborted.
+    pub fn end_state(&self) -> Option<StateId> {
+        (self.end_state != u16::MAX).then_some(StateId::from(self.end_state))
     }
 }
 
@@ -360,6 +370,7 @@ impl Simulation {
             map_input: effective,
             batch_input,
             express: map.execution_type == asl::ExecutionType::Express,
+            writes_results: map.result_writer.is_some(),
             parent_entered_ms,
             parent_retry_count,
             parent_vars,
@@ -378,6 +389,7 @@ impl Simulation {
             exec: u32::MAX,
             abort_steps: 0,
             caught: false,
+            end_state: u16::MAX,
         };
         let run = MapRun {
             setup: Rc::new(setup),

@@ -1,0 +1,112 @@
+//! `mapsim export`: the files a person takes away from a run, consistent with each other and
+//! with the run, and nothing half-written when the folder cannot be written.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+const DEFINITION: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../static/examples/monitoring-alarms.asl.json"
+);
+const SCENARIO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../static/examples/monitoring-alarms.scenario.json"
+);
+
+fn mapsim(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_mapsim"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mapsim-export-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn export_writes_describe_map_run_items_and_history_that_agree() {
+    let dir = fresh_dir("agree");
+    let out = dir.to_string_lossy().into_owned();
+    let (code, stdout, err) =
+        mapsim(&["export", DEFINITION, "--scenario", SCENARIO, "--out", &out]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("describe-map-run.json"), "{stdout}");
+
+    let describe: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("describe-map-run.json")).unwrap())
+            .unwrap();
+    assert_eq!(describe["status"], "FAILED");
+    assert!(describe["mapRunArn"].as_str().unwrap().contains(":mapRun:"));
+    let counts = &describe["itemCounts"];
+    let total = counts["total"].as_u64().unwrap();
+    let sum: u64 = [
+        "pending",
+        "running",
+        "succeeded",
+        "failed",
+        "timedOut",
+        "aborted",
+    ]
+    .iter()
+    .map(|k| counts[*k].as_u64().unwrap())
+    .sum();
+    assert_eq!(sum, total);
+
+    let csv = std::fs::read_to_string(dir.join("items.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("index,child,status,attempts,error,cause,end_state,decided_by")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len() as u64, total);
+    let failed = rows.iter().filter(|r| r.contains(",FAILED,")).count() as u64;
+    assert_eq!(failed, counts["failed"].as_u64().unwrap());
+    // A failed item names its error, its cause (quoted: it holds commas and quotes) and the
+    // state that decided it.
+    let first_failed = rows.iter().find(|r| r.contains(",FAILED,")).unwrap();
+    assert!(first_failed.contains(",Exception,\"{"), "{first_failed}");
+    assert!(
+        first_failed.ends_with(",ValidateRecord,ValidateRecord"),
+        "{first_failed}"
+    );
+
+    let history: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("history.json")).unwrap()).unwrap();
+    let events = history["events"].as_array().unwrap();
+    assert_eq!(events.last().unwrap()["type"], "ExecutionFailed");
+    assert!(events.iter().any(|e| e["type"] == "MapRunFailed"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unwritable_out_folder_exits_2_and_leaves_nothing() {
+    let dir = fresh_dir("unwritable");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A file where the folder should be.
+    let blocker = dir.join("not-a-folder");
+    std::fs::write(&blocker, "x").unwrap();
+    let out = blocker.join("sub").to_string_lossy().into_owned();
+    let (code, _, err) = mapsim(&["export", DEFINITION, "--scenario", SCENARIO, "--out", &out]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot create"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn export_without_out_is_a_usage_error() {
+    let (code, _, err) = mapsim(&["export", DEFINITION]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--out"), "{err}");
+}
