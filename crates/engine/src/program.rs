@@ -212,6 +212,7 @@ pub struct Behaviour {
     pub result: Option<Rc<Value>>,
     pub result_bytes: Option<u64>,
     pub heartbeat_interval_ms: Option<u64>,
+    pub effect: Option<crate::scenario::Effect>,
 }
 
 #[derive(Debug)]
@@ -830,6 +831,7 @@ impl Compiler<'_> {
                     .map(|v| Rc::new(v.clone())),
                 result_bytes: given.and_then(|g| g.result_bytes),
                 heartbeat_interval_ms: given.and_then(|g| g.heartbeat_interval_ms),
+                effect: given.and_then(|g| g.effect),
             },
         }
     }

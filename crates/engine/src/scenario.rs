@@ -441,7 +441,28 @@ pub struct TaskBehaviour {
     /// The worker sends a heartbeat every this many ms; `None` = it never does (so a Task with
     /// `HeartbeatSeconds` shorter than its latency fails with `States.HeartbeatTimeout`).
     pub heartbeat_interval_ms: Option<u64>,
+    /// The Task's work has a side effect (a write, a charge, a message) whose repeats the run
+    /// counts per item: `effect`, `effect_on_timeout`, `effect_on_failure`, `idempotent`.
+    pub effect: Option<Effect>,
 }
+
+/// A Task's side effect (the seed's idempotency chapter): it happens on every attempt that
+/// succeeds, on an attempt Step Functions timed out with probability `on_timeout` (the function
+/// ran on after Step Functions stopped waiting, and may have written), and on a failed attempt
+/// with probability `on_failure` (it failed after writing); never on a throttled one, which did
+/// not run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Effect {
+    pub on_timeout: f64,
+    pub on_failure: f64,
+    /// Repeats are harmless (the write is idempotent): still counted, reported as harmless.
+    pub idempotent: bool,
+}
+
+/// `effect_on_timeout` when the scenario declares an effect without it: the function went on
+/// after Step Functions stopped waiting for it and finished its work (the engine models that
+/// work going on). An assumption the run reports.
+pub const DEFAULT_EFFECT_ON_TIMEOUT: f64 = 1.0;
 
 /// One fault rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1142,6 +1163,11 @@ impl Reader {
                 "result",
                 "result_bytes",
                 "heartbeat_interval_ms",
+                "effect",
+                "effect_on_timeout",
+                "effect_on_failure",
+                "idempotent",
+                "comment",
             ],
         );
         let mut task = TaskBehaviour {
@@ -1150,7 +1176,9 @@ impl Reader {
             result: map.get("result").cloned(),
             result_bytes: None,
             heartbeat_interval_ms: None,
+            effect: None,
         };
+        task.effect = self.effect(map, pointer, &what);
         if let Some(v) = map.get("latency") {
             task.latency = self.latency(v, &format!("{pointer}/latency"));
         }
@@ -1190,6 +1218,67 @@ impl Reader {
             }
         }
         Some(task)
+    }
+
+    /// A Task's side effect from its `effect`, `effect_on_timeout`, `effect_on_failure` and
+    /// `idempotent` fields: declared by `"effect": true` or by any of the others.
+    fn effect(&mut self, map: &Obj, pointer: &str, what: &str) -> Option<Effect> {
+        let declared = match map.get("effect") {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                self.error(
+                    &format!("{pointer}/effect"),
+                    format!(
+                        "{what}.effect must be true or false, not {}",
+                        asl::path::type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        let mut probability = |key: &str| -> Option<f64> {
+            let v = map.get(key)?;
+            let p = format!("{pointer}/{key}");
+            let m = self.object(v, &p, &format!("{what}.{key}"))?;
+            self.unknown_fields(m, &p, &format!("{what}.{key}"), &["probability"]);
+            match m.get("probability") {
+                Some(f) => self.fraction(
+                    f,
+                    &format!("{p}/probability"),
+                    &format!("{what}.{key}.probability"),
+                ),
+                None => {
+                    self.error(&p, format!("{what}.{key} needs a probability"));
+                    None
+                }
+            }
+        };
+        let on_timeout = probability("effect_on_timeout");
+        let on_failure = probability("effect_on_failure");
+        let idempotent = match map.get("idempotent") {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                self.error(
+                    &format!("{pointer}/idempotent"),
+                    format!(
+                        "{what}.idempotent must be true or false, not {}",
+                        asl::path::type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        let any = on_timeout.is_some() || on_failure.is_some() || idempotent.is_some();
+        if !declared.unwrap_or(any) {
+            return None;
+        }
+        Some(Effect {
+            on_timeout: on_timeout.unwrap_or(DEFAULT_EFFECT_ON_TIMEOUT),
+            on_failure: on_failure.unwrap_or(0.0),
+            idempotent: idempotent.unwrap_or(false),
+        })
     }
 
     fn fault(&mut self, value: &Value, pointer: &str, task: &str, index: usize) -> Option<Fault> {

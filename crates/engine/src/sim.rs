@@ -17,6 +17,7 @@
 
 mod api;
 mod containers;
+mod effects;
 mod flow;
 mod maprun;
 mod queue;
@@ -38,6 +39,7 @@ use crate::rng::Stream;
 use crate::scenario::{self, Scenario};
 
 pub use api::{clock_text, ChildDetail, ChildTrace};
+pub use effects::EffectReport;
 pub use maprun::{tolerance_exceeded, ChildRecord, ItemsRt, MapRun, RunSetup, RunStatus};
 use queue::{EventKind, Queue};
 
@@ -391,6 +393,8 @@ pub struct Simulation {
     /// Every Task attempt of a full run, for the CloudWatch metrics and logs
     /// ([`crate::monitor`]); empty when tracing or replaying one child.
     attempts: crate::monitor::AttemptLog,
+    /// Side effects per Task state (`None` until one happens), see `sim/effects.rs`.
+    effects: Vec<Option<effects::EffectCounts>>,
     /// How each error met each state's handlers, by state (the error-routing view).
     routes: Vec<Vec<crate::monitor::ErrorRoute>>,
 }
@@ -467,6 +471,7 @@ impl Simulation {
             continuations: Vec::new(),
             replay_exec: None,
             attempts: crate::monitor::AttemptLog::default(),
+            effects: Vec::new(),
             routes: vec![Vec::new(); n_states],
         }
     }

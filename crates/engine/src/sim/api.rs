@@ -147,7 +147,7 @@ impl Simulation {
             .collect();
         o.insert("map_runs".into(), Value::Array(runs));
         let mut states = JsonObject::new();
-        for (state, stats) in self.program.states.iter().zip(&self.stats) {
+        for (id, (state, stats)) in self.program.states.iter().zip(&self.stats).enumerate() {
             let mut s = JsonObject::new();
             s.insert("type".into(), Value::String(state.type_name.into()));
             s.insert("entered".into(), Value::from(stats.entered));
@@ -159,6 +159,13 @@ impl Simulation {
                 s.insert("attempts".into(), Value::from(stats.attempts));
                 s.insert("timeouts".into(), Value::from(stats.timeouts));
                 s.insert("throttles".into(), Value::from(stats.throttles));
+                // Only when the scenario declares a side effect: other summaries (and their
+                // digests) stay as they were.
+                if let Some(effect) = self.effect_report(id as crate::program::StateId) {
+                    s.insert("effects".into(), Value::from(effect.effects));
+                    s.insert("duplicate_effects".into(), Value::from(effect.duplicates));
+                    s.insert("idempotent".into(), Value::Bool(effect.idempotent));
+                }
             }
             if !stats.errors.is_empty() {
                 let errors: JsonObject<String, Value> = stats

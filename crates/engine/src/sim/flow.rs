@@ -1152,6 +1152,9 @@ impl Simulation {
         let attempt_row = std::mem::replace(&mut fiber.attempt_row, u32::MAX);
         let waited = fiber.attempt_waited;
         self.attempts.end(attempt_row, started, waited, now);
+        if let Some(effect) = task.behaviour.effect {
+            self.count_effect(f, state_id, effect, &attempt);
+        }
         let lambda_fn = task.integration == Integration::LambdaFunction;
         let (error, cause): (ErrorId, Rc<str>) = match attempt {
             Attempt::Success | Attempt::None => {

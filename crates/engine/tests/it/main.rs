@@ -5,6 +5,7 @@
 mod conformance;
 mod corpus;
 mod determinism;
+mod effects;
 mod monitor;
 mod page_reports;
 mod properties;
