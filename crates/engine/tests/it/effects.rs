@@ -42,7 +42,9 @@ fn slow_item_scenario(effect: Value) -> Value {
 fn a_timeout_after_the_write_makes_the_item_written_twice() {
     let sim = run(&map_machine(), &slow_item_scenario(json!({"effect": true})));
     let store = state_id(&sim, "Store");
-    let report = sim.effect_report(store).expect("an effect is declared");
+    let report = sim
+        .effect_report(store)
+        .unwrap_or_else(|| panic!("an effect is declared"));
     let stats = &sim.state_stats()[store as usize];
     assert!(
         stats.timeouts > 20,
@@ -72,7 +74,7 @@ fn a_timeout_after_the_write_makes_the_item_written_twice() {
     );
     assert!(summary["assumptions"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("assumptions"))
         .iter()
         .any(|a| a["key"] == "effect_on_timeout"));
 }
@@ -84,7 +86,9 @@ fn a_timeout_before_the_write_makes_no_repeat() {
         &slow_item_scenario(json!({"effect_on_timeout": {"probability": 0.0}, "idempotent": true})),
     );
     let store = state_id(&sim, "Store");
-    let report = sim.effect_report(store).unwrap();
+    let report = sim
+        .effect_report(store)
+        .unwrap_or_else(|| panic!("an effect"));
     // Only the attempts that did not time out wrote: at most once per item.
     let stats = &sim.state_stats()[store as usize];
     assert_eq!(report.effects, stats.attempts - stats.timeouts);
@@ -105,7 +109,9 @@ fn a_failure_after_the_write_repeats_on_the_retry() {
             "effect_on_failure": {"probability": 1.0}
         }}}),
     );
-    let report = sim.effect_report(state_id(&sim, "Store")).unwrap();
+    let report = sim
+        .effect_report(state_id(&sim, "Store"))
+        .unwrap_or_else(|| panic!("an effect"));
     assert_eq!(
         report.effects, 3,
         "two failed attempts that wrote, then the success"
@@ -142,7 +148,9 @@ fn a_bad_effect_is_reported_where_it_is_written() {
   "effect_on_timeout": {"probability": 2},
   "idempotent": "yes"
 }}}"#;
-    let errors = engine::scenario::parse(text).expect_err("two problems");
+    let errors = engine::scenario::parse(text)
+        .err()
+        .unwrap_or_else(|| panic!("two problems"));
     let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert!(
         messages
