@@ -14,7 +14,7 @@ use crate::run::{prepare, simulation, Arg, Common};
 use crate::Outcome;
 
 const USAGE: &str = "\
-usage: mapsim export DEFINITION [--scenario FILE] [--seed N] --out DIR
+usage: mapsim export DEFINITION [--scenario FILE] [--seed N] [--redrive N] --out DIR
 
   runs the execution to its end and writes into DIR:
     history.json             the parent execution's history (GetExecutionHistory)
@@ -71,7 +71,7 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     let Some(mut sim) = simulation(&prepared, SimOptions::default()) else {
         return Outcome::Unusable;
     };
-    sim.run();
+    crate::run::run_with_redrives(&prepared, &mut sim, common.redrive);
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let history =
         serde_json::to_string_pretty(&sim.parent_history_json()).unwrap_or_default() + "\n";

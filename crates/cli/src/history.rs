@@ -71,7 +71,7 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     let Some(mut sim) = simulation(&prepared, SimOptions::default()) else {
         return Outcome::Unusable;
     };
-    let parent_status = sim.run().status;
+    let (parent_status, _) = crate::run::run_with_redrives(&prepared, &mut sim, common.redrive);
     let (document, status) = match item {
         None => (sim.parent_history_json(), parent_status),
         Some(index) => {

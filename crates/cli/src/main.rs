@@ -19,11 +19,11 @@ mapsim — simulate AWS Step Functions Distributed Map runs in virtual time
 
 USAGE:
     mapsim validate FILE... [--format text|json] [--machine ID] [--type STANDARD|EXPRESS]
-    mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]
+    mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--redrive N]
     mapsim history DEFINITION [--scenario FILE] [--seed N] [--item N] [--machine ID]
     mapsim metrics DEFINITION [--scenario FILE] [--period S] [--metric NS/NAME] [--stat STAT]
     mapsim logs DEFINITION [--scenario FILE] --query QUERY [--level ALL|ERROR|FATAL|OFF]
-    mapsim export DEFINITION [--scenario FILE] [--seed N] --out DIR
+    mapsim export DEFINITION [--scenario FILE] [--seed N] [--redrive N] --out DIR
 
 Exit codes: 0 success, 1 errors found / execution did not succeed, 2 input could not be used.
 ";

@@ -17,6 +17,7 @@ use crate::Outcome;
 
 const USAGE: &str = "\
 usage: mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]
+                  [--redrive N]
 
   DEFINITION       an ASL definition (JSON or YAML), a CloudFormation/SAM template, or
                    `aws stepfunctions describe-state-machine` output
@@ -28,6 +29,9 @@ usage: mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [
   --seed N         override the scenario's seed
   --format FORMAT  text (default) or json (the summary document)
   --machine ID     in a template holding several state machines, the logical id to run
+  --redrive N      while the execution ends unsuccessfully, redrive it (RedriveExecution), up
+                   to N times; the scenario's redrives[i] says what is different on the
+                   i+1-th. The summary's `redrives` lists each; its status is the last one's.
 
 exit status: 0 the execution SUCCEEDED, 1 it did not, 2 the input could not be used
 ";
@@ -45,6 +49,8 @@ pub struct Common {
     pub scenario: Option<OsString>,
     pub seed: Option<u64>,
     pub machine: Option<String>,
+    /// `--redrive N`: redrive up to N times while the execution ends unsuccessfully.
+    pub redrive: Option<u32>,
 }
 
 /// A command-line argument, owned (lexopt's borrows the parser).
@@ -90,6 +96,21 @@ impl Common {
                         u64::MAX
                     )
                 })?);
+            }
+            Arg::Long(l) if l == "redrive" => {
+                let value = parser.value().map_err(|e| e.to_string())?;
+                let text = value.to_string_lossy();
+                self.redrive = Some(
+                    text.parse()
+                        .ok()
+                        .filter(|n| *n <= engine::sim::MAX_MAP_RUN_REDRIVES)
+                        .ok_or_else(|| {
+                            format!(
+                                "--redrive must be a whole number from 0 to {}, not {text:?}",
+                                engine::sim::MAX_MAP_RUN_REDRIVES
+                            )
+                        })?,
+                );
             }
             Arg::Long(l) if l == "machine" => {
                 self.machine = Some(
@@ -307,8 +328,11 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     let Some(mut sim) = simulation(&prepared, SimOptions::default()) else {
         return Outcome::Unusable;
     };
-    let status = sim.run().status;
-    let summary = sim.summary();
+    let (status, redrives) = run_with_redrives(&prepared, &mut sim, common.redrive);
+    let mut summary = sim.summary();
+    if let (Some(list), Value::Object(map)) = (redrives, &mut summary) {
+        map.insert("redrives".into(), Value::Array(list));
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let text = match format {
@@ -322,6 +346,43 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     } else {
         Outcome::Failure
     }
+}
+
+/// Runs the execution to its end, then — with `--redrive N` — redrives it while it ends
+/// unsuccessfully, up to N times. Returns the last status and, with `--redrive`, one entry per
+/// redrive (`redrive_count`, `status`, `error`, `cause`, `map_runs`). A redrive AWS would refuse
+/// is said on stderr with AWS's error and ends the loop.
+pub fn run_with_redrives(
+    prepared: &Prepared,
+    sim: &mut Simulation,
+    redrive: Option<u32>,
+) -> (ExecutionStatus, Option<Vec<Value>>) {
+    let mut status = sim.run().status;
+    let Some(limit) = redrive else {
+        return (status, None);
+    };
+    let mut redrives = Vec::new();
+    let Some(model) = prepared.loaded.model.as_ref() else {
+        return (status, Some(redrives));
+    };
+    for _ in 0..limit {
+        if status == ExecutionStatus::Succeeded {
+            break;
+        }
+        if let Err(e) = sim.redrive(model) {
+            eprintln!("mapsim: redrive: {e}");
+            break;
+        }
+        status = sim.run().status;
+        let summary = sim.summary();
+        let mut entry = serde_json::Map::new();
+        entry.insert("redrive_count".into(), Value::from(sim.redrive_count()));
+        for key in ["status", "error", "cause", "map_runs"] {
+            entry.insert(key.into(), summary.get(key).cloned().unwrap_or(Value::Null));
+        }
+        redrives.push(Value::Object(entry));
+    }
+    (status, Some(redrives))
 }
 
 fn usage_error(message: &str) -> Outcome {
@@ -380,6 +441,38 @@ pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> S
     );
     if let Some(cause) = summary.get("cause").and_then(Value::as_str) {
         let _ = writeln!(t, "  cause: {cause}");
+    }
+    if let Some(redrives) = summary.get("redrives").and_then(Value::as_array) {
+        if redrives.is_empty() {
+            let _ = writeln!(t, "  not redriven");
+        }
+        for r in redrives {
+            let counts = r["map_runs"]
+                .as_array()
+                .and_then(|runs| runs.last())
+                .map(|run| {
+                    let c = &run["item_counts"];
+                    let get = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
+                    format!(
+                        " — items succeeded {}, failed {}, timed out {}, aborted {}, pending {}",
+                        number(get("succeeded")),
+                        number(get("failed")),
+                        number(get("timed_out")),
+                        number(get("aborted")),
+                        number(get("pending"))
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                t,
+                "  redrive {}: {}{}{counts}",
+                r["redrive_count"],
+                s(&r["status"]),
+                r["error"]
+                    .as_str()
+                    .map_or(String::new(), |e| format!(" ({e})"))
+            );
+        }
     }
     if let Some(alarms) = summary.get("alarms").and_then(Value::as_array) {
         let _ = writeln!(t, "\nAlarms:");

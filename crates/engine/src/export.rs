@@ -23,7 +23,12 @@ pub fn cli_time(sim: &Simulation, ms: u64) -> String {
     format!("{seconds}.{millis:0<6}+00:00")
 }
 
-fn counts_json(counts: &Counts, results_written: u64, not_redrivable: u64) -> Value {
+fn counts_json(
+    counts: &Counts,
+    results_written: u64,
+    not_redrivable: u64,
+    pending_redrive: u64,
+) -> Value {
     let mut o = JsonObject::new();
     for (k, v) in [
         ("pending", counts.pending),
@@ -35,7 +40,7 @@ fn counts_json(counts: &Counts, results_written: u64, not_redrivable: u64) -> Va
         ("total", counts.total),
         ("resultsWritten", results_written),
         ("failuresNotRedrivable", not_redrivable),
-        ("pendingRedrive", 0),
+        ("pendingRedrive", pending_redrive),
     ] {
         o.insert(k.into(), Value::from(v));
     }
@@ -83,15 +88,25 @@ pub fn describe_map_run(sim: &Simulation, run: usize) -> Option<Value> {
     } else {
         0
     };
+    // Children a redrive is still to start, and their items.
+    let (pending_children, pending_items) = map_run.pending_redrive_counts();
     o.insert(
         "itemCounts".into(),
-        counts_json(&report.item_counts, items_written, 0),
+        counts_json(&report.item_counts, items_written, 0, pending_items),
     );
     o.insert(
         "executionCounts".into(),
-        counts_json(&report.execution_counts, executions_written, 0),
+        counts_json(
+            &report.execution_counts,
+            executions_written,
+            0,
+            pending_children,
+        ),
     );
-    o.insert("redriveCount".into(), Value::from(0));
+    o.insert("redriveCount".into(), Value::from(map_run.redrive_count));
+    if let Some(at) = map_run.redrive_ms {
+        o.insert("redriveDate".into(), Value::String(cli_time(sim, at)));
+    }
     Some(Value::Object(o))
 }
 

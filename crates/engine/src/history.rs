@@ -47,6 +47,7 @@ event_types!(
     ExecutionFailed,
     ExecutionTimedOut,
     ExecutionAborted,
+    ExecutionRedriven,
     EvaluationFailed,
     TaskStateEntered,
     TaskStateExited,
@@ -86,6 +87,7 @@ event_types!(
     MapRunSucceeded,
     MapRunFailed,
     MapRunAborted,
+    MapRunRedriven,
     TaskScheduled,
     TaskStarted,
     TaskSucceeded,
@@ -170,6 +172,13 @@ pub enum Details {
     Length { length: u64 },
     /// `MapRunStarted`: `mapRunArn`.
     MapRunStarted { map_run_arn: Rc<str> },
+    /// `ExecutionRedriven`: `redriveCount`.
+    ExecutionRedriven { redrive_count: u32 },
+    /// `MapRunRedriven`: `mapRunArn`, `redriveCount`.
+    MapRunRedriven {
+        map_run_arn: Rc<str>,
+        redrive_count: u32,
+    },
     /// `EvaluationFailed`: `cause`, `error`, `location`, `state`.
     EvaluationFailed(Box<EvaluationFailed>),
 }
@@ -580,6 +589,16 @@ impl Details {
             }
             Details::Length { length } => o.insert("length", Value::from(*length)),
             Details::MapRunStarted { map_run_arn } => o.text("mapRunArn", map_run_arn),
+            Details::ExecutionRedriven { redrive_count } => {
+                o.insert("redriveCount", Value::from(*redrive_count));
+            }
+            Details::MapRunRedriven {
+                map_run_arn,
+                redrive_count,
+            } => {
+                o.text("mapRunArn", map_run_arn);
+                o.insert("redriveCount", Value::from(*redrive_count));
+            }
             Details::EvaluationFailed(failed) => {
                 o.text("cause", &failed.cause);
                 o.text("error", &failed.error);
@@ -716,6 +735,8 @@ pub fn details_key(kind: &str) -> Option<&'static str> {
         "MapIterationAborted" => "mapIterationAbortedEventDetails",
         "MapRunStarted" => "mapRunStartedEventDetails",
         "MapRunFailed" => "mapRunFailedEventDetails",
+        "ExecutionRedriven" => "executionRedrivenEventDetails",
+        "MapRunRedriven" => "mapRunRedrivenEventDetails",
         "EvaluationFailed" => "evaluationFailedEventDetails",
         _ => return None,
     })

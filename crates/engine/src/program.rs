@@ -299,9 +299,19 @@ struct Compiler<'s> {
 
 /// Compiles a model with its scenario.
 pub fn compile(machine: &StateMachine, scenario: &Scenario) -> Result<Program, Vec<CompileError>> {
+    compile_with(machine, scenario, ErrorNames::default())
+}
+
+/// [`compile`], starting from an error table a simulation already uses (a redrive's program,
+/// so that every error name keeps its id).
+pub fn compile_with(
+    machine: &StateMachine,
+    scenario: &Scenario,
+    errors: ErrorNames,
+) -> Result<Program, Vec<CompileError>> {
     let mut compiler = Compiler {
         scenario,
-        errors: ErrorNames::default(),
+        errors,
         problems: Vec::new(),
         machines: Vec::new(),
         states: Vec::new(),

@@ -63,6 +63,9 @@ pub struct Scenario {
     /// Step Functions' log level for the execution log group (`logging.level`; default OFF,
     /// as a state machine without a LoggingConfiguration).
     pub log_level: LogLevel,
+    /// What is different on each redrive (`redrives[i]` for the i+1-th; a redrive past the
+    /// list runs as the last one did).
+    pub redrives: Vec<RedriveChanges>,
     /// The lognormal quantile tables computed so far, shared by every simulation of this
     /// scenario and of its clones (not part of the document; see [`Sampler`]).
     #[serde(skip)]
@@ -87,6 +90,7 @@ impl Default for Scenario {
             assumptions: Assumptions::default(),
             alarms: Vec::new(),
             log_level: LogLevel::Off,
+            redrives: Vec::new(),
             quantile_tables: QuantileTables::default(),
             item_bounds: crate::data::ItemBounds::default(),
         }
@@ -464,6 +468,17 @@ pub struct Effect {
 /// work going on). An assumption the run reports.
 pub const DEFAULT_EFFECT_ON_TIMEOUT: f64 = 1.0;
 
+/// What a redrive changes (`redrives[i]`): the behaviour of some Tasks (the downstream fixed,
+/// other faults) and the seed of the draws of what runs again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RedriveChanges {
+    /// Replaces these Tasks' behaviour (each entry as in `tasks`).
+    pub tasks: BTreeMap<String, TaskBehaviour>,
+    /// The seed of what runs again; by default another one drawn from the scenario's seed and
+    /// the redrive's number, so that transient faults are not the same faults again.
+    pub seed: Option<u64>,
+}
+
 /// One fault rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fault {
@@ -682,26 +697,46 @@ pub fn check_against(
         kinds.insert(state.name.as_str(), state.type_name());
     });
     let mut errors = Vec::new();
-    for name in scenario.tasks.keys() {
+    let redrive_tasks = scenario.redrives.iter().enumerate().flat_map(|(i, r)| {
+        r.tasks.keys().map(move |name| {
+            (
+                format!("redrives[{i}].tasks.{name}"),
+                format!("/redrives/{i}/tasks/{}", escape_pointer(name)),
+                name,
+            )
+        })
+    });
+    let tasks = scenario
+        .tasks
+        .keys()
+        .map(|name| {
+            (
+                format!("tasks.{name}"),
+                format!("/tasks/{}", escape_pointer(name)),
+                name,
+            )
+        })
+        .chain(redrive_tasks);
+    for (what, pointer, name) in tasks {
         match kinds.get(name.as_str()) {
             Some(&"Task") => {}
             Some(kind) => errors.push(ScenarioError {
                 message: format!(
-                    "tasks.{name}: `{name}` is a {kind} state; only Task states take a behaviour"
+                    "{what}: `{name}` is a {kind} state; only Task states take a behaviour"
                 ),
-                pointer: format!("/tasks/{}", escape_pointer(name)),
+                pointer,
                 line: None,
                 column: None,
             }),
             None => errors.push(ScenarioError {
                 message: format!(
-                    "tasks.{name}: the definition has no state named `{name}`{}",
+                    "{what}: the definition has no state named `{name}`{}",
                     suggestion(
                         name,
                         kinds.iter().filter(|(_, k)| **k == "Task").map(|(n, _)| *n)
                     )
                 ),
-                pointer: format!("/tasks/{}", escape_pointer(name)),
+                pointer,
                 line: None,
                 column: None,
             }),
@@ -892,6 +927,7 @@ impl Reader {
                 "assumptions",
                 "alarms",
                 "logging",
+                "redrives",
                 "comment",
             ],
         );
@@ -965,7 +1001,52 @@ impl Reader {
                 scenario.log_level = level;
             }
         }
+        if let Some(v) = map.get("redrives") {
+            scenario.redrives = self.redrives(v);
+        }
         scenario
+    }
+
+    fn redrives(&mut self, value: &Value) -> Vec<RedriveChanges> {
+        let Value::Array(list) = value else {
+            self.error(
+                "/redrives",
+                format!(
+                    "redrives must be an array (one entry per redrive), not {}",
+                    asl::path::type_name(value)
+                ),
+            );
+            return Vec::new();
+        };
+        let mut redrives = Vec::with_capacity(list.len());
+        for (i, entry) in list.iter().enumerate() {
+            let pointer = format!("/redrives/{i}");
+            let what = format!("redrives[{i}]");
+            let Some(map) = self.object(entry, &pointer, &what) else {
+                continue;
+            };
+            self.unknown_fields(map, &pointer, &what, &["tasks", "seed", "comment"]);
+            let mut changes = RedriveChanges {
+                tasks: BTreeMap::new(),
+                seed: None,
+            };
+            if let Some(v) = map.get("seed") {
+                changes.seed = self.unsigned(v, &format!("{pointer}/seed"), "seed", u64::MAX);
+            }
+            if let Some(v) = map.get("tasks") {
+                let tp = format!("{pointer}/tasks");
+                if let Some(tasks) = self.object(v, &tp, &format!("{what}.tasks")) {
+                    for (name, task) in tasks {
+                        let p = format!("{tp}/{}", escape_pointer(name));
+                        if let Some(t) = self.task(task, &p, name) {
+                            changes.tasks.insert(name.clone(), t);
+                        }
+                    }
+                }
+            }
+            redrives.push(changes);
+        }
+        redrives
     }
 
     fn alarms(&mut self, value: &Value) -> Vec<ScenarioAlarm> {

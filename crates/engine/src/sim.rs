@@ -21,6 +21,7 @@ mod effects;
 mod flow;
 mod maprun;
 mod queue;
+mod redrive;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -42,6 +43,7 @@ pub use api::{clock_text, ChildDetail, ChildTrace};
 pub use effects::EffectReport;
 pub use maprun::{tolerance_exceeded, ChildRecord, ItemsRt, MapRun, RunSetup, RunStatus};
 use queue::{EventKind, Queue};
+pub use redrive::{RedriveError, MAX_MAP_RUN_REDRIVES};
 
 /// AWS account id used in simulated ARNs.
 pub const ACCOUNT: &str = "123456789012";
@@ -393,6 +395,14 @@ pub struct Simulation {
     /// Every Task attempt of a full run, for the CloudWatch metrics and logs
     /// ([`crate::monitor`]); empty when tracing or replaying one child.
     attempts: crate::monitor::AttemptLog,
+    /// Times the parent was redriven (`sim/redrive.rs`).
+    redrive_count: u32,
+    /// The seed of the streams of executions started from now on (a redrive's), when it is not
+    /// the scenario's.
+    stream_seed: Option<u64>,
+    /// The program and scenario of the first run, when a redrive changed them: replays of the
+    /// children that ran before use these.
+    replay_base: Option<(Rc<Program>, Rc<Scenario>)>,
     /// Side effects per Task state (`None` until one happens), see `sim/effects.rs`.
     effects: Vec<Option<effects::EffectCounts>>,
     /// How each error met each state's handlers, by state (the error-routing view).
@@ -472,6 +482,9 @@ impl Simulation {
             replay_exec: None,
             attempts: crate::monitor::AttemptLog::default(),
             effects: Vec::new(),
+            redrive_count: 0,
+            stream_seed: None,
+            replay_base: None,
             routes: vec![Vec::new(); n_states],
         }
     }
@@ -739,7 +752,10 @@ impl Simulation {
         let exec = Execution {
             key,
             generation: 0,
-            rng: RefCell::new(Stream::new(self.scenario.seed, key)),
+            rng: RefCell::new(Stream::new(
+                self.stream_seed.unwrap_or(self.scenario.seed),
+                key,
+            )),
             input,
             start_ms: self.now,
             link,

@@ -110,3 +110,115 @@ fn export_without_out_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("--out"), "{err}");
 }
+
+const REDRIVE_DEFINITION: &str = r#"{"StartAt":"Each","States":{"Each":{"Type":"Map","MaxConcurrency":5,"ToleratedFailureCount":2,
+"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Prepare","States":{"Prepare":{"Type":"Pass","Next":"Work"},"Work":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:work","End":true}}},"End":true}}}"#;
+const REDRIVE_SCENARIO: &str = r#"{"items":{"count":20},"tasks":{"Work":{"latency":{"fixed_ms":100},"faults":[{"error":"BadRecord","items":{"indices":[3,7,11,15]}}]}},
+ "redrives":[{},{"tasks":{"Work":{"latency":{"fixed_ms":100}}}}]}"#;
+
+fn redrive_files(name: &str) -> (PathBuf, String, String) {
+    let dir = fresh_dir(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.join("def.json");
+    let s = dir.join("scenario.json");
+    std::fs::write(&d, REDRIVE_DEFINITION).unwrap();
+    std::fs::write(&s, REDRIVE_SCENARIO).unwrap();
+    (
+        dir,
+        d.to_string_lossy().into_owned(),
+        s.to_string_lossy().into_owned(),
+    )
+}
+
+#[test]
+fn run_with_redrive_lists_each_redrive_and_ends_with_the_last() {
+    let (dir, d, s) = redrive_files("redrive-run");
+    let (code, out, err) = mapsim(&[
+        "run",
+        &d,
+        "--scenario",
+        &s,
+        "--redrive",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["status"], "SUCCEEDED");
+    let redrives = summary["redrives"].as_array().unwrap();
+    assert_eq!(redrives.len(), 2, "the second redrive succeeded; no third");
+    assert_eq!(redrives[0]["redrive_count"], 1);
+    assert_eq!(redrives[0]["status"], "FAILED");
+    assert_eq!(redrives[1]["status"], "SUCCEEDED");
+    assert_eq!(summary["map_runs"][0]["redrive_count"], 2);
+    // Without --redrive nothing changes.
+    let (code, out, _) = mapsim(&["run", &d, "--scenario", &s, "--format", "json"]);
+    assert_eq!(code, 1);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert!(summary.get("redrives").is_none());
+    assert!(summary["map_runs"][0].get("redrive_count").is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn export_after_redrives_counts_them() {
+    let (dir, d, s) = redrive_files("redrive-export");
+    let out_dir = dir.join("out");
+    let out = out_dir.to_string_lossy().into_owned();
+    let (code, _, err) = mapsim(&[
+        "export",
+        &d,
+        "--scenario",
+        &s,
+        "--redrive",
+        "2",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let describe: Value = serde_json::from_str(
+        &std::fs::read_to_string(out_dir.join("describe-map-run.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(describe["status"], "SUCCEEDED");
+    assert_eq!(describe["redriveCount"], 2);
+    assert!(describe["redriveDate"]
+        .as_str()
+        .unwrap()
+        .ends_with("+00:00"));
+    assert_eq!(describe["itemCounts"]["succeeded"], 20);
+    let history: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("history.json")).unwrap())
+            .unwrap();
+    let redriven = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "ExecutionRedriven")
+        .count();
+    assert_eq!(redriven, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn redriving_a_succeeded_execution_does_nothing() {
+    let (code, out, err) = mapsim(&[
+        "run",
+        DEFINITION,
+        "--scenario",
+        SCENARIO,
+        "--seed",
+        "1",
+        "--redrive",
+        "0",
+        "--format",
+        "json",
+    ]);
+    assert!(code == 0 || code == 1, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["redrives"], serde_json::json!([]));
+    let (code, _, err) = mapsim(&["run", DEFINITION, "--redrive", "many"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--redrive must be a whole number"), "{err}");
+}

@@ -89,6 +89,9 @@ impl Simulation {
         let end = outcome.map_or(self.now, |x| x.end_ms);
         o.insert("duration_seconds".into(), seconds(end));
         o.insert("verdict".into(), Value::String(self.verdict_text()));
+        if self.redrive_count > 0 {
+            o.insert("redrive_count".into(), Value::from(self.redrive_count));
+        }
         let runs: Vec<Value> = self
             .runs
             .iter()
@@ -126,6 +129,18 @@ impl Simulation {
                     "max_concurrency".into(),
                     Value::from(report.max_concurrency),
                 );
+                // Only for a redriven Map Run: other summaries (and digests) stay as they were.
+                if run.redrive_count > 0 {
+                    r.insert("redrive_count".into(), Value::from(run.redrive_count));
+                    r.insert(
+                        "pending_redrive".into(),
+                        Value::from(run.pending_redrive() as u64),
+                    );
+                    r.insert(
+                        "redrive_seconds".into(),
+                        run.redrive_ms.map_or(Value::Null, seconds),
+                    );
+                }
                 r.insert("started_seconds".into(), seconds(report.started_ms));
                 r.insert(
                     "ended_seconds".into(),
@@ -361,6 +376,14 @@ impl Simulation {
         if record.status == ChildStatus::Pending {
             return Err(format!("child #{child} of Map Run #{run} never started"));
         }
+        // A child a redrive ran again is replayed as it ran then: from where it started again,
+        // with that redrive's draws and Task behaviour.
+        let redriven = map_run.redrive_from.get(&(child as u32)).cloned();
+        if redriven.is_some() && self.program.nested_distributed {
+            return Err(format!(
+                "child #{child} of Map Run #{run} ran again in a redrive, inside a nested Distributed Map: mapsim does not rebuild its history yet"
+            ));
+        }
         if self.program.nested_distributed {
             return self.child_trace_by_rerun(run, child);
         }
@@ -372,9 +395,13 @@ impl Simulation {
             .map(|(_, ordinal)| *ordinal)
             .collect();
         throttled.sort_unstable();
+        let (program, scenario) = match &redriven {
+            Some(r) => (r.program.clone(), r.scenario.clone()),
+            None => self.replay_base(),
+        };
         let mut replay = Simulation::empty(
-            self.program.clone(),
-            self.scenario.clone(),
+            program,
+            scenario,
             SimOptions::default(),
             Mode::Replay {
                 throttled,
@@ -412,7 +439,13 @@ impl Simulation {
                 .push(MapRun::replay_shell(original.setup.clone(), fake));
         }
         replay.now = record.start_ms;
-        replay.start_child(run as u32, child as u32);
+        match redriven {
+            Some(r) => {
+                replay.stream_seed = Some(r.stream_seed);
+                replay.start_child_from(run as u32, child as u32, r.from);
+            }
+            None => replay.start_child(run as u32, child as u32),
+        }
         replay.replay_exec = replay
             .executions
             .iter()
@@ -450,9 +483,10 @@ impl Simulation {
     /// (what [`Simulation::child_trace`] does when children contain Distributed Maps; also the
     /// reference the replay is tested against).
     pub fn child_trace_by_rerun(&self, run: usize, child: usize) -> Result<ChildTrace, String> {
+        let (program, scenario) = self.replay_base();
         let mut sim = Simulation::empty(
-            self.program.clone(),
-            self.scenario.clone(),
+            program,
+            scenario,
             SimOptions::default(),
             Mode::Trace {
                 run: run as u32,
@@ -469,6 +503,15 @@ impl Simulation {
                 method: "rerun",
             }),
             None => Err("the child did not run again (an engine bug)".into()),
+        }
+    }
+
+    /// The program and scenario the first run was made with (what replays of its children
+    /// use, once a redrive changed them).
+    fn replay_base(&self) -> (Rc<crate::program::Program>, Rc<crate::scenario::Scenario>) {
+        match &self.replay_base {
+            Some((program, scenario)) => (program.clone(), scenario.clone()),
+            None => (self.program.clone(), self.scenario.clone()),
         }
     }
 

@@ -89,11 +89,11 @@ pub struct ChildRecord {
     /// Task attempts made by the child (all states, retries included).
     pub attempts: u32,
     /// The error that decided a failure (`u32::MAX` = none).
-    error: u32,
+    pub(super) error: u32,
     /// Index into the run's cause table (0 = none).
-    cause: u32,
+    pub(super) cause: u32,
     /// The state where the failure was decided (`u32::MAX` = none).
-    state: u32,
+    pub(super) state: u32,
     pub start_ms: u64,
     pub end_ms: u64,
     /// The child's execution id while it runs.
@@ -104,6 +104,8 @@ pub struct ChildRecord {
     pub(super) caught: bool,
     /// The state the child ended in (`u16::MAX` = none yet; a program has fewer states).
     pub(super) end_state: u16,
+    /// Times a redrive ran the child again.
+    pub redriven: u8,
 }
 
 impl ChildRecord {
@@ -143,16 +145,57 @@ pub struct MapRun {
     next_child: u32,
     /// Children currently running (their execution ids are in their records).
     running: u32,
-    failed_items: u64,
+    pub(super) failed_items: u64,
     pub verdict: Option<Verdict>,
     results: Option<Vec<Option<Value>>>,
     results_bytes: u64,
     causes: Vec<Rc<str>>,
     pub started_ms: u64,
     pub ended_ms: Option<u64>,
+    /// Times the Map Run was redriven, and when last.
+    pub redrive_count: u32,
+    pub redrive_ms: Option<u64>,
+    /// Children a redrive runs again, in order, each from where it starts again (a Standard
+    /// child from the state that failed, with that state's input; an Express child from the
+    /// start); `redrive_next` is the next to start.
+    pub(super) redrive_queue: Vec<(u32, Option<ResumeAt>)>,
+    pub(super) redrive_next: usize,
+    /// How each child a redrive ran again was started the last time (to replay it).
+    pub(super) redrive_from: std::collections::BTreeMap<u32, RedriveStart>,
+}
+
+/// Where a redriven Standard child starts again: the state it failed in, with that state's
+/// input.
+pub(super) type ResumeAt = (StateId, Rc<Value>);
+
+/// How a redrive started a child again: where, with which draws and which Task behaviour.
+#[derive(Debug, Clone)]
+pub(super) struct RedriveStart {
+    pub from: Option<ResumeAt>,
+    pub stream_seed: u64,
+    pub program: Rc<program::Program>,
+    pub scenario: Rc<crate::scenario::Scenario>,
 }
 
 impl MapRun {
+    /// Children a redrive is still to start (`pendingRedrive`).
+    pub fn pending_redrive(&self) -> usize {
+        self.redrive_queue.len().saturating_sub(self.redrive_next)
+    }
+
+    /// Children a redrive is still to start, and their items.
+    pub fn pending_redrive_counts(&self) -> (u64, u64) {
+        let waiting = self.redrive_queue.get(self.redrive_next..).unwrap_or(&[]);
+        let items = waiting
+            .iter()
+            .map(|(child, _)| {
+                let (start, end) = self.setup.child_items(*child);
+                u64::from(end - start)
+            })
+            .sum();
+        (waiting.len() as u64, items)
+    }
+
     /// A Map Run that only knows how to start children (for replaying one child).
     pub(super) fn replay_shell(setup: Rc<RunSetup>, parent_fiber: u32) -> MapRun {
         MapRun {
@@ -176,6 +219,11 @@ impl MapRun {
             causes: Vec::new(),
             started_ms: 0,
             ended_ms: None,
+            redrive_count: 0,
+            redrive_ms: None,
+            redrive_queue: Vec::new(),
+            redrive_next: 0,
+            redrive_from: std::collections::BTreeMap::new(),
         }
     }
 
@@ -390,6 +438,7 @@ impl Simulation {
             abort_steps: 0,
             caught: false,
             end_state: u16::MAX,
+            redriven: 0,
         };
         let run = MapRun {
             setup: Rc::new(setup),
@@ -420,6 +469,11 @@ impl Simulation {
             causes: Vec::new(),
             started_ms: self.now,
             ended_ms: None,
+            redrive_count: 0,
+            redrive_ms: None,
+            redrive_queue: Vec::new(),
+            redrive_next: 0,
+            redrive_from: std::collections::BTreeMap::new(),
         };
         self.runs.push(run);
         let details = if self.recording_fiber(f) {
@@ -558,15 +612,33 @@ impl Simulation {
         }
     }
 
+    /// Goes on with a Map Run a redrive reopened: starts what it can, or ends it when nothing
+    /// is left to run.
+    pub(super) fn continue_run(&mut self, run_id: u32) {
+        let idle = self.runs.get(run_id as usize).is_some_and(|r| {
+            r.running == 0 && r.pending_redrive() == 0 && r.next_child as usize >= r.children.len()
+        });
+        if idle {
+            self.complete_run(run_id);
+        } else {
+            self.start_children(run_id);
+        }
+    }
+
     fn start_children(&mut self, run_id: u32) {
         loop {
             let Some(run) = self.runs.get_mut(run_id as usize) else {
                 return;
             };
-            if run.status != RunStatus::Running
-                || run.running >= run.max_concurrency
-                || run.next_child as usize >= run.children.len()
-            {
+            if run.status != RunStatus::Running || run.running >= run.max_concurrency {
+                return;
+            }
+            if let Some((child, from)) = run.redrive_queue.get(run.redrive_next).cloned() {
+                run.redrive_next += 1;
+                self.start_child_from(run_id, child, from);
+                continue;
+            }
+            if run.next_child as usize >= run.children.len() {
                 return;
             }
             let child = run.next_child;
@@ -577,6 +649,12 @@ impl Simulation {
 
     /// Starts child `child` of a Map Run as a new execution.
     pub(super) fn start_child(&mut self, run_id: u32, child: u32) {
+        self.start_child_from(run_id, child, None);
+    }
+
+    /// Starts child `child` of a Map Run: from the start, or (`from`, a redriven Standard
+    /// child) at a state of its workflow with that state's input.
+    pub(super) fn start_child_from(&mut self, run_id: u32, child: u32, from: Option<ResumeAt>) {
         let Some(run) = self.runs.get(run_id as usize) else {
             return;
         };
@@ -641,17 +719,29 @@ impl Simulation {
             end,
             total: setup.n_items,
         };
+        let (start_state, start_input) = match from {
+            Some((state, value)) => (state, Data::Json(value)),
+            None => (setup.processor_start, input),
+        };
         let root = self.new_fiber(
             exec,
-            setup.processor_start,
-            input,
+            start_state,
+            start_input,
             Link::Root,
             None,
             0,
             Some(scope),
         );
+        // A redriven child's attempts add to those of its first runs.
+        let earlier_attempts = self
+            .runs
+            .get(run_id as usize)
+            .and_then(|r| r.children.get(child as usize))
+            .filter(|r| r.redriven > 0)
+            .map_or(0, |r| r.attempts);
         if let Some(e) = self.executions.get_mut(exec as usize) {
             e.root = root;
+            e.task_attempts = earlier_attempts;
         }
         if setup.express {
             let generation = self
@@ -976,7 +1066,9 @@ impl Simulation {
                 return;
             }
         }
-        let done = run.next_child as usize >= run.children.len() && run.running == 0;
+        let done = run.next_child as usize >= run.children.len()
+            && run.pending_redrive() == 0
+            && run.running == 0;
         if done {
             self.complete_run(run_id);
         } else {

@@ -9,5 +9,6 @@ mod effects;
 mod monitor;
 mod page_reports;
 mod properties;
+mod redrive;
 mod semantics;
 mod support;
