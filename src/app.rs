@@ -23,6 +23,7 @@ use crate::components::logs_panel::{logs_panel, use_logs_state};
 use crate::components::map_run_panel::map_run_panel;
 use crate::components::metrics_panel::{metrics_panel, use_metrics_state};
 use crate::components::playback_bar::{playback_bar, use_keyboard_shortcuts};
+use crate::components::recovery_bar::recovery_bar;
 use crate::components::scenario_editor::{use_scenario_editor_state, ScenarioEditor};
 use crate::components::settings::Settings;
 use crate::components::state_graph::StateGraph;
@@ -437,6 +438,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
                 { verdict_banner(lang, &frame) }
                 { playback_bar(lang, &playback) }
             </div>
+            { recovery_bar(lang, &frame, &playback, run) }
             { assumptions_note(lang, &frame) }
             // slot: state graph — W2's parent graph (Distributed Map expandable, live counts).
             <StateGraph lang={lang}

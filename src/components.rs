@@ -26,6 +26,7 @@ pub mod metrics_panel;
 pub mod notice_bar;
 pub mod playback_bar;
 pub mod popover;
+pub mod recovery_bar;
 pub mod retry_editor;
 pub mod scenario_editor;
 pub mod scenario_task;

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod components;
 pub mod document_edit;
+pub mod download;
 pub mod examples;
 pub mod graph;
 pub mod i18n;

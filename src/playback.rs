@@ -66,6 +66,8 @@ pub enum Command {
     /// Go to a virtual time: forward by stepping, backward by rebuilding and stepping.
     Seek(u64),
     RunToEnd,
+    /// `RedriveExecution` on the finished, unsuccessful run; it plays on from there.
+    Redrive,
 }
 
 /// What the run view shows about playback, and how it sends commands.
@@ -86,6 +88,8 @@ pub struct Playback {
     /// How far a step goes at the current speed.
     pub step_ms: u64,
     pub reduced_motion: bool,
+    /// Why the last redrive was refused (AWS's error), until the next one.
+    pub redrive_error: Option<Rc<str>>,
     pub on_command: Callback<Command>,
 }
 
@@ -116,6 +120,10 @@ struct Driver {
     slice_requested: bool,
     last_render_ms: f64,
     reduced_motion: bool,
+    /// The redrives asked for in this run, by the virtual time of each: a rebuild (seeking
+    /// back) applies them again where the run ends.
+    redrives: Vec<u64>,
+    redrive_error: Option<Rc<str>>,
 }
 
 impl Driver {
@@ -143,6 +151,8 @@ impl Driver {
             slice_requested: false,
             last_render_ms: 0.0,
             reduced_motion,
+            redrives: Vec::new(),
+            redrive_error: None,
         }
     }
 
@@ -168,6 +178,8 @@ impl Driver {
         self.known_end_ms = None;
         self.furthest_ms = 0;
         self.finish = None;
+        self.redrives.clear();
+        self.redrive_error = None;
         self.build();
     }
 
@@ -203,8 +215,15 @@ impl Driver {
         let Ok(mut sim) = sim.try_borrow_mut() else {
             return false;
         };
+        let model = self.input.as_ref().map(|input| input.model.clone());
         let arrived = loop {
-            let running = sim.step_until_budget(target_ms, CHUNK_EVENTS);
+            let mut running = sim.step_until_budget(target_ms, CHUNK_EVENTS);
+            // A redrive asked for earlier in this run happens again where the run ended.
+            if !running && (sim.redrive_count() as usize) < self.redrives.len() {
+                if let Some(model) = &model {
+                    running = sim.redrive(model).is_ok();
+                }
+            }
             let waiting_for_later = sim.next_event_ms().is_none_or(|next| next > target_ms);
             if !running || (sim.now_ms() >= target_ms && waiting_for_later) {
                 break true;
@@ -326,7 +345,31 @@ impl Driver {
                     self.mode = PlayMode::RunningToEnd;
                 }
             }
+            Command::Redrive => self.redrive(),
         }
+    }
+
+    /// Redrives the finished run and plays on; a refusal is kept to be shown.
+    fn redrive(&mut self) {
+        let (Some(sim), Some(input)) = (&self.sim, &self.input) else {
+            return;
+        };
+        let Ok(mut sim) = sim.try_borrow_mut() else {
+            return;
+        };
+        match sim.redrive(&input.model) {
+            Ok(()) => {
+                self.redrives.push(sim.now_ms());
+                self.redrive_error = None;
+                self.known_end_ms = None;
+                self.finish = None;
+                self.last_timestamp = None;
+                self.virtual_ms = sim.now_ms() as f64;
+                self.mode = PlayMode::Playing;
+            }
+            Err(error) => self.redrive_error = Some(Rc::from(error.to_string().as_str())),
+        }
+        self.frame += 1;
     }
 
     fn snapshot(&self, on_command: &Callback<Command>) -> Playback {
@@ -346,6 +389,7 @@ impl Driver {
             horizon_ms: horizon_ms(self.furthest_ms.max(now_ms), self.known_end_ms),
             step_ms: step_ms(self.speed),
             reduced_motion: self.reduced_motion,
+            redrive_error: self.redrive_error.clone(),
             on_command: on_command.clone(),
         }
     }

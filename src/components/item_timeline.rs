@@ -158,6 +158,27 @@ impl ItemTimeline {
                 engine::report::ItemMark::Plain
             },
         );
+        // A redrive ran the child again; its Tasks' side effects, by how often they happened.
+        let redriven = sim
+            .map_runs()
+            .get(run)
+            .and_then(|r| r.children.get(child as usize))
+            .map_or(0, |r| r.redriven);
+        let (first, last) = items.unwrap_or((child, child + 1));
+        let effects: Vec<(String, u8)> = sim
+            .program()
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| sim.effect_of(*id as engine::program::StateId).is_some())
+            .map(|(id, state)| {
+                let most = (first..last)
+                    .map(|i| sim.item_effects(id as engine::program::StateId, i))
+                    .max()
+                    .unwrap_or(0);
+                (state.name.to_string(), most)
+            })
+            .collect();
         drop(sim);
 
         let title = match (items, lang) {
@@ -228,6 +249,38 @@ impl ItemTimeline {
                 },
             )
             .close("div");
+        if redriven > 0 {
+            summary.element(
+                "p",
+                &[
+                    ("class", "timeline-redriven"),
+                    ("data-testid", "item-redriven"),
+                ],
+                &match lang {
+                    Lang::En => format!(
+                        "Ran again in a redrive ({redriven}×); the history below is its last run."
+                    ),
+                    Lang::Ja => {
+                        format!("Redrive で再実行（{redriven} 回）。下の履歴は最後の実行です。")
+                    }
+                },
+            );
+        }
+        for (task, times) in &effects {
+            let class = if *times > 1 {
+                "timeline-effect effect-duplicates"
+            } else {
+                "timeline-effect"
+            };
+            summary.element(
+                "p",
+                &[("class", class), ("data-testid", "item-effect")],
+                &match lang {
+                    Lang::En => format!("{task}'s side effect happened {times}× for this item."),
+                    Lang::Ja => format!("{task} の副作用はこのアイテムで {times} 回。"),
+                },
+            );
+        }
         if let Some(decided) = decided {
             summary
                 .open("p", &[("class", "timeline-decided")])

@@ -66,8 +66,21 @@ impl StatePanel {
         let mut states: Vec<&State> = Vec::new();
         model.walk(&mut |state| states.push(state));
         let selected = props.selected.as_deref();
+        // A Task whose work has a side effect: how many times it happened, and on how many
+        // items more than once (the engine counts them; the scenario declares the effect).
+        let effect_of = |state: &State| -> Option<engine::sim::EffectReport> {
+            let sim = sim.as_ref()?;
+            let id = index.id(&state.pointer)?;
+            sim.effect_report(id as engine::program::StateId)
+        };
         let detail = match selected.and_then(|p| states.iter().find(|s| s.pointer == p)) {
-        Some(state) => state_detail(state, stats_of(state).as_ref(), lang),
+        Some(state) => {
+            let mut detail = state_detail(state, stats_of(state).as_ref(), lang);
+            if let Some(effect) = effect_of(state) {
+                detail.push_str(&effect_line(&effect, lang));
+            }
+            detail
+        }
         None => format!(
             r#"<p class="state-panel-hint" data-testid="state-panel-hint">{}</p>"#,
             lang.t(
@@ -104,4 +117,20 @@ impl StatePanel {
             </section>
         }
     }
+}
+
+/// "Side effect: 1,012 times; 12 items written more than once" — the repeats marked harmless
+/// when the scenario says the write is idempotent.
+fn effect_line(effect: &engine::sim::EffectReport, lang: Lang) -> String {
+    let duplicates = crate::i18n::count(effect.duplicates);
+    let times = crate::i18n::count(effect.effects);
+    let (class, text) = match (lang, effect.duplicates, effect.idempotent) {
+        (Lang::Ja, 0, _) => ("effect-line", format!("副作用：{times} 回。2 回以上書き込まれたアイテムはありません。")),
+        (Lang::Ja, _, true) => ("effect-line", format!("副作用：{times} 回。2 回以上書き込まれたアイテム {duplicates} 件（冪等なので無害）。")),
+        (Lang::Ja, _, false) => ("effect-line effect-duplicates", format!("副作用：{times} 回。2 回以上書き込まれたアイテム {duplicates} 件。")),
+        (_, 0, _) => ("effect-line", format!("Side effect: {times} times; no item written more than once.")),
+        (_, _, true) => ("effect-line", format!("Side effect: {times} times; {duplicates} items written more than once (idempotent: harmless).")),
+        (_, _, false) => ("effect-line effect-duplicates", format!("Side effect: {times} times; {duplicates} items written more than once.")),
+    };
+    format!(r#"<p class="{class}" data-testid="effect-line">{text}</p>"#)
 }

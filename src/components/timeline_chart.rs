@@ -105,6 +105,8 @@ const TROUBLE: [Line; 4] = [
 
 const RUNNING_FILL: &str = "rgba(86, 180, 233, 0.22)";
 const THRESHOLD_COLOR: &str = "#b83c00";
+/// The redrive marks: the Okabe–Ito blue.
+const REDRIVE_COLOR: &str = "#0072b2";
 const GRID_COLOR: &str = "#e2e7ef";
 const AXIS_TEXT: &str = "#64748b";
 
@@ -114,6 +116,8 @@ struct Picture<'a> {
     now_ms: u64,
     end_ms: Option<u64>,
     threshold_ms: Option<u64>,
+    /// When each redrive started (the run's second, third … span).
+    redrives: &'a [u64],
 }
 
 /// Draws the chart of the run in `frame` (when there is one) after each render: marking the
@@ -160,6 +164,7 @@ pub fn use_timeline_chart(
                 now_ms: sim.now_ms(),
                 end_ms: sim.outcome().map(|o| o.end_ms),
                 threshold_ms,
+                redrives: sim.redrive_times(),
             };
             if let Some(mut drawn) = draw(&canvas, &picture, lang) {
                 drawn.drawn_at = now;
@@ -459,6 +464,21 @@ fn draw(canvas: &HtmlCanvasElement, picture: &Picture<'_>, lang: Lang) -> Option
             if near_right { x - 5.0 } else { x + 5.0 },
             top_panel.0 + 1.0,
         );
+    }
+    for (n, at) in picture.redrives.iter().enumerate() {
+        let x = x_of(*at as f64).round() + 0.5;
+        context.set_stroke_style_str(REDRIVE_COLOR);
+        context.set_line_width(2.0);
+        context.begin_path();
+        context.move_to(x, top_panel.0);
+        context.line_to(x, bottom_panel.1);
+        context.stroke();
+        context.set_fill_style_str(REDRIVE_COLOR);
+        context.set_font("600 11px system-ui, sans-serif");
+        context.set_text_baseline("bottom");
+        context.set_text_align("left");
+        let label = format!("↻ {} {}", lang.t("redrive", "Redrive"), n + 1);
+        let _ = context.fill_text(&label, x + 5.0, bottom_panel.1 - 2.0);
     }
     Some(Axis {
         drawn_at: 0.0,

@@ -451,6 +451,13 @@ const CATALOGUE: &[(&str, &str, &str, Family, bool)] = &[
     ),
     (
         "AWS/States",
+        "ExecutionsRedriven",
+        "StateMachineArn",
+        Family::Executions,
+        true,
+    ),
+    (
+        "AWS/States",
         "ExecutionTime",
         "StateMachineArn",
         Family::Executions,
@@ -809,27 +816,58 @@ fn execution_samples(sim: &Simulation, machine: &Machine, name: &str, out: &mut 
     match machine {
         Machine::Parent => match name {
             "ExecutionsStarted" => out.push((0, 1.0)),
+            "ExecutionsRedriven" => out.extend(sim.redrive_times().iter().map(|t| (*t, 1.0))),
             _ => {
-                if let Some(outcome) = sim.outcome() {
-                    let status = outcome.status;
+                // Each time the parent ended: before each redrive, and now.
+                let ends = sim
+                    .earlier_ends()
+                    .iter()
+                    .filter(|e| e.run.is_none())
+                    .map(|e| (e.end_ms, e.status))
+                    .chain(sim.outcome().map(|o| (o.end_ms, o.status)));
+                for (end_ms, status) in ends {
                     let hit = match name {
                         "ExecutionsSucceeded" => status == ExecutionStatus::Succeeded,
                         "ExecutionsFailed" => status == ExecutionStatus::Failed,
                         "ExecutionsAborted" => status == ExecutionStatus::Aborted,
                         "ExecutionsTimedOut" => status == ExecutionStatus::TimedOut,
                         "ExecutionTime" => {
-                            out.push((outcome.end_ms, outcome.end_ms as f64));
+                            out.push((end_ms, end_ms as f64));
                             false
                         }
                         _ => false,
                     };
                     if hit {
-                        out.push((outcome.end_ms, 1.0));
+                        out.push((end_ms, 1.0));
                     }
                 }
             }
         },
         Machine::Children(label) => {
+            // How the children a redrive ran again had ended before.
+            let labelled = |run: Option<u32>| {
+                run.and_then(|r| sim.map_runs().get(r as usize))
+                    .is_some_and(|r| r.setup.label == *label)
+            };
+            for e in sim.earlier_ends().iter().filter(|e| labelled(e.run)) {
+                let hit = match name {
+                    "ExecutionsStarted" => {
+                        out.push((e.start_ms, 1.0));
+                        false
+                    }
+                    "ExecutionTime" => {
+                        out.push((e.end_ms, (e.end_ms - e.start_ms) as f64));
+                        false
+                    }
+                    "ExecutionsFailed" => e.status == ExecutionStatus::Failed,
+                    "ExecutionsTimedOut" => e.status == ExecutionStatus::TimedOut,
+                    "ExecutionsAborted" => e.status == ExecutionStatus::Aborted,
+                    _ => false,
+                };
+                if hit {
+                    out.push((e.end_ms, 1.0));
+                }
+            }
             for run in sim.map_runs() {
                 if run.setup.label != *label {
                     continue;

@@ -395,8 +395,11 @@ pub struct Simulation {
     /// Every Task attempt of a full run, for the CloudWatch metrics and logs
     /// ([`crate::monitor`]); empty when tracing or replaying one child.
     attempts: crate::monitor::AttemptLog,
-    /// Times the parent was redriven (`sim/redrive.rs`).
+    /// Times the parent was redriven (`sim/redrive.rs`), and the virtual time of each.
     redrive_count: u32,
+    redrive_times: Vec<u64>,
+    /// How the executions a redrive ran again had ended before (what CloudWatch counted then).
+    earlier_ends: Vec<EarlierEnd>,
     /// The seed of the streams of executions started from now on (a redrive's), when it is not
     /// the scenario's.
     stream_seed: Option<u64>,
@@ -483,6 +486,8 @@ impl Simulation {
             attempts: crate::monitor::AttemptLog::default(),
             effects: Vec::new(),
             redrive_count: 0,
+            redrive_times: Vec::new(),
+            earlier_ends: Vec::new(),
             stream_seed: None,
             replay_base: None,
             routes: vec![Vec::new(); n_states],
@@ -1232,6 +1237,16 @@ impl Simulation {
         self.finished = true;
         self.series.execution_ended(self.now, status);
     }
+}
+
+/// How an execution a redrive ran again had ended before it: the parent (`run: None`) or a
+/// child of Map Run `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarlierEnd {
+    pub run: Option<u32>,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub status: ExecutionStatus,
 }
 
 /// The name of child `child` of Map Run `run`.

@@ -64,6 +64,16 @@ impl Simulation {
         self.redrive_count
     }
 
+    /// The virtual time of each redrive, in order.
+    pub fn redrive_times(&self) -> &[u64] {
+        &self.redrive_times
+    }
+
+    /// How the executions redrives ran again had ended before each redrive.
+    pub fn earlier_ends(&self) -> &[super::EarlierEnd] {
+        &self.earlier_ends
+    }
+
     /// Redrives the parent execution, which must have ended unsuccessfully, and leaves the
     /// simulation running again from there (step or run it as before). `machine` is the
     /// definition the simulation was made from: a redrive whose scenario entry changes Tasks
@@ -129,9 +139,18 @@ impl Simulation {
         let count = self.redrive_count + 1;
         self.apply_redrive_changes(machine, count)?;
         self.redrive_count = count;
+        self.redrive_times.push(self.now);
 
-        // The parent opens again.
+        // The parent opens again; how it ended stays in the metrics.
         let parent = self.parent;
+        if let Some(outcome) = &self.outcome {
+            self.earlier_ends.push(super::EarlierEnd {
+                run: None,
+                start_ms: 0,
+                end_ms: outcome.end_ms,
+                status: outcome.status,
+            });
+        }
         self.outcome = None;
         self.finished = false;
         let (prev, generation) = match self.executions.get_mut(parent as usize) {
@@ -352,6 +371,16 @@ impl Simulation {
             if matches!(record.status, ChildStatus::Failed | ChildStatus::TimedOut) {
                 map_run.failed_items = map_run.failed_items.saturating_sub(n);
             }
+            self.earlier_ends.push(super::EarlierEnd {
+                run: Some(run),
+                start_ms: record.start_ms,
+                end_ms: record.end_ms,
+                status: match record.status {
+                    ChildStatus::Failed => ExecutionStatus::Failed,
+                    ChildStatus::TimedOut => ExecutionStatus::TimedOut,
+                    _ => ExecutionStatus::Aborted,
+                },
+            });
             let slot = map_run.item_counts.slot(record.status);
             *slot = slot.saturating_sub(n);
             map_run.item_counts.pending += n;
@@ -387,6 +416,19 @@ impl Simulation {
             .iter()
             .map(|(child, _)| ((u64::from(run) + 1) << 32) | u64::from(*child))
             .collect();
+        if self.options.record_changes {
+            for (child, _) in &reruns {
+                self.changes.push(crate::report::ItemChange {
+                    run,
+                    child: *child,
+                    status: ChildStatus::Pending,
+                    mark: crate::report::ItemMark::Plain,
+                });
+            }
+        }
+        let Some(map_run) = self.runs.get_mut(run as usize) else {
+            return;
+        };
         map_run.redrive_queue = reruns;
         map_run.redrive_next = 0;
         // Their throttled invocations were those of the run before, which no replay needs now.
