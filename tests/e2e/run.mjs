@@ -34,6 +34,7 @@ import './run_view.test.mjs';
 import './keep_share.test.mjs';
 import './state_graph.test.mjs';
 import './monitor.test.mjs';
+import './recovery.test.mjs';
 
 test('the page opens on the built-in example, which has no diagnostics', async () => {
   const page = await openPage();
