@@ -59,6 +59,9 @@ echo "== monitoring, native (cargo run --release -p engine --example monitor_ben
 cargo run --quiet --release -p engine --example monitor_bench
 cargo run --quiet --release -p insights --example query_speed
 echo
+echo "== redrive, native (cargo run --release -p engine --example redrive_bench)"
+cargo run --quiet --release -p engine --example redrive_bench
+echo
 echo "== the engine, native, built with PGO (scripts/pgo.sh, then its examples/bench)"
 "$root/scripts/pgo.sh" >/dev/null
 "$target_dir/pgo/release/examples/bench"

@@ -388,8 +388,11 @@ impl Simulation {
             return self.child_trace_by_rerun(run, child);
         }
         let key = ((run as u64 + 1) << 32) | child as u64;
+        let from = redriven.as_ref().map_or(0, |r| r.throttles_from);
         let mut throttled: Vec<u32> = self
             .throttles
+            .get(from..)
+            .unwrap_or(&[])
             .iter()
             .filter(|(k, _)| *k == key)
             .map(|(_, ordinal)| *ordinal)

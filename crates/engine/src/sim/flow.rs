@@ -1862,6 +1862,11 @@ impl Simulation {
             self.finished = true;
         }
         let root = execution.root;
+        if matches!(status, ExecutionStatus::Failed | ExecutionStatus::TimedOut)
+            && matches!(link, ExecLink::Child { .. })
+        {
+            self.keep_resume_point(exec);
+        }
         let end_state = self
             .fibers
             .get(f as usize)
@@ -1913,6 +1918,7 @@ impl Simulation {
             return;
         };
         let root = execution.root;
+        self.keep_resume_point(exec);
         let prev = self.fibers.get(root as usize).map_or(0, |x| x.last_event);
         self.abort_fiber_keep(root, prev);
         let cause: Rc<str> = Rc::from("");
@@ -1933,6 +1939,7 @@ impl Simulation {
             return;
         };
         let root = execution.root;
+        self.keep_resume_point(exec);
         let prev = self.fibers.get(root as usize).map_or(0, |x| x.last_event);
         self.abort_fiber_keep(root, prev);
         self.emit(root, EventType::ExecutionAborted, Details::None);

@@ -162,6 +162,9 @@ pub struct MapRun {
     pub(super) redrive_next: usize,
     /// How each child a redrive ran again was started the last time (to replay it).
     pub(super) redrive_from: std::collections::BTreeMap<u32, RedriveStart>,
+    /// Where each Standard child that ended unsuccessfully would start again: its top-level
+    /// state then, with that state's input.
+    pub(super) resume_points: std::collections::BTreeMap<u32, (StateId, Data)>,
 }
 
 /// Where a redriven Standard child starts again: the state it failed in, with that state's
@@ -173,6 +176,8 @@ pub(super) type ResumeAt = (StateId, Rc<Value>);
 pub(super) struct RedriveStart {
     pub from: Option<ResumeAt>,
     pub stream_seed: u64,
+    /// Where the throttled invocations of its run again start in the simulation's list.
+    pub throttles_from: usize,
     pub program: Rc<program::Program>,
     pub scenario: Rc<crate::scenario::Scenario>,
 }
@@ -224,6 +229,7 @@ impl MapRun {
             redrive_queue: Vec::new(),
             redrive_next: 0,
             redrive_from: std::collections::BTreeMap::new(),
+            resume_points: std::collections::BTreeMap::new(),
         }
     }
 
@@ -474,6 +480,7 @@ impl Simulation {
             redrive_queue: Vec::new(),
             redrive_next: 0,
             redrive_from: std::collections::BTreeMap::new(),
+            resume_points: std::collections::BTreeMap::new(),
         };
         self.runs.push(run);
         let details = if self.recording_fiber(f) {

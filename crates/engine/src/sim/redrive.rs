@@ -250,6 +250,30 @@ impl Simulation {
         (failed && !new_run_error && started_any).then_some(id as u32)
     }
 
+    /// Keeps where a Standard child that is ending unsuccessfully would start again on a
+    /// redrive: the top-level state its root fiber is in, with that state's input (so that a
+    /// redrive need not replay it). Called before the root fiber is freed.
+    pub(super) fn keep_resume_point(&mut self, exec: u32) {
+        if !matches!(self.mode, Mode::Full) {
+            return;
+        }
+        let Some(execution) = self.executions.get(exec as usize) else {
+            return;
+        };
+        let super::ExecLink::Child { run, child } = execution.link else {
+            return;
+        };
+        let Some(fiber) = self.fibers.get(execution.root as usize) else {
+            return;
+        };
+        let (state, input) = (fiber.state, fiber.input.clone());
+        if let Some(map_run) = self.runs.get_mut(run as usize) {
+            if !map_run.setup.express {
+                map_run.resume_points.insert(child, (state, input));
+            }
+        }
+    }
+
     /// The children of Map Run `run` a redrive runs again, each with where it starts again.
     fn children_to_rerun(&self, run: u32) -> Result<Vec<(u32, Option<ResumeAt>)>, RedriveError> {
         let Some(map_run) = self.runs.get(run as usize) else {
@@ -269,8 +293,11 @@ impl Simulation {
             ) {
                 continue;
             }
+            let kept = map_run.resume_points.get(&(child as u32));
             let from = if express {
                 None
+            } else if let Some((state, input)) = kept {
+                Some((*state, self.value_of(input)))
             } else {
                 let trace = self
                     .child_trace(run as usize, child)
@@ -401,21 +428,21 @@ impl Simulation {
         map_run.redrive_count += 1;
         map_run.redrive_ms = Some(now);
         let stream_seed = self.stream_seed.unwrap_or(self.scenario.seed);
+        // Throttled invocations are logged in order: a replay of a rerun child reads those
+        // from here on.
+        let throttles_from = self.throttles.len();
         for (child, from) in &reruns {
             map_run.redrive_from.insert(
                 *child,
                 super::maprun::RedriveStart {
                     from: from.clone(),
                     stream_seed,
+                    throttles_from,
                     program: self.program.clone(),
                     scenario: self.scenario.clone(),
                 },
             );
         }
-        let rerun_keys: std::collections::BTreeSet<u64> = reruns
-            .iter()
-            .map(|(child, _)| ((u64::from(run) + 1) << 32) | u64::from(*child))
-            .collect();
         if self.options.record_changes {
             for (child, _) in &reruns {
                 self.changes.push(crate::report::ItemChange {
@@ -431,8 +458,7 @@ impl Simulation {
         };
         map_run.redrive_queue = reruns;
         map_run.redrive_next = 0;
-        // Their throttled invocations were those of the run before, which no replay needs now.
-        self.throttles.retain(|(key, _)| !rerun_keys.contains(key));
+
         let setup = map_run.setup.clone();
         let redrive_count = map_run.redrive_count;
         let fiber = self.new_fiber(

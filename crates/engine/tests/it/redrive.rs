@@ -218,3 +218,44 @@ fn a_redriven_child_replays_and_a_redrive_is_deterministic() {
     assert_eq!(kinds.last(), Some(&"ExecutionSucceeded"));
     assert_eq!(sim.digest(), redriven_run().digest());
 }
+
+/// [AWS-DG: redrive-map-run] A redriven Express child runs again from its start, so a state
+/// that had succeeded does its side effect again; a Standard child resumes where it failed, so
+/// it does not.
+#[test]
+fn a_redriven_express_child_repeats_the_side_effects_of_the_states_before_the_failure() {
+    let definition = |execution_type: &str| {
+        json!({"StartAt": "Each", "States": {"Each": {
+            "Type": "Map", "ToleratedFailureCount": 0, "MaxConcurrency": 1,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": execution_type},
+                "StartAt": "Write", "States": {
+                    "Write": {"Type": "Task", "Resource": FN, "Next": "Notify"},
+                    "Notify": {"Type": "Task", "Resource": FN, "End": true}}},
+            "End": true}}})
+    };
+    let scenario_value = json!({
+        "items": {"count": 10},
+        "tasks": {
+            "Write": {"effect": true},
+            "Notify": {"faults": [{"error": "Downstream", "items": {"indices": [4]}}]}
+        },
+        "redrives": [{"tasks": {"Notify": {}}}]
+    });
+    for (execution_type, duplicates) in [("EXPRESS", 1), ("STANDARD", 0)] {
+        let (mut sim, m) = simulate(&definition(execution_type), &scenario_value);
+        assert_eq!(status(&sim), ExecutionStatus::Failed, "{execution_type}");
+        sim.redrive(&m).unwrap_or_else(|e| panic!("{e}"));
+        sim.run();
+        assert_eq!(status(&sim), ExecutionStatus::Succeeded, "{execution_type}");
+        let write = id(&sim, "Write");
+        let report = sim
+            .effect_report(write)
+            .unwrap_or_else(|| panic!("an effect"));
+        assert_eq!(report.duplicates, duplicates, "{execution_type}");
+        assert_eq!(
+            sim.item_effects(write, 4),
+            1 + duplicates as u8,
+            "{execution_type}"
+        );
+    }
+}
