@@ -46,11 +46,9 @@ fn main() {
         Ok(v) => v,
         Err(e) => return eprintln!("the reference scenario: {e}"),
     };
-    text["tasks"]["Store"]["faults"]
-        .as_array_mut()
-        .map(|faults| {
-            faults.push(serde_json::json!({"error": "WarehouseDown", "items": {"fraction": 0.01}}))
-        });
+    if let Some(faults) = text["tasks"]["Store"]["faults"].as_array_mut() {
+        faults.push(serde_json::json!({"error": "WarehouseDown", "items": {"fraction": 0.01}}));
+    }
     let fixed = serde_json::json!({"latency": text["tasks"]["Store"]["latency"].clone(),
         "faults": [{ "error": "Lambda.ServiceException", "probability": 0.05 }]});
     text["redrives"] = serde_json::json!([{ "tasks": { "Store": fixed } }]);
