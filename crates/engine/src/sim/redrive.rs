@@ -364,6 +364,10 @@ impl Simulation {
             self.replay_base = Some((self.program.clone(), self.scenario.clone()));
         }
         self.errors = program.errors.clone();
+        // The items a `fraction` fault picks are cached by the fault's slot, which the new
+        // program may give to another fault: picked again (from the same seed, so the same
+        // fault picks the same items).
+        self.fraction_sets = vec![None; program.fraction_faults];
         self.program = Rc::new(program);
         self.scenario = Rc::new(scenario);
         Ok(())
