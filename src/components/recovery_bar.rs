@@ -16,7 +16,17 @@ enum File {
     Items,
     DescribeMapRun,
     History,
+    /// One of the ResultWriter's files, by name (`manifest.json`, `FAILED_0.json`, …).
+    Written(&'static str),
 }
+
+/// The ResultWriter's files the bar offers.
+const WRITTEN: [&str; 4] = [
+    "manifest.json",
+    "SUCCEEDED_0.json",
+    "FAILED_0.json",
+    "PENDING_0.json",
+];
 
 /// The bar for the run in `frame`; `run` is the Map Run the page shows.
 pub fn recovery_bar(lang: Lang, frame: &SimFrame, playback: &Playback, run: Option<usize>) -> Html {
@@ -32,6 +42,11 @@ pub fn recovery_bar(lang: Lang, frame: &SimFrame, playback: &Playback, run: Opti
         .sum();
     let runs = sim.map_runs().len();
     let seed = sim.scenario().seed;
+    let run_shown = run.unwrap_or(runs.saturating_sub(1));
+    let writes = sim
+        .map_runs()
+        .get(run_shown)
+        .is_some_and(|r| r.setup.writes_results && sim.is_finished());
     drop(sim);
     let unsuccessful = matches!(
         status,
@@ -71,6 +86,18 @@ pub fn recovery_bar(lang: Lang, frame: &SimFrame, playback: &Playback, run: Opti
                     "application/json",
                     serde_json::to_string_pretty(&sim.parent_history_json()).unwrap_or_default(),
                 )),
+                // Made when asked for: each child is replayed for its input and output.
+                File::Written(name) => engine::export::result_writer_files(&sim, run)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|(key, _)| key.ends_with(name))
+                    .map(|(_, text)| {
+                        (
+                            format!("mapsim-seed{seed}-map-run-{run}-{name}"),
+                            "application/json",
+                            text,
+                        )
+                    }),
             };
             drop(sim);
             if let Some((name, mime, text)) = made {
@@ -112,14 +139,20 @@ pub fn recovery_bar(lang: Lang, frame: &SimFrame, playback: &Playback, run: Opti
             if let Some(error) = playback.redrive_error.as_deref() {
                 <span class="recovery-error" role="alert" data-testid="redrive-error">{ error.to_string() }</span>
             }
-            if runs > 0 {
-                <span class="recovery-files">
-                    <span class="recovery-files-label">{ lang.t("Files:", "ファイル：") }</span>
+            <span class="recovery-files">
+                <span class="recovery-files-label">{ lang.t("Files:", "ファイル：") }</span>
+                if runs > 0 {
                     <button type="button" class="button button-small" data-testid="download-items" onclick={save(File::Items)}>{ "items.csv" }</button>
                     <button type="button" class="button button-small" data-testid="download-describe" onclick={save(File::DescribeMapRun)}>{ "describe-map-run.json" }</button>
-                </span>
-            }
-            <button type="button" class="button button-small" data-testid="download-history" onclick={save(File::History)}>{ "history.json" }</button>
+                }
+                <button type="button" class="button button-small" data-testid="download-history" onclick={save(File::History)}>{ "history.json" }</button>
+                if writes {
+                    <span class="recovery-files-label">{ lang.t("ResultWriter:", "ResultWriter：") }</span>
+                    { for WRITTEN.iter().map(|name| html! {
+                        <button type="button" class="button button-small" data-testid={format!("download-{name}")} onclick={save(File::Written(name))}>{ *name }</button>
+                    }) }
+                }
+            </span>
         </section>
     }
 }

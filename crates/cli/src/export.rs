@@ -94,6 +94,11 @@ pub fn main(args: Vec<OsString>) -> Outcome {
         if let Some(csv) = engine::export::items_csv(&sim, run) {
             files.push((folder.join("items.csv"), csv.into_bytes()));
         }
+        // What the Map's ResultWriter writes, by the file's name (its key's last part).
+        for (key, text) in engine::export::result_writer_files(&sim, run).unwrap_or_default() {
+            let name = key.rsplit('/').next().unwrap_or(&key).to_string();
+            files.push((folder.join(name), text.into_bytes()));
+        }
     }
     match write_all(&out, &files) {
         Ok(()) => {

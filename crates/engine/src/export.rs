@@ -5,7 +5,8 @@
 
 use serde_json::{Map as JsonObject, Value};
 
-use crate::report::Counts;
+use crate::history::Details;
+use crate::report::{ChildStatus, Counts};
 use crate::sim::{MapRun, Simulation};
 
 /// A time as the AWS CLI prints it (`2024-01-01T00:00:07.250000+00:00`): what a person who
@@ -162,4 +163,252 @@ pub fn items_csv(sim: &Simulation, run: usize) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// The files a Distributed Map's `ResultWriter` writes for Map Run `run`, as `(key, text)`:
+/// `manifest.json` and, by how each child ended, `SUCCEEDED_0.json`, `FAILED_0.json` (failed,
+/// timed out and aborted children) and `PENDING_0.json` (children never started) — each entry
+/// with the child's input and output (or error and cause) as JSON text, as AWS writes them
+/// ([AWS-DG: input-output-resultwriter]). `WriterConfig.OutputType` JSONL writes one entry per
+/// line; `Transformation` COMPACT writes the outputs alone and FLATTEN flattens outputs that are
+/// arrays (a failed child's entry stays whole). `None` when the Map has no ResultWriter.
+///
+/// A child's input and output are not kept by the run: each child is replayed to read them
+/// (the time grows with the number of children). What the documentation does not settle —
+/// one file per status whatever its size, aborted children among the failed, the dates'
+/// precision — is said in [`RESULT_WRITER_ASSUMPTIONS`].
+pub fn result_writer_files(sim: &Simulation, run: usize) -> Option<Vec<(String, String)>> {
+    let map_run: &MapRun = sim.map_runs().get(run)?;
+    let writer = match sim
+        .program()
+        .states
+        .get(map_run.setup.state as usize)
+        .map(|s| &s.kind)
+    {
+        Some(crate::program::KindIr::Map(map)) => map.result_writer.as_ref()?,
+        _ => return None,
+    };
+    let arn = &map_run.setup.arn;
+    let run_part = arn.rsplit(':').next().unwrap_or("");
+    let folder = if writer.prefix.is_empty() {
+        run_part.to_string()
+    } else {
+        format!("{}/{run_part}", writer.prefix.trim_end_matches('/'))
+    };
+    let jsonl = writer.output_type.as_deref() == Some("JSONL");
+    let transformation = writer.transformation.as_deref().unwrap_or("NONE");
+    let machine_arn = format!(
+        "{}/{}",
+        crate::monitor::parent_machine_arn(),
+        map_run.setup.label
+    );
+    let mut groups: [(&str, Vec<Value>); 3] = [
+        ("SUCCEEDED", Vec::new()),
+        ("FAILED", Vec::new()),
+        ("PENDING", Vec::new()),
+    ];
+    for (child, record) in map_run.children.iter().enumerate() {
+        let status = record.status;
+        let group = match status {
+            ChildStatus::Succeeded => 0,
+            ChildStatus::Pending => 2,
+            _ => 1,
+        };
+        if status == ChildStatus::Pending {
+            if let Some((_, list)) = groups.get_mut(group) {
+                list.push(pending_entry(sim, map_run, child as u32, &machine_arn));
+            }
+            continue;
+        }
+        let (input, output) = match sim.child_trace(run, child) {
+            Ok(trace) => (
+                trace.history.first().and_then(|e| match &e.details {
+                    Details::ExecutionStarted { input } => Some((**input).clone()),
+                    _ => None,
+                }),
+                trace.history.last().and_then(|e| match &e.details {
+                    Details::Output {
+                        output: Some(output),
+                    } => Some(output.value().clone()),
+                    _ => None,
+                }),
+            ),
+            Err(_) => (None, None),
+        };
+        let entry = if status == ChildStatus::Succeeded && transformation != "NONE" {
+            let output = output.unwrap_or(Value::Null);
+            match (transformation, output) {
+                ("FLATTEN", Value::Array(values)) => {
+                    if let Some((_, list)) = groups.get_mut(group) {
+                        list.extend(values);
+                    }
+                    continue;
+                }
+                (_, output) => output,
+            }
+        } else {
+            let mut o = JsonObject::new();
+            let name = crate::sim::child_name(map_run.setup.id, child as u32);
+            let cause = map_run.child_cause(child).unwrap_or("");
+            o.insert(
+                "ExecutionArn".into(),
+                Value::String(format!(
+                    "arn:aws:states:{}:{}:execution:{}/{}:{name}",
+                    crate::sim::REGION,
+                    crate::sim::ACCOUNT,
+                    crate::sim::MACHINE_NAME,
+                    map_run.setup.label
+                )),
+            );
+            o.insert(
+                "Input".into(),
+                Value::String(
+                    input
+                        .as_ref()
+                        .map_or_else(String::new, crate::data::compact),
+                ),
+            );
+            o.insert("InputDetails".into(), included());
+            o.insert("Name".into(), Value::String(name));
+            match status {
+                ChildStatus::Succeeded => {
+                    o.insert(
+                        "Output".into(),
+                        Value::String(
+                            output
+                                .as_ref()
+                                .map_or_else(String::new, crate::data::compact),
+                        ),
+                    );
+                    o.insert("OutputDetails".into(), included());
+                }
+                _ => {
+                    o.insert(
+                        "Error".into(),
+                        Value::String(record.error().map_or("", |e| sim.error_name(e)).into()),
+                    );
+                    o.insert("Cause".into(), Value::String(cause.into()));
+                }
+            }
+            o.insert("RedriveCount".into(), Value::from(record.redriven));
+            let (redrive_status, reason) = match status {
+                ChildStatus::Succeeded => (
+                    "NOT_REDRIVABLE",
+                    "Execution is SUCCEEDED and cannot be redriven",
+                ),
+                _ => ("REDRIVABLE_BY_MAP_RUN", ""),
+            };
+            o.insert("RedriveStatus".into(), Value::String(redrive_status.into()));
+            if !reason.is_empty() {
+                o.insert("RedriveStatusReason".into(), Value::String(reason.into()));
+            }
+            o.insert(
+                "StartDate".into(),
+                Value::String(iso_time(sim, record.start_ms)),
+            );
+            o.insert("StateMachineArn".into(), Value::String(machine_arn.clone()));
+            o.insert("Status".into(), Value::String(status.as_str().into()));
+            o.insert(
+                "StopDate".into(),
+                Value::String(iso_time(sim, record.end_ms)),
+            );
+            Value::Object(o)
+        };
+        if let Some((_, list)) = groups.get_mut(group) {
+            list.push(entry);
+        }
+    }
+    let mut files = Vec::new();
+    let mut manifest_files = JsonObject::new();
+    for (status, entries) in groups.iter() {
+        let mut listed = Vec::new();
+        if !entries.is_empty() {
+            let key = format!("{folder}/{status}_0.json");
+            let text = if jsonl {
+                entries
+                    .iter()
+                    .map(crate::data::compact)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n"
+            } else {
+                crate::data::compact(&Value::Array(entries.clone()))
+            };
+            let mut entry = JsonObject::new();
+            entry.insert("Key".into(), Value::String(key.clone()));
+            entry.insert("Size".into(), Value::from(text.len()));
+            listed.push(Value::Object(entry));
+            files.push((key, text));
+        }
+        manifest_files.insert((*status).into(), Value::Array(listed));
+    }
+    let mut manifest = JsonObject::new();
+    manifest.insert(
+        "DestinationBucket".into(),
+        Value::String(writer.bucket.clone()),
+    );
+    manifest.insert("MapRunArn".into(), Value::String(arn.clone()));
+    // AWS lists FAILED, PENDING, SUCCEEDED in that order.
+    let mut ordered = JsonObject::new();
+    for key in ["FAILED", "PENDING", "SUCCEEDED"] {
+        ordered.insert(
+            key.into(),
+            manifest_files
+                .remove(key)
+                .unwrap_or(Value::Array(Vec::new())),
+        );
+    }
+    manifest.insert("ResultFiles".into(), Value::Object(ordered));
+    files.insert(
+        0,
+        (
+            format!("{folder}/manifest.json"),
+            crate::data::compact(&Value::Object(manifest)),
+        ),
+    );
+    Some(files)
+}
+
+/// What [`result_writer_files`] chooses where AWS's documentation does not say.
+pub const RESULT_WRITER_ASSUMPTIONS: &[&str] = &[
+    "one SUCCEEDED_0.json, FAILED_0.json and PENDING_0.json each, whatever their size (AWS splits large results into more files)",
+    "timed-out and aborted children are listed in FAILED_n.json with their error and cause",
+    "a child never started is listed in PENDING_n.json with its input and no dates",
+    "dates are written as RFC 3339 UTC times with milliseconds",
+];
+
+fn included() -> Value {
+    let mut o = JsonObject::new();
+    o.insert("Included".into(), Value::Bool(true));
+    Value::Object(o)
+}
+
+fn iso_time(sim: &Simulation, ms: u64) -> String {
+    let epoch = sim
+        .start_epoch_ms()
+        .saturating_add(i64::try_from(ms).unwrap_or(i64::MAX));
+    let text = crate::clock::format_rfc3339(epoch);
+    match text.split_once('.') {
+        Some(_) => text,
+        None => text.replace('Z', ".000Z"),
+    }
+}
+
+fn pending_entry(sim: &Simulation, map_run: &MapRun, child: u32, machine_arn: &str) -> Value {
+    let (start, end) = map_run.setup.child_items(child);
+    let input = if map_run.setup.batches.is_some() {
+        Value::Array(
+            (start..end)
+                .map(|i| sim.item(map_run.setup.id, i))
+                .collect(),
+        )
+    } else {
+        sim.item(map_run.setup.id, child)
+    };
+    let mut o = JsonObject::new();
+    o.insert("Input".into(), Value::String(crate::data::compact(&input)));
+    o.insert("InputDetails".into(), included());
+    o.insert("StateMachineArn".into(), Value::String(machine_arn.into()));
+    o.insert("Status".into(), Value::String("PENDING".into()));
+    Value::Object(o)
 }

@@ -279,6 +279,10 @@ pub struct BatcherIr {
 pub struct ResultWriterIr {
     pub bucket: String,
     pub prefix: String,
+    /// `WriterConfig.OutputType` (`JSON` when absent) and `Transformation` (`NONE` when absent
+    /// with a Resource, as AWS defaults it when exporting).
+    pub output_type: Option<String>,
+    pub transformation: Option<String>,
 }
 
 struct Compiler<'s> {
@@ -908,6 +912,8 @@ impl Compiler<'_> {
             ResultWriterIr {
                 bucket: parameter("Bucket"),
                 prefix: parameter("Prefix"),
+                output_type: w.output_type.clone(),
+                transformation: w.transformation.clone(),
             }
         });
         let number = |this: &mut Self, n: &Option<Numeric>, field: &'static str| {

@@ -222,3 +222,52 @@ fn redriving_a_succeeded_execution_does_nothing() {
     assert_eq!(code, 2);
     assert!(err.contains("--redrive must be a whole number"), "{err}");
 }
+
+#[test]
+fn export_writes_what_the_result_writer_writes_and_the_seeds_recovery_reads_it() {
+    let dir = fresh_dir("result-writer");
+    let out = dir.to_string_lossy().into_owned();
+    let (code, _, err) = mapsim(&["export", DEFINITION, "--scenario", SCENARIO, "--out", &out]);
+    assert_eq!(code, 0, "{err}");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let manifest: Value = serde_json::from_str(&read("manifest.json")).unwrap();
+    let describe: Value = serde_json::from_str(&read("describe-map-run.json")).unwrap();
+    assert_eq!(manifest["MapRunArn"], describe["mapRunArn"]);
+    assert_eq!(manifest["DestinationBucket"], "import-results");
+    // Every file the manifest lists is there, of the size it says.
+    for status in ["SUCCEEDED", "FAILED", "PENDING"] {
+        for entry in manifest["ResultFiles"][status].as_array().unwrap() {
+            let key = entry["Key"].as_str().unwrap();
+            let name = key.rsplit('/').next().unwrap();
+            assert_eq!(name, format!("{status}_0.json"));
+            assert!(key.starts_with("records/"), "{key}");
+            assert_eq!(entry["Size"].as_u64().unwrap() as usize, read(name).len());
+        }
+    }
+    let failed: Vec<Value> = serde_json::from_str(&read("FAILED_0.json")).unwrap();
+    let succeeded: Vec<Value> = serde_json::from_str(&read("SUCCEEDED_0.json")).unwrap();
+    let counts = &describe["itemCounts"];
+    assert_eq!(
+        failed.len() as u64,
+        counts["failed"].as_u64().unwrap() + counts["aborted"].as_u64().unwrap()
+    );
+    assert_eq!(
+        succeeded.len() as u64,
+        counts["succeeded"].as_u64().unwrap()
+    );
+    // The seed's recovery: the failed items are the Inputs of FAILED_n.json, read back as JSON.
+    let retry: Vec<Value> = failed
+        .iter()
+        .filter(|e| e["Status"] == "FAILED")
+        .map(|e| serde_json::from_str(e["Input"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(retry.len() as u64, counts["failed"].as_u64().unwrap());
+    assert!(retry.iter().all(|item| item["index"].is_u64()));
+    assert!(failed
+        .iter()
+        .all(|e| e["Error"].is_string() && e["Cause"].is_string()));
+    assert!(succeeded
+        .iter()
+        .all(|e| e["Output"].is_string() && e["Status"] == "SUCCEEDED"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
