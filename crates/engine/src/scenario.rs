@@ -588,6 +588,9 @@ pub struct Limits {
     pub payload_bytes: u64,
     /// How long a throttled invocation takes to fail.
     pub throttle_latency_ms: u64,
+    /// Express workflows run at least once: the share of Express child executions that run
+    /// twice for one start (`express_duplicate_starts`), which repeats their side effects.
+    pub express_duplicate_starts: f64,
 }
 
 impl Default for Limits {
@@ -596,6 +599,7 @@ impl Default for Limits {
             lambda_concurrency: None,
             payload_bytes: DEFAULT_PAYLOAD_BYTES,
             throttle_latency_ms: 0,
+            express_duplicate_starts: 0.0,
         }
     }
 }
@@ -1568,8 +1572,22 @@ impl Reader {
             map,
             "/limits",
             "limits",
-            &["lambda_concurrency", "payload_bytes", "throttle_latency_ms"],
+            &[
+                "lambda_concurrency",
+                "payload_bytes",
+                "throttle_latency_ms",
+                "express_duplicate_starts",
+            ],
         );
+        if let Some(v) = map.get("express_duplicate_starts") {
+            if let Some(p) = self.fraction(
+                v,
+                "/limits/express_duplicate_starts",
+                "limits.express_duplicate_starts",
+            ) {
+                limits.express_duplicate_starts = p;
+            }
+        }
         if let Some(v) = map.get("lambda_concurrency") {
             if !v.is_null() {
                 limits.lambda_concurrency = self.unsigned(

@@ -100,6 +100,26 @@ impl Simulation {
                 ((h >> 11) as f64 / (1u64 << 53) as f64) < chance
             });
         let items = fiber.item.map(|s| (s.start, s.end, s.total));
+        // An Express child that ran twice for one start (at least once) did it twice.
+        let duplicate_start = self.scenario.limits.express_duplicate_starts > 0.0 && {
+            let execution = self.executions.get(fiber.exec as usize);
+            let express_child = execution.is_some_and(|e| match e.link {
+                super::ExecLink::Child { run, .. } => {
+                    self.runs.get(run as usize).is_some_and(|r| r.setup.express)
+                }
+                super::ExecLink::Parent => false,
+            });
+            let key = execution.map_or(0, |e| e.key);
+            let h = hash_words(&[self.scenario.seed, 0x00D0_0B1E, key]);
+            express_child
+                && ((h >> 11) as f64 / (1u64 << 53) as f64)
+                    < self.scenario.limits.express_duplicate_starts
+        };
+        if duplicate_start {
+            self.note_assumption("express_duplicate_starts", || {
+                "an Express child that runs twice for one start (limits.express_duplicate_starts) does each side effect of its run twice; the Map Run sees one result".into()
+            });
+        }
         if matches!(attempt, Attempt::Timeout | Attempt::HeartbeatTimeout) {
             self.note_assumption("effect_on_timeout", || {
                 format!(
@@ -117,7 +137,11 @@ impl Simulation {
             self.effects.resize_with(slot + 1, || None);
         }
         if let Some(counts) = self.effects.get_mut(slot) {
-            counts.get_or_insert_with(EffectCounts::default).add(items);
+            let counts = counts.get_or_insert_with(EffectCounts::default);
+            counts.add(items);
+            if duplicate_start {
+                counts.add(items);
+            }
         }
     }
 

@@ -169,3 +169,37 @@ fn a_bad_effect_is_reported_where_it_is_written() {
     assert!(errors.iter().any(|e| e.line == Some(3)), "{errors:?}");
     let _ = scenario(&json!({"tasks": {"Store": {"effect": true}}}));
 }
+
+/// Express runs at least once: with `limits.express_duplicate_starts`, that share of Express
+/// children runs twice for one start, and their side effects happen twice; Standard children
+/// run exactly once.
+#[test]
+fn express_duplicate_starts_repeat_side_effects() {
+    let machine = |execution_type: &str| {
+        json!({"StartAt": "Each", "States": {"Each": {
+            "Type": "Map", "MaxConcurrency": 10,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": execution_type},
+                "StartAt": "Store", "States": {"Store": {"Type": "Task", "Resource": FN, "End": true}}},
+            "End": true}}})
+    };
+    let scenario_value = json!({
+        "items": {"count": 1000},
+        "tasks": {"Store": {"effect": true}},
+        "limits": {"express_duplicate_starts": 0.1}
+    });
+    let express = run(&machine("EXPRESS"), &scenario_value);
+    let report = express
+        .effect_report(state_id(&express, "Store"))
+        .unwrap_or_else(|| panic!("an effect"));
+    assert!(
+        (60..=140).contains(&report.duplicates),
+        "about a tenth: {}",
+        report.duplicates
+    );
+    assert_eq!(report.effects, 1000 + report.duplicates);
+    let standard = run(&machine("STANDARD"), &scenario_value);
+    let report = standard
+        .effect_report(state_id(&standard, "Store"))
+        .unwrap_or_else(|| panic!("an effect"));
+    assert_eq!(report.duplicates, 0);
+}
