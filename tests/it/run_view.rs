@@ -212,6 +212,7 @@ async fn the_playback_bar_sends_what_was_asked() {
         horizon_ms: 60_000,
         step_ms: 1_000,
         reduced_motion: false,
+        redrive_error: None,
         on_command,
     };
     let bar = mount_view(move || playback_bar(Lang::En, &playback)).await;
