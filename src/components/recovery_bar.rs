@@ -90,10 +90,12 @@ pub fn recovery_bar(lang: Lang, frame: &SimFrame, playback: &Playback, run: Opti
                 File::Written(name) => engine::export::result_writer_files(&sim, run)
                     .unwrap_or_default()
                     .into_iter()
-                    .find(|(key, _)| key.ends_with(name))
-                    .map(|(_, text)| {
+                    // `…_0.json`, or `…_0.jsonl` with OutputType JSONL.
+                    .find(|(key, _)| key.ends_with(name) || key.ends_with(&format!("{name}l")))
+                    .map(|(key, text)| {
+                        let file = key.rsplit('/').next().unwrap_or(name).to_string();
                         (
-                            format!("mapsim-seed{seed}-map-run-{run}-{name}"),
+                            format!("mapsim-seed{seed}-map-run-{run}-{file}"),
                             "application/json",
                             text,
                         )

@@ -75,9 +75,19 @@ pub fn describe_map_run(sim: &Simulation, run: usize) -> Option<Value> {
         "toleratedFailureCount".into(),
         Value::from(report.tolerated_failure_count.unwrap_or(0)),
     );
-    // Results written: the children whose result the writer wrote once they ended (every
-    // ended child when the Map has a ResultWriter, none otherwise).
-    let ended = |c: &Counts| c.succeeded + c.failed + c.timed_out + c.aborted;
+    // Results written (only with a ResultWriter): every ended child. Recorded: resultsWritten counts the pending items too, once the Map Run has ended (they
+    // are in PENDING_n).
+    let ended = |c: &Counts| {
+        c.succeeded
+            + c.failed
+            + c.timed_out
+            + c.aborted
+            + if map_run.status == crate::sim::RunStatus::Running {
+                0
+            } else {
+                c.pending
+            }
+    };
     let writes = map_run.setup.writes_results;
     let items_written = if writes {
         ended(&report.item_counts)
@@ -174,9 +184,11 @@ pub fn items_csv(sim: &Simulation, run: usize) -> Option<String> {
 /// arrays (a failed child's entry stays whole). `None` when the Map has no ResultWriter.
 ///
 /// A child's input and output are not kept by the run: each child is replayed to read them
-/// (the time grows with the number of children). What the documentation does not settle —
-/// one file per status whatever its size, aborted children among the failed, the dates'
-/// precision — is said in [`RESULT_WRITER_ASSUMPTIONS`].
+/// (the time grows with the number of children). The shapes follow a recording of AWS's own
+/// files (compact JSON, keys in alphabetical order, `Input` and `Output` as JSON text, aborted
+/// and timed-out children among the failed, an aborted one without `Error`, a pending one with
+/// only its input, no file for a status without entries); what is still unsettled is said in
+/// [`RESULT_WRITER_ASSUMPTIONS`].
 pub fn result_writer_files(sim: &Simulation, run: usize) -> Option<Vec<(String, String)>> {
     let map_run: &MapRun = sim.map_runs().get(run)?;
     let writer = match sim
@@ -282,6 +294,15 @@ pub fn result_writer_files(sim: &Simulation, run: usize) -> Option<Vec<(String, 
                     );
                     o.insert("OutputDetails".into(), included());
                 }
+                // An aborted child has no error, and a cause that names its Map Run.
+                ChildStatus::Aborted => {
+                    o.insert(
+                        "Cause".into(),
+                        Value::String(format!(
+                            "The map run execution [{arn}] which was managing this resource was aborted"
+                        )),
+                    );
+                }
                 _ => {
                     o.insert(
                         "Error".into(),
@@ -312,7 +333,7 @@ pub fn result_writer_files(sim: &Simulation, run: usize) -> Option<Vec<(String, 
                 "StopDate".into(),
                 Value::String(iso_time(sim, record.end_ms)),
             );
-            Value::Object(o)
+            sorted(o)
         };
         if let Some((_, list)) = groups.get_mut(group) {
             list.push(entry);
@@ -322,8 +343,10 @@ pub fn result_writer_files(sim: &Simulation, run: usize) -> Option<Vec<(String, 
     let mut manifest_files = JsonObject::new();
     for (status, entries) in groups.iter() {
         let mut listed = Vec::new();
+        // A status with no entries gets no file (the manifest lists none).
         if !entries.is_empty() {
-            let key = format!("{folder}/{status}_0.json");
+            let extension = if jsonl { "jsonl" } else { "json" };
+            let key = format!("{folder}/{status}_0.{extension}");
             let text = if jsonl {
                 entries
                     .iter()
@@ -371,10 +394,9 @@ pub fn result_writer_files(sim: &Simulation, run: usize) -> Option<Vec<(String, 
 
 /// What [`result_writer_files`] chooses where AWS's documentation does not say.
 pub const RESULT_WRITER_ASSUMPTIONS: &[&str] = &[
-    "one SUCCEEDED_0.json, FAILED_0.json and PENDING_0.json each, whatever their size (AWS splits large results into more files)",
-    "timed-out and aborted children are listed in FAILED_n.json with their error and cause",
-    "a child never started is listed in PENDING_n.json with its input and no dates",
-    "dates are written as RFC 3339 UTC times with milliseconds",
+    "one file per status whatever its size (AWS starts another past 5 GB)",
+    "a redrive's files are not written as a generation of their own (AWS writes Redrive-<k>/ beside the first ones): the files describe the Map Run as it stands",
+    "with JSONL output the failed and pending files are JSON Lines too (recorded only for the succeeded ones)",
 ];
 
 fn included() -> Value {
@@ -408,7 +430,15 @@ fn pending_entry(sim: &Simulation, map_run: &MapRun, child: u32, machine_arn: &s
     let mut o = JsonObject::new();
     o.insert("Input".into(), Value::String(crate::data::compact(&input)));
     o.insert("InputDetails".into(), included());
-    o.insert("StateMachineArn".into(), Value::String(machine_arn.into()));
+    // A pending entry is its input alone (recorded).
     o.insert("Status".into(), Value::String("PENDING".into()));
-    Value::Object(o)
+    let _ = machine_arn;
+    sorted(o)
+}
+
+/// An object with its keys in alphabetical order, as AWS writes the result files.
+fn sorted(object: JsonObject<String, Value>) -> Value {
+    let mut entries: Vec<(String, Value)> = object.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Object(entries.into_iter().collect())
 }
