@@ -199,6 +199,37 @@ pub fn prepare(common: &Common) -> Option<Prepared> {
                     return None;
                 }
             }
+            let mut parsed = parsed;
+            if let Some(item_file) = parsed.item_file.as_mut() {
+                // The file is read beside the scenario, as the scenario names it.
+                let path = std::path::Path::new(file).parent().map_or_else(
+                    || item_file.name.clone().into(),
+                    |dir| dir.join(&item_file.name),
+                );
+                let too_big =
+                    std::fs::metadata(&path).is_ok_and(|m| m.len() > scenario::MAX_ITEM_FILE_BYTES);
+                if too_big {
+                    let (line, column) = scenario::locate(&text, "/items/file").unwrap_or((1, 1));
+                    eprintln!(
+                        "{shown}:{line}:{column}: error: items.file: {} is larger than the {} MiB mapsim reads",
+                        path.display(),
+                        scenario::MAX_ITEM_FILE_BYTES >> 20
+                    );
+                    return None;
+                }
+                match std::fs::read(&path) {
+                    Ok(bytes) => item_file.bytes = Some(std::rc::Rc::new(bytes)),
+                    Err(e) => {
+                        let (line, column) =
+                            scenario::locate(&text, "/items/file").unwrap_or((1, 1));
+                        eprintln!(
+                            "{shown}:{line}:{column}: error: items.file: cannot read {}: {e}",
+                            path.display()
+                        );
+                        return None;
+                    }
+                }
+            }
             parsed
         }
     };

@@ -46,6 +46,7 @@ pub mod intrinsics;
 pub mod jsonata;
 pub mod monitor;
 pub mod program;
+pub mod reader;
 pub mod report;
 pub mod rng;
 pub mod scenario;

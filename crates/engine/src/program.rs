@@ -259,6 +259,10 @@ pub struct MapIr {
     pub reader_max_items: Option<NumberSource>,
     /// Items given by the scenario for this Map (override or the global `items`).
     pub scenario_items: Option<Rc<Items>>,
+    /// The `ItemReader.ReaderConfig` as written, and the file the scenario gives this Map's
+    /// reader (an outermost Distributed Map with an ItemReader and no other items).
+    pub reader_config: Option<Value>,
+    pub reader_file: Option<crate::scenario::ItemFile>,
 }
 
 /// `ItemSelector` (or legacy `Parameters`) in either language.
@@ -962,6 +966,16 @@ impl Compiler<'_> {
                 .and_then(|n| {
                     self.number(n, &format!("{p}/ItemReader/ReaderConfig"), "MaxItemsPath")
                 }),
+            reader_config: map
+                .item_reader
+                .as_ref()
+                .and_then(|r| r.reader_config.clone()),
+            reader_file: self.scenario.item_file.clone().filter(|_| {
+                map.item_reader.is_some()
+                    && distributed
+                    && distributed_depth == 0
+                    && scenario_items.is_none()
+            }),
             scenario_items,
         }
     }

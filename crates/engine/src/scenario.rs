@@ -52,6 +52,10 @@ pub struct Scenario {
     /// in a machine without Distributed Maps, for every Inline Map outside other Maps (standing
     /// in for its ItemsPath or JSONata `Items`; the run's assumptions say so).
     pub items: Option<Items>,
+    /// `"items": {"file": "orders.csv"}`: the outermost Distributed Maps' `ItemReader` reads
+    /// this file's contents, as Step Functions would read the S3 object (the CLI reads the
+    /// file beside the scenario, the page the one dropped in; the engine only parses bytes).
+    pub item_file: Option<ItemFile>,
     /// Per-Map-state item overrides, for Distributed and Inline Maps alike.
     pub maps: BTreeMap<String, MapOverride>,
     pub default_latency: Latency,
@@ -83,6 +87,7 @@ impl Default for Scenario {
             start_epoch_ms: clock::DEFAULT_START_EPOCH_MS,
             input: Rc::new(Value::Object(JsonObject::new())),
             items: None,
+            item_file: None,
             maps: BTreeMap::new(),
             default_latency: Latency::Fixed(DEFAULT_LATENCY_MS),
             tasks: BTreeMap::new(),
@@ -102,6 +107,18 @@ fn serialize_shared<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     value.as_ref().serialize(serializer)
+}
+
+/// The largest item file mapsim reads (256 MiB).
+pub const MAX_ITEM_FILE_BYTES: u64 = 256 << 20;
+
+/// A file an `ItemReader` reads (`"items": {"file": …}`): its name as written and, once the
+/// caller has read it, its bytes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemFile {
+    pub name: String,
+    #[serde(skip)]
+    pub bytes: Option<Rc<Vec<u8>>>,
 }
 
 /// Where a Distributed Map's items come from.
@@ -953,7 +970,25 @@ impl Reader {
             scenario.input = Rc::new(v.clone());
         }
         if let Some(v) = map.get("items") {
-            scenario.items = self.items(v, "/items");
+            match v.get("file") {
+                Some(Value::String(name)) if !name.is_empty() => {
+                    if let Some(m) = v.as_object() {
+                        self.unknown_fields(m, "/items", "items", &["file"]);
+                    }
+                    scenario.item_file = Some(ItemFile {
+                        name: name.clone(),
+                        bytes: None,
+                    });
+                }
+                Some(other) => self.error(
+                    "/items/file",
+                    format!(
+                        "items.file must be the name of a file (CSV, JSON or JSON Lines), not {}",
+                        asl::path::type_name(other)
+                    ),
+                ),
+                None => scenario.items = self.items(v, "/items"),
+            }
         }
         if let Some(v) = map.get("maps") {
             if let Some(maps) = self.object(v, "/maps", "maps") {

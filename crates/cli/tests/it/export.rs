@@ -291,3 +291,69 @@ fn export_writes_what_the_result_writer_writes_and_the_seeds_recovery_reads_it()
         .all(|e| e["Output"].is_string() && e["Status"] == "SUCCEEDED"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const READER_DEFINITION: &str = r#"{"StartAt":"Each","States":{"Each":{"Type":"Map",
+"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},"Parameters":{"Bucket":"b","Key":"orders.csv"}},
+"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Work","States":{"Work":{"Type":"Pass","End":true}}},"End":true}}}"#;
+
+#[test]
+fn an_item_reader_reads_the_file_the_scenario_names() {
+    let dir = fresh_dir("reader");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("def.json"), READER_DEFINITION).unwrap();
+    std::fs::write(dir.join("orders.csv"), "id,amount\n1,10\n2,\"1,5\"\n3,7\n").unwrap();
+    std::fs::write(
+        dir.join("scenario.json"),
+        r#"{"items": {"file": "orders.csv"}}"#,
+    )
+    .unwrap();
+    let d = dir.join("def.json").to_string_lossy().into_owned();
+    let s = dir.join("scenario.json").to_string_lossy().into_owned();
+    let (code, out, err) = mapsim(&["run", &d, "--scenario", &s, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["map_runs"][0]["item_counts"]["total"], 3);
+    let (_, out, _) = mapsim(&["history", &d, "--scenario", &s, "--item", "1"]);
+    let history: Value = serde_json::from_str(&out).unwrap();
+    let started = &history["events"][0]["executionStartedEventDetails"]["input"];
+    let input: Value =
+        serde_json::from_str(started.as_str().unwrap_or("null")).unwrap_or(started.clone());
+    assert_eq!(input, serde_json::json!({"id": "2", "amount": "1,5"}));
+
+    // A file that is not there: exit 2, at the scenario's line and column.
+    std::fs::write(
+        dir.join("scenario.json"),
+        "{\n  \"items\": {\"file\": \"missing.csv\"}\n}",
+    )
+    .unwrap();
+    let (code, _, err) = mapsim(&["run", &d, "--scenario", &s]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("scenario.json:2:") && err.contains("items.file: cannot read"),
+        "{err}"
+    );
+    // A JSON object where the reader wants a list of items: the Map Run fails as AWS's does.
+    std::fs::write(dir.join("orders.csv"), r#"{"not": "a list"}"#).unwrap();
+    std::fs::write(
+        dir.join("def.json"),
+        READER_DEFINITION.replace(
+            r#""InputType":"CSV","CSVHeaderLocation":"FIRST_ROW""#,
+            r#""InputType":"JSON""#,
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("scenario.json"),
+        r#"{"items": {"file": "orders.csv"}}"#,
+    )
+    .unwrap();
+    let (code, out, _) = mapsim(&["run", &d, "--scenario", &s, "--format", "json"]);
+    assert_eq!(code, 1);
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["error"], "States.ItemReaderFailed");
+    assert_eq!(
+        summary["cause"],
+        "Attempting to map over non-iterable node."
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

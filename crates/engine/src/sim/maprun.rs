@@ -321,7 +321,22 @@ impl Simulation {
             .machines
             .get(state.machine as usize)
             .is_some_and(|m| m.distributed);
+        // A file the scenario gives the reader is read as Step Functions reads the object: a
+        // problem with it fails the Map Run (States.ItemReaderFailed) once it has started.
+        let mut reader_failure: Option<Rc<str>> = None;
+        let from_file = map
+            .reader_file
+            .as_ref()
+            .map(|file| self.read_item_file(map, file));
         let (items, from_reader) = match (&map.scenario_items, map.has_reader) {
+            _ if from_file.is_some() => match from_file {
+                Some(Ok(values)) => (ItemsRt::Values(Rc::new(values)), true),
+                Some(Err(cause)) => {
+                    reader_failure = Some(cause);
+                    (ItemsRt::Values(Rc::new(Vec::new())), true)
+                }
+                None => (ItemsRt::Count(0), true),
+            },
             (Some(items), _) => (items_rt(items), map.has_reader),
             (None, true) => {
                 let items = program::default_reader_items(nested);
@@ -386,7 +401,9 @@ impl Simulation {
             }
             _ => (items, n_items),
         };
-        let reader_failure = max_items.is_some_and(|m| m < 0.0);
+        if max_items.is_some_and(|m| m < 0.0) {
+            reader_failure = Some(Rc::from("field MaxItems must be positive"));
+        }
         let batches = match self.batches(f, map, &effective, &items, n_items) {
             Ok(b) => b,
             Err(failure) => return self.raise_own(f, failure),
@@ -495,8 +512,7 @@ impl Simulation {
             fiber.container = Some(Box::new(Container::Distributed { run: id }));
             fiber.phase = Phase::Waiting;
         }
-        if reader_failure {
-            let cause: Rc<str> = Rc::from("field MaxItems must be positive");
+        if let Some(cause) = reader_failure {
             self.fail_run_with(id, names::ITEM_READER_FAILED, cause);
             return;
         }
@@ -505,6 +521,55 @@ impl Simulation {
             return;
         }
         self.start_children(id);
+    }
+
+    /// The items of the file the scenario gives a Map's `ItemReader`, read with its
+    /// `ReaderConfig` (its `MaxItems` is applied afterwards, as for any reader); or the cause
+    /// the Map Run fails with.
+    fn read_item_file(
+        &mut self,
+        map: &program::MapIr,
+        file: &crate::scenario::ItemFile,
+    ) -> Result<Vec<Value>, Rc<str>> {
+        let Some(bytes) = file.bytes.as_ref() else {
+            return Err(Rc::from(
+                format!(
+                    "mapsim was given no contents for the item file {}",
+                    file.name
+                )
+                .as_str(),
+            ));
+        };
+        let config = match map.reader_config.as_ref() {
+            Some(config) => crate::reader::ReaderConfig::from_reader_config(config),
+            None => Ok(crate::reader::ReaderConfig::new(
+                crate::reader::InputType::Json,
+            )),
+        };
+        let mut config = config.map_err(|e| Rc::from(e.as_str()))?;
+        config.max_items = None;
+        match crate::reader::read_items(bytes, &config) {
+            Ok(read) => {
+                for assumption in read.assumptions {
+                    let text = assumption.text().to_string();
+                    self.note_assumption(assumption.key(), || text);
+                }
+                Ok(read.items)
+            }
+            Err(error) => {
+                if error.assumed() {
+                    self.note_assumption("item_reader_cause", || {
+                        "an ItemReader file problem no AWS recording shows is reported with mapsim's own cause".into()
+                    });
+                }
+                // AWS's own causes as AWS writes them; ours say where in the file.
+                let cause = match error.position().filter(|_| error.assumed()) {
+                    Some(p) => format!("{} ({}:{}:{})", error.cause(), file.name, p.line, p.column),
+                    None => error.cause(),
+                };
+                Err(Rc::from(cause.as_str()))
+            }
+        }
     }
 
     fn tolerance(

@@ -5,10 +5,11 @@
 //! compares what the recording shows: event types and `previousEventId` chains, error names,
 //! causes, outputs, attempt counts, backoff intervals.
 //!
+//! `10_item_reader_failed_csv_duplicate_headers` and `10b_item_reader_failed_json_not_list` fail
+//! on the content of an S3 object the recordings do not hold: the scenario's `items.file` gives
+//! the reader a file of that kind (duplicate CSV headers given, a JSON object).
+//!
 //! Not reproducible, and why:
-//! - `10_item_reader_failed_csv_duplicate_headers` and `10b_item_reader_failed_json_not_list`:
-//!   the failures come from the content of an S3 object (CSV headers, a JSON document that is not
-//!   a list); mapsim does not read S3 — the scenario's `items` stand in for the reader.
 //! - `10c`'s row contents come from an S3 CSV; the scenario's `values` stand in for its four
 //!   rows, and the `MaxItemsPath` behaviour recorded there is checked.
 //! - Timestamps are erased in every recording, so wait lengths are checked against the
@@ -465,6 +466,75 @@ fn record_09_tolerated_failure_count_path_values() {
 #[test]
 fn record_09b_tolerated_failure_percentage_path_values() {
     run_each_record("09b_tolerated_failure_percentage_path_values.json");
+}
+
+/// Runs a recorded ItemReader template over a file's contents and compares the history with
+/// the recording: event types, and the Map Run's and execution's error and cause.
+fn reader_record(name: &str, template_patch: Option<(&str, Value)>, contents: &str) {
+    let Some(case) = extracted(name) else {
+        return;
+    };
+    let mut template = case["template"].clone();
+    if let Some((pointer, value)) = template_patch {
+        if let Some(slot) = template.pointer_mut(pointer) {
+            *slot = value;
+        }
+    }
+    let events = record_events(&case, 0);
+    let definition = model(&template);
+    let mut scenario =
+        scenario(&json!({"input": record_input(&events), "items": {"file": "object"}}));
+    if let Some(file) = scenario.item_file.as_mut() {
+        file.bytes = Some(std::rc::Rc::new(contents.as_bytes().to_vec()));
+    }
+    let mut sim =
+        engine::sim::Simulation::new(&definition, &scenario, engine::sim::SimOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    sim.run();
+    assert_same_sequence(
+        &sequence(sim.parent_history()),
+        &recorded_sequence(&events),
+        name,
+    );
+    let recorded = events.as_array().cloned().unwrap_or_default();
+    for kind in ["MapRunFailed", "ExecutionFailed"] {
+        let want = recorded
+            .iter()
+            .find(|e| e["type"] == kind)
+            .map(|e| e["details"].clone())
+            .unwrap_or_default();
+        let at = sim
+            .parent_history()
+            .iter()
+            .position(|e| e.kind == kind)
+            .unwrap_or_else(|| panic!("{name}: no {kind}"));
+        let got = details(sim.parent_history(), at);
+        assert_eq!(got["error"], want["error"], "{name} {kind}");
+        assert_eq!(got["cause"], want["cause"], "{name} {kind}");
+    }
+}
+
+#[test]
+fn record_10_reader_fails_on_duplicate_csv_headers() {
+    // The recording's template leaves CSVHeaders to the test ("__TBD__"); two equal headers are
+    // what its name says it declared.
+    reader_record(
+        "10_item_reader_failed_csv_duplicate_headers.json",
+        Some((
+            "/States/MapState/ItemReader/ReaderConfig/CSVHeaders",
+            json!(["header1", "header1"]),
+        )),
+        "value1,value2\n",
+    );
+}
+
+#[test]
+fn record_10b_reader_fails_on_a_json_object() {
+    reader_record(
+        "10b_item_reader_failed_json_not_list.json",
+        None,
+        r#"{"Hello": "World"}"#,
+    );
 }
 
 #[test]
