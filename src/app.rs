@@ -250,6 +250,16 @@ pub fn App() -> Html {
                                 errors: state.scenario.errors.clone(),
                                 structure: analysis.structure.clone(),
                                 notice: state.notice.clone(),
+                                item_file: state
+                                    .scenario
+                                    .parsed
+                                    .as_ref()
+                                    .and_then(|s| s.item_file.as_ref())
+                                    .map(|f| f.name.clone()),
+                                item_file_given: state
+                                    .item_file
+                                    .as_ref()
+                                    .map(|f| (f.name.clone(), f.bytes.len())),
                                 on_action: on_action.clone(),
                             }.view(lang, &scenario_editor) }
                         </section>

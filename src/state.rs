@@ -50,6 +50,17 @@ pub struct AppState {
     pub lang: Lang,
     /// Something the page tells about keeping or sharing the work.
     pub keep_notice: Option<KeepNotice>,
+    /// The file given for the scenario's `items.file` (what the ItemReader reads): its name,
+    /// bytes and a digest of them. Kept for this page only, never stored or shared.
+    pub item_file: Option<Rc<ItemFileGiven>>,
+}
+
+/// A file the reader gave the page for the scenario's `items.file`.
+#[derive(Debug, PartialEq)]
+pub struct ItemFileGiven {
+    pub name: String,
+    pub bytes: Rc<Vec<u8>>,
+    pub digest: u64,
 }
 
 /// What the simulation needs to run: a definition without errors and a usable scenario.
@@ -134,6 +145,11 @@ pub enum Action {
     Restore(Rc<Work>),
     /// Show (or, with `None`, clear) a keep/share notice.
     KeepNotice(Option<KeepNotice>),
+    /// The file the scenario's `items.file` names, given to the page: its name and bytes.
+    ItemFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
 }
 
 /// A request for the editor to put its caret at `line:column`. `sequence` grows with every
@@ -167,6 +183,7 @@ impl AppState {
             notice: None,
             lang: Lang::default(),
             keep_notice: None,
+            item_file: None,
         }
     }
 
@@ -197,7 +214,15 @@ impl AppState {
     /// What the simulation should run, when both documents can be used.
     pub fn run_input(&self) -> Option<RunInput> {
         let model = self.analysis.model.clone()?;
-        let scenario = self.scenario.parsed.clone()?;
+        let mut scenario = self.scenario.parsed.clone()?;
+        // The ItemReader reads the file given to the page for the scenario's `items.file`.
+        if let (Some(given), Some(_)) = (&self.item_file, &scenario.item_file) {
+            let mut with_file = (*scenario).clone();
+            if let Some(file) = with_file.item_file.as_mut() {
+                file.bytes = Some(given.bytes.clone());
+            }
+            scenario = Rc::new(with_file);
+        }
         if !self.scenario.errors.is_empty() {
             return None;
         }
@@ -205,6 +230,9 @@ impl AppState {
         key.write(self.text.as_bytes());
         key.write(&[0]);
         key.write(self.scenario_text.as_bytes());
+        if let Some(given) = &self.item_file {
+            key.write(&given.digest.to_le_bytes());
+        }
         // The same template text runs another machine when another one is picked.
         if let Some(machine) = &self.machine {
             key.write(&[0]);
@@ -250,6 +278,17 @@ impl Reducible for AppState {
                 Rc::new(self.with_scenario_text(text, None))
             }
             Action::OpenFile { name, bytes } => document::open_file(self, &name, &bytes),
+            Action::ItemFile { name, bytes } => {
+                let mut digest = engine::report::Fnv::default();
+                digest.write(&bytes);
+                let mut next = (*self).clone();
+                next.item_file = Some(Rc::new(ItemFileGiven {
+                    name,
+                    bytes: Rc::new(bytes),
+                    digest: digest.finish(),
+                }));
+                Rc::new(next)
+            }
             Action::SelectMachine(machine) => document::select_machine(self, machine),
             Action::EditDefinition(edits) => document::edit_definition(self, &edits),
             Action::EditScenarioFields(edits) => document::edit_scenario(self, &edits),

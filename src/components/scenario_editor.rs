@@ -37,6 +37,9 @@ pub struct ScenarioEditor {
     /// The definition's structure, for its Task names and the errors it handles.
     pub structure: Option<Rc<StateMachine>>,
     pub notice: Option<Notice>,
+    /// The file the scenario's `items.file` names, and the one given for it (name, bytes).
+    pub item_file: Option<String>,
+    pub item_file_given: Option<(String, usize)>,
     pub on_action: Callback<Action>,
 }
 
@@ -258,9 +261,13 @@ impl ScenarioEditor {
             }
         };
 
+        let item_file = props.item_file.as_ref().map(|name| {
+            item_file_row(lang, name, props.item_file_given.as_ref(), &props.on_action)
+        });
         html! {
             <section class="scenario-editor" data-testid="scenario-panel">
                 { for notice }
+                { for item_file }
                 { error_list(ERROR_LIST, handled_errors) }
                 { form }
                 <div class="scenario-json">
@@ -283,5 +290,69 @@ impl ScenarioEditor {
                 </div>
             </section>
         }
+    }
+}
+
+/// The row that takes the file the scenario's `items.file` names: the ItemReader reads it as
+/// Step Functions would read the S3 object. It stays in this page only (never stored or
+/// shared); until it is given, the Map Run fails saying so.
+fn item_file_row(
+    lang: Lang,
+    name: &str,
+    given: Option<&(String, usize)>,
+    on_action: &Callback<Action>,
+) -> Html {
+    let on_change = {
+        let on_action = on_action.clone();
+        Callback::from(move |event: Event| {
+            use wasm_bindgen::JsCast;
+            let Some(input) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            let name = file.name();
+            if file.size() > engine::scenario::MAX_ITEM_FILE_BYTES as f64 {
+                on_action.emit(Action::Notify(Notice::FileTooLarge {
+                    name,
+                    bytes: file.size() as u64,
+                }));
+                return;
+            }
+            let on_action = on_action.clone();
+            yew::platform::spawn_local(async move {
+                if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await
+                {
+                    let bytes = wasm_bindgen_futures::js_sys::Uint8Array::new(&buffer).to_vec();
+                    on_action.emit(Action::ItemFile { name, bytes });
+                }
+            });
+        })
+    };
+    let status = match (given, lang) {
+        (Some((given, bytes)), Lang::Ja) => {
+            format!("読み込み済み：{given}（{} バイト）", count(*bytes as u64))
+        }
+        (Some((given, bytes)), _) => format!("Given: {given} ({} bytes)", count(*bytes as u64)),
+        (None, Lang::Ja) => {
+            "まだ与えられていません。与えるまでマップランはそのことを伝えて失敗します。".to_string()
+        }
+        (None, _) => "Not given yet: until it is, the Map Run fails saying so.".to_string(),
+    };
+    html! {
+        <div class="item-file-row" data-testid="item-file">
+            <label class="form-label" for="item-file-input">
+                { match lang {
+                    Lang::Ja => format!("ItemReader が読むファイル {name}（CSV・JSON・JSON Lines、このページ内だけで使用）"),
+                    _ => format!("The file the ItemReader reads, {name} (CSV, JSON or JSON Lines; it stays in this page)"),
+                } }
+            </label>
+            <input id="item-file-input" type="file" data-testid="item-file-input" onchange={on_change} />
+            <span class="item-file-status" data-testid="item-file-status">{ status }</span>
+        </div>
     }
 }

@@ -104,3 +104,77 @@ test('seeking back before a redrive and forward again gives the same redriven ru
   );
   assert.equal(await page.textContent('[data-testid="redrive-summary"]'), before);
 });
+
+const READER_DEFINITION = `{
+  "StartAt": "Each",
+  "States": {
+    "Each": {
+      "Type": "Map",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW" },
+        "Parameters": { "Bucket": "orders-bucket", "Key": "orders.csv" }
+      },
+      "ItemProcessor": {
+        "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" },
+        "StartAt": "Work",
+        "States": { "Work": { "Type": "Pass", "End": true } }
+      },
+      "End": true
+    }
+  }
+}`;
+
+async function showTab(page, key) {
+  await page.click(`[data-testid="tab-${key}"]`);
+  await page.waitForFunction((panelKey) => {
+    const panel = document.querySelector(`#panel-${panelKey}`);
+    if (!panel) return true;
+    const track = panel.parentElement.getBoundingClientRect();
+    return Math.abs(panel.getBoundingClientRect().left - track.left) < 2;
+  }, key);
+}
+
+async function verdictMatching(page, pattern) {
+  const button = page.locator('[data-testid="run-to-end"]');
+  if (await button.isEnabled()) await button.click({ timeout: 5_000 }).catch(() => {});
+  await page.waitForFunction(
+    ([selector, source]) => new RegExp(source).test(document.querySelector(selector)?.textContent ?? ''),
+    [VERDICT, pattern.source],
+    { timeout: 20_000 },
+  );
+  return page.textContent(VERDICT);
+}
+
+test('the ItemReader reads a file given to the page, and fails as AWS does on a bad one', async () => {
+  const page = await openPage();
+  await page.fill('[data-testid="asl-editor"]', READER_DEFINITION);
+  await page.waitForSelector('[data-testid="no-diagnostics"]');
+  await showTab(page, 'scenario');
+  await page.fill('[data-testid="scenario-editor"]', '{\n  "items": { "file": "orders.csv" }\n}');
+  await page.waitForSelector('[data-testid="item-file"]');
+  assert.match(await page.textContent('[data-testid="item-file-status"]'), /Not given yet/);
+  // Until the file is given, the run says why it cannot read the items.
+  assert.match(await verdictMatching(page, /FAILED/), /States\.ItemReaderFailed/);
+
+  await page.setInputFiles('[data-testid="item-file-input"]', {
+    name: 'orders.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('id,amount\n1,10\n2,"1,5"\n3,7\n'),
+  });
+  await page.waitForFunction(() => /Given: orders\.csv/.test(document.querySelector('[data-testid="item-file-status"]')?.textContent ?? ''));
+  const succeeded = await verdictMatching(page, /SUCCEEDED/);
+  assert.match(succeeded, /all 3 items succeeded/);
+  await screenshot('item-file-read');
+
+  // Duplicate headers in the first row: the Map Run fails with AWS's cause.
+  await page.setInputFiles('[data-testid="item-file-input"]', {
+    name: 'orders.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('id,id\n1,2\n'),
+  });
+  const failed = await verdictMatching(page, /FAILED/);
+  assert.match(failed, /States\.ItemReaderFailed/);
+  assert.match(failed, /CSV headers cannot contain duplicates\./);
+  await screenshot('item-file-duplicate-headers');
+});

@@ -132,6 +132,8 @@ fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         errors: props.errors.clone(),
         structure: props.structure.clone(),
         notice: props.notice.clone(),
+        item_file: None,
+        item_file_given: None,
         on_action: props.on_action.clone(),
     }
     .view(Lang::En, &state)
