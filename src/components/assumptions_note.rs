@@ -94,7 +94,44 @@ fn japanese(key: &str, text: &str) -> Option<&'static str> {
             "FULL ジッターは、MaxDelaySeconds で上限をかける前に引くものとしました。"
         }
         "history_limit_error" => {
-            "履歴が上限のイベント数を超える実行は失敗するものとしました(エラー名はどの記録でも確定していません)。"
+            "履歴が上限のイベント数を超える実行は失敗し、ExecutionFailed が上限内の最後のイベントになるものとしました(まだ動いていた分岐やイテレーションは、入る余地のない自分のイベントを書きません。エラー名はどの記録でも確定していません)。"
+        }
+        "item_reader_cause" => {
+            "AWS の記録にない ItemReader ファイルの問題は、mapsim 独自の原因文で報告しました。"
+        }
+        "item_reader_byte_order_mark" => {
+            "ItemReader ファイル先頭の UTF-8 BOM は読み飛ばすものとしました。"
+        }
+        "item_reader_blank_csv_line" => {
+            "CSV の空行はアイテムにしない(空の値のアイテムにしない)ものとしました。"
+        }
+        "item_reader_blank_json_line" => "JSON Lines の空行は読み飛ばすものとしました。",
+        "item_reader_quote_inside_field" => {
+            "引用符で囲まれていない CSV フィールド中の \" は、そのまま文字として残すものとしました。"
+        }
+        "item_reader_text_after_closing_quote" => {
+            "CSV の閉じ引用符の後に続く文字は、そのフィールドに残すものとしました。"
+        }
+        "item_reader_no_header_row" => {
+            "FIRST_ROW の CSV が空のときは、失敗ではなくアイテムなしとしました。"
+        }
+        "redrive_state_entered" => {
+            "失敗したマップランを持つ分散マップ以外のステートは、Redrive でその最初から、新しい …StateEntered イベントとともに、変数なしで再実行するものとしました。"
+        }
+        "redrive_draws" => {
+            "Redrive で再実行する部分は、レイテンシと障害を新たに引き直すものとしました(redrives[i].seed、またはシナリオの seed と Redrive の番号から)。"
+        }
+        "redrive_tolerance" => {
+            "Redrive の後の許容値は、その時点のマップランのアイテムで数えるものとしました(再実行で成功した子実行は失敗に数えません)。"
+        }
+        "redrive_history" => {
+            "Redrive した分散マップは、親の履歴に ExecutionRedriven と MapRunRedriven を書き、ステートに入り直さずにマップランとマップステートの終了を書くものとしました。"
+        }
+        "effect_on_timeout" => {
+            "Step Functions がタイムアウトさせたタスクの試行は、effect_on_timeout の確率で副作用を起こしたものとしました(指定がなければ 1:関数は待つのをやめた後も動き続けます)。"
+        }
+        "express_duplicate_starts" => {
+            "1 回の開始で 2 回動いた Express の子実行は、副作用をすべて 2 回起こすものとしました(マップランが見る結果は 1 つです)。"
         }
         _ => return None,
     })
@@ -112,6 +149,8 @@ mod tests {
             include_str!("../../crates/engine/src/sim/flow.rs"),
             include_str!("../../crates/engine/src/sim/containers.rs"),
             include_str!("../../crates/engine/src/sim.rs"),
+            include_str!("../../crates/engine/src/sim/redrive.rs"),
+            include_str!("../../crates/engine/src/sim/effects.rs"),
         ];
         let mut keys = Vec::new();
         for source in sources {
@@ -131,6 +170,28 @@ mod tests {
             keys.iter().any(|key| key == "inline_map_items"),
             "found {keys:?}"
         );
+        // The reader's keys come from its own list, not from literals here.
+        keys.extend(
+            [
+                "item_reader_byte_order_mark",
+                "item_reader_blank_csv_line",
+                "item_reader_blank_json_line",
+                "item_reader_quote_inside_field",
+                "item_reader_text_after_closing_quote",
+                "item_reader_no_header_row",
+            ]
+            .map(String::from),
+        );
+        let reader = include_str!("../../crates/engine/src/reader.rs");
+        for key in keys
+            .iter()
+            .filter(|k| k.starts_with("item_reader_") && *k != "item_reader_cause")
+        {
+            assert!(
+                reader.contains(&format!("\"{key}\"")),
+                "the reader has no key {key}"
+            );
+        }
         for key in keys {
             assert!(japanese(&key, "").is_some(), "no Japanese for {key}");
         }
