@@ -17,7 +17,7 @@ use crate::Outcome;
 
 const USAGE: &str = "\
 usage: mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [--machine ID]
-                  [--redrive N]
+                  [--redrive N] [--region REGION]
 
   DEFINITION       an ASL definition (JSON or YAML), a CloudFormation/SAM template, or
                    `aws stepfunctions describe-state-machine` output
@@ -32,6 +32,8 @@ usage: mapsim run DEFINITION [--scenario FILE] [--seed N] [--format text|json] [
   --redrive N      while the execution ends unsuccessfully, redrive it (RedriveExecution), up
                    to N times; the scenario's redrives[i] says what is different on the
                    i+1-th. The summary's `redrives` lists each; its status is the last one's.
+  --region REGION  the prices the summary's `cost` uses (default: the scenario's
+                   pricing.region, else us-east-1)
 
 exit status: 0 the execution SUCCEEDED, 1 it did not, 2 the input could not be used
 ";
@@ -51,6 +53,8 @@ pub struct Common {
     pub machine: Option<String>,
     /// `--redrive N`: redrive up to N times while the execution ends unsuccessfully.
     pub redrive: Option<u32>,
+    /// `--region R`: the prices the cost is worked out with.
+    pub region: Option<String>,
 }
 
 /// A command-line argument, owned (lexopt's borrows the parser).
@@ -111,6 +115,18 @@ impl Common {
                             )
                         })?,
                 );
+            }
+            Arg::Long(l) if l == "region" => {
+                let value = parser.value().map_err(|e| e.to_string())?;
+                let text = value.to_string_lossy().into_owned();
+                let table = engine::cost::PriceTable::builtin();
+                if table.region(&text).is_none() {
+                    return Err(format!(
+                        "--region must be a region of the price file ({}), not {text:?}",
+                        table.region_names().join(", ")
+                    ));
+                }
+                self.region = Some(text);
             }
             Arg::Long(l) if l == "machine" => {
                 self.machine = Some(
@@ -361,8 +377,17 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     };
     let (status, redrives) = run_with_redrives(&prepared, &mut sim, common.redrive);
     let mut summary = sim.summary();
-    if let (Some(list), Value::Object(map)) = (redrives, &mut summary) {
-        map.insert("redrives".into(), Value::Array(list));
+    if let Value::Object(map) = &mut summary {
+        if let Some(list) = redrives {
+            map.insert("redrives".into(), Value::Array(list));
+        }
+        let cost = engine::cost::estimate(&sim, &cost_options(&prepared, &common));
+        map.insert(
+            "cost".into(),
+            cost.ok()
+                .and_then(|c| serde_json::to_value(c).ok())
+                .unwrap_or(Value::Null),
+        );
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -377,6 +402,17 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     } else {
         Outcome::Failure
     }
+}
+
+/// How the run is priced: the scenario's `pricing`, `--region` over its region, and an Express
+/// parent when the template or describe output says the state machine is one.
+pub fn cost_options(prepared: &Prepared, common: &Common) -> engine::cost::CostOptions {
+    let mut options = engine::cost::CostOptions::from_scenario(&prepared.scenario);
+    if let Some(region) = &common.region {
+        options.region = region.clone();
+    }
+    options.express_parent = prepared.loaded.workflow_type == Some(asl::ExecutionType::Express);
+    options
 }
 
 /// Runs the execution to its end, then — with `--redrive N` — redrives it while it ends
@@ -530,6 +566,40 @@ pub fn text_summary(prepared: &Prepared, sim: &Simulation, summary: &Value) -> S
                     s(&tr["reason"])
                 );
             }
+        }
+    }
+    if let Some(cost) = summary.get("cost").filter(|c| c.is_object()) {
+        let f = |k: &str| cost.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+        let u = |k: &str| cost.get(k).and_then(Value::as_u64).unwrap_or(0);
+        let _ = writeln!(
+            t,
+            "\nCost in {}: ${:.4}{} — retries {:.1} %",
+            s(&cost["region"]),
+            f("total_usd"),
+            cost.get("per_1000_items_usd")
+                .and_then(Value::as_f64)
+                .map_or(String::new(), |p| format!(" (${p:.4} per 1,000 items)")),
+            f("retry_share") * 100.0
+        );
+        let _ = writeln!(
+            t,
+            "    Standard ${:.4} ({} transitions)  Express ${:.4} ({} requests, {:.1} GB-s)  Lambda ${:.4} ({} requests, {:.1} GB-s)",
+            f("standard_usd"),
+            number(u("state_transitions")),
+            f("express_usd"),
+            number(u("express_requests")),
+            f("express_gb_seconds"),
+            f("lambda_usd"),
+            number(u("lambda_requests")),
+            f("lambda_gb_seconds")
+        );
+        for note in cost
+            .get("notes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let _ = writeln!(t, "    {}", s(note));
         }
     }
     if let Some(runs) = summary.get("map_runs").and_then(Value::as_array) {

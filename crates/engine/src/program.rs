@@ -213,6 +213,9 @@ pub struct Behaviour {
     pub result_bytes: Option<u64>,
     pub heartbeat_interval_ms: Option<u64>,
     pub effect: Option<crate::scenario::Effect>,
+    /// The Lambda function's memory (MB) and architecture, for its cost.
+    pub memory_mb: u32,
+    pub arm64: bool,
 }
 
 #[derive(Debug)]
@@ -850,6 +853,8 @@ impl Compiler<'_> {
                 result_bytes: given.and_then(|g| g.result_bytes),
                 heartbeat_interval_ms: given.and_then(|g| g.heartbeat_interval_ms),
                 effect: given.and_then(|g| g.effect),
+                memory_mb: given.and_then(|g| g.memory_mb).unwrap_or(128),
+                arm64: given.is_some_and(|g| g.arm64),
             },
         }
     }

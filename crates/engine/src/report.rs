@@ -26,6 +26,13 @@ pub struct StateStats {
     pub attempts: u64,
     pub timeouts: u64,
     pub throttles: u64,
+    /// Lambda invocations that ran (throttled ones did not, and are not billed), and the
+    /// milliseconds they ran for — each to its own end, even past a Task timeout; the same
+    /// for the retries among them (attempts after the first).
+    pub lambda_invocations: u64,
+    pub lambda_ms: u64,
+    pub lambda_retry_invocations: u64,
+    pub lambda_retry_ms: u64,
     /// Errors raised in this state, by name.
     pub errors: BTreeMap<String, u64>,
     pub retries_by_retrier: Vec<u64>,

@@ -70,6 +70,8 @@ pub struct Scenario {
     /// What is different on each redrive (`redrives[i]` for the i+1-th; a redrive past the
     /// list runs as the last one did).
     pub redrives: Vec<RedriveChanges>,
+    /// How the run's cost is worked out (`pricing`).
+    pub pricing: Pricing,
     /// The lognormal quantile tables computed so far, shared by every simulation of this
     /// scenario and of its clones (not part of the document; see [`Sampler`]).
     #[serde(skip)]
@@ -96,6 +98,7 @@ impl Default for Scenario {
             alarms: Vec::new(),
             log_level: LogLevel::Off,
             redrives: Vec::new(),
+            pricing: Pricing::default(),
             quantile_tables: QuantileTables::default(),
             item_bounds: crate::data::ItemBounds::default(),
         }
@@ -465,6 +468,11 @@ pub struct TaskBehaviour {
     /// The Task's work has a side effect (a write, a charge, a message) whose repeats the run
     /// counts per item: `effect`, `effect_on_timeout`, `effect_on_failure`, `idempotent`.
     pub effect: Option<Effect>,
+    /// The Lambda function's configured memory (`memory_mb`, 128–10,240; 128 when absent):
+    /// what its GB-seconds are billed at.
+    pub memory_mb: Option<u32>,
+    /// The Lambda function's architecture (`architecture`: `x86_64`, the default, or `arm64`).
+    pub arm64: bool,
 }
 
 /// A Task's side effect (the seed's idempotency chapter): it happens on every attempt that
@@ -484,6 +492,17 @@ pub struct Effect {
 /// after Step Functions stopped waiting for it and finished its work (the engine models that
 /// work going on). An assumption the run reports.
 pub const DEFAULT_EFFECT_ON_TIMEOUT: f64 = 1.0;
+
+/// The scenario's `pricing`: the region whose prices apply (us-east-1 when absent; `mapsim run
+/// --region` overrides it), whether this run may use the month's free tier (not by default:
+/// a run is priced as if the free tier were already spent), and the memory an Express
+/// execution is billed at (AWS's estimate when absent, see [`crate::cost`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Pricing {
+    pub region: Option<String>,
+    pub free_tier: bool,
+    pub express_memory_mb: Option<u32>,
+}
 
 /// What a redrive changes (`redrives[i]`): the behaviour of some Tasks (the downstream fixed,
 /// other faults) and the seed of the draws of what runs again.
@@ -949,9 +968,13 @@ impl Reader {
                 "alarms",
                 "logging",
                 "redrives",
+                "pricing",
                 "comment",
             ],
         );
+        if let Some(v) = map.get("pricing") {
+            scenario.pricing = self.pricing(v);
+        }
         if let Some(v) = map.get("seed") {
             if let Some(seed) = self.unsigned(v, "/seed", "seed", u64::MAX) {
                 scenario.seed = seed;
@@ -1044,6 +1067,50 @@ impl Reader {
             scenario.redrives = self.redrives(v);
         }
         scenario
+    }
+
+    fn pricing(&mut self, value: &Value) -> Pricing {
+        let mut pricing = Pricing::default();
+        let Some(map) = self.object(value, "/pricing", "pricing") else {
+            return pricing;
+        };
+        self.unknown_fields(
+            map,
+            "/pricing",
+            "pricing",
+            &["region", "free_tier", "express_memory_mb", "comment"],
+        );
+        match map.get("region") {
+            None => {}
+            Some(Value::String(r)) if crate::cost::PriceTable::builtin().region(r).is_some() => {
+                pricing.region = Some(r.clone());
+            }
+            Some(v) => self.error(
+                "/pricing/region",
+                format!(
+                    "pricing.region must be one of the regions of the price file ({}), not {v}",
+                    crate::cost::PriceTable::builtin().region_names().join(", ")
+                ),
+            ),
+        }
+        match map.get("free_tier") {
+            None => {}
+            Some(Value::Bool(b)) => pricing.free_tier = *b,
+            Some(v) => self.error(
+                "/pricing/free_tier",
+                format!("pricing.free_tier must be true or false, not {v}"),
+            ),
+        }
+        if let Some(v) = map.get("express_memory_mb") {
+            match v.as_u64().filter(|m| (1..=65_536).contains(m)) {
+                Some(m) => pricing.express_memory_mb = Some(m as u32),
+                None => self.error(
+                    "/pricing/express_memory_mb",
+                    format!("pricing.express_memory_mb must be a whole number of MB from 1 to 65536, not {v}"),
+                ),
+            }
+        }
+        pricing
     }
 
     fn redrives(&mut self, value: &Value) -> Vec<RedriveChanges> {
@@ -1287,6 +1354,8 @@ impl Reader {
                 "effect_on_timeout",
                 "effect_on_failure",
                 "idempotent",
+                "memory_mb",
+                "architecture",
                 "comment",
             ],
         );
@@ -1297,7 +1366,28 @@ impl Reader {
             result_bytes: None,
             heartbeat_interval_ms: None,
             effect: None,
+            memory_mb: None,
+            arm64: false,
         };
+        if let Some(v) = map.get("memory_mb") {
+            let p = format!("{pointer}/memory_mb");
+            match v.as_u64().filter(|m| (128..=10_240).contains(m)) {
+                Some(m) => task.memory_mb = Some(m as u32),
+                None => self.error(
+                    &p,
+                    format!("{what}.memory_mb must be a whole number of MB from 128 to 10240 (Lambda's range), not {v}"),
+                ),
+            }
+        }
+        match map.get("architecture") {
+            None => {}
+            Some(Value::String(a)) if a == "x86_64" => {}
+            Some(Value::String(a)) if a == "arm64" => task.arm64 = true,
+            Some(v) => self.error(
+                &format!("{pointer}/architecture"),
+                format!("{what}.architecture must be \"x86_64\" or \"arm64\", not {v}"),
+            ),
+        }
         task.effect = self.effect(map, pointer, &what);
         if let Some(v) = map.get("latency") {
             task.latency = self.latency(v, &format!("{pointer}/latency"));

@@ -51,6 +51,18 @@ impl Simulation {
                 "history_events".into(),
                 Value::from(self.parent_history_len()),
             );
+            // What the run would cost, priced as the scenario's `pricing` says (outside the
+            // digest too: prices change, the run does not).
+            let cost = crate::cost::estimate(
+                self,
+                &crate::cost::CostOptions::from_scenario(&self.scenario),
+            );
+            map.insert(
+                "cost".into(),
+                cost.ok()
+                    .and_then(|c| serde_json::to_value(c).ok())
+                    .unwrap_or(Value::Null),
+            );
             // The alarms, and the choices the metrics they read rest on, only when the
             // scenario has alarms: the digest and every other summary stay as they were.
             if !self.scenario.alarms.is_empty() {

@@ -1091,6 +1091,14 @@ impl Simulation {
             };
             if task.lambda {
                 self.lambda_in_flight += 1;
+                if let Some(stats) = self.stats.get_mut(state_id as usize) {
+                    stats.lambda_invocations += 1;
+                    stats.lambda_ms += latency;
+                    if retry_count > 0 {
+                        stats.lambda_retry_invocations += 1;
+                        stats.lambda_retry_ms += latency;
+                    }
+                }
             }
             (attempt, duration, latency)
         };

@@ -4,6 +4,7 @@
 
 mod conformance;
 mod corpus;
+mod cost;
 mod determinism;
 mod effects;
 mod monitor;
