@@ -5,11 +5,13 @@
 //! could not be read; `run` 0 = the execution SUCCEEDED, 1 = it did not, 2 = the input could not
 //! be used; `history` as `run`.
 
+mod compare;
 mod export;
 mod history;
 mod logs;
 mod metrics;
 mod run;
+mod sweep;
 mod validate;
 
 use std::process::ExitCode;
@@ -24,6 +26,10 @@ USAGE:
     mapsim metrics DEFINITION [--scenario FILE] [--period S] [--metric NS/NAME] [--stat STAT]
     mapsim logs DEFINITION [--scenario FILE] --query QUERY [--level ALL|ERROR|FATAL|OFF]
     mapsim export DEFINITION [--scenario FILE] [--seed N] [--redrive N] --out DIR
+    mapsim sweep DEFINITION [--scenario FILE] --vary POINTER=FROM:TO:STEP [--vary ...]
+                 [--seeds K] [--jobs J] [--format text|json]
+    mapsim compare A_DEFINITION B_DEFINITION [--scenario FILE] [--scenario-b FILE] [--seeds K]
+                 [--format text|json]
 
 Exit codes: 0 success, 1 errors found / execution did not succeed, 2 input could not be used.
 ";
@@ -52,6 +58,8 @@ fn main() -> ExitCode {
         Some("metrics") => metrics::main(rest),
         Some("logs") => logs::main(rest),
         Some("export") => export::main(rest),
+        Some("sweep") => sweep::main(rest),
+        Some("compare") => compare::main(rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Outcome::Success

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod decide;
 mod export;
 mod monitor;
 mod run;

@@ -13,3 +13,4 @@ mod properties;
 mod redrive;
 mod semantics;
 mod support;
+mod sweep;
