@@ -62,6 +62,28 @@ echo
 echo "== redrive, native (cargo run --release -p engine --example redrive_bench)"
 cargo run --quiet --release -p engine --example redrive_bench
 echo
+seeds="${MAPSIM_SWEEP_SEEDS:-2}"
+echo "== a sweep, native (mapsim sweep: 20 × 20 cells × $seeds seeds of order-processing at 1,000 items; MAPSIM_SWEEP_SEEDS=20 for the issue's 8,000 runs)"
+cargo build --quiet --release -p mapsim-cli
+sweep_args=(static/examples/order-processing.asl.json --scenario static/examples/order-processing.scenario.json
+    --vary /States/ProcessOrders/ToleratedFailureCount=0:38:2
+    --vary scenario:/tasks/ChargePayment/faults/0/probability=0:0.095:0.005
+    --seeds "$seeds" --format json)
+runs=$((400 * seeds))
+for jobs in 1 "$(nproc)"; do
+    started=$(date +%s.%N)
+    "$target_dir/release/mapsim" sweep "${sweep_args[@]}" --jobs "$jobs" >"$target_dir/sweep-bench-$jobs.json" 2>/dev/null
+    ended=$(date +%s.%N)
+    awk -v s="$started" -v e="$ended" -v r="$runs" -v j="$jobs" \
+        'BEGIN { printf "--jobs %d: %d runs in %.1f s (%.1f ms per run, %.0f runs/s)\n", j, r, e - s, (e - s) * 1000 / r, r / (e - s) }'
+done
+if cmp -s "$target_dir/sweep-bench-1.json" "$target_dir/sweep-bench-$(nproc).json"; then
+    echo "the same cells on every --jobs: yes"
+else
+    echo "the same cells on every --jobs: NO (they differ)"
+fi
+
+echo
 echo "== the engine, native, built with PGO (scripts/pgo.sh, then its examples/bench)"
 "$root/scripts/pgo.sh" >/dev/null
 "$target_dir/pgo/release/examples/bench"

@@ -157,14 +157,19 @@ step "browser tests (engine)" env TMPDIR="$browser_tmp" cargo test --no-fail-fas
 
 size_note="not measured (the release build failed)"
 if step "release build" trunk build --release; then
-    wasm_raw=0 wasm_gz=0 js_raw=0 js_gz=0
-    for file in "$root"/dist/*.wasm; do
+    # The first load: the page's own module (mapsim-web-*) and every stylesheet. The sweep's
+    # worker module (sweep-worker*) is fetched only when a sweep starts; it is said apart.
+    wasm_raw=0 wasm_gz=0 js_raw=0 js_gz=0 worker_gz=0
+    for file in "$root"/dist/mapsim-web-*.wasm; do
         wasm_raw=$((wasm_raw + $(wc -c <"$file")))
         wasm_gz=$((wasm_gz + $(gzip -9c "$file" | wc -c)))
     done
-    for file in "$root"/dist/*.js; do
+    for file in "$root"/dist/mapsim-web-*.js; do
         js_raw=$((js_raw + $(wc -c <"$file")))
         js_gz=$((js_gz + $(gzip -9c "$file" | wc -c)))
+    done
+    for file in "$root"/dist/sweep-worker*; do
+        [ -f "$file" ] && worker_gz=$((worker_gz + $(gzip -9c "$file" | wc -c)))
     done
     css_raw=0 css_gz=0
     while IFS= read -r -d '' file; do
@@ -172,7 +177,7 @@ if step "release build" trunk build --release; then
         css_gz=$((css_gz + $(gzip -9c "$file" | wc -c)))
     done < <(find "$root/dist" -maxdepth 1 -name '*.css' -print0)
     total_gz=$((wasm_gz + js_gz + css_gz))
-    size_note="wasm $((wasm_raw / 1024)) KB ($((wasm_gz / 1024)) KB gzipped) + JS $((js_raw / 1024)) KB ($((js_gz / 1024)) KB gzipped) + CSS $((css_raw / 1024)) KB ($((css_gz / 1024)) KB gzipped) = $((total_gz / 1024)) KB gzipped of an 800 KB budget"
+    size_note="wasm $((wasm_raw / 1024)) KB ($((wasm_gz / 1024)) KB gzipped) + JS $((js_raw / 1024)) KB ($((js_gz / 1024)) KB gzipped) + CSS $((css_raw / 1024)) KB ($((css_gz / 1024)) KB gzipped) = $((total_gz / 1024)) KB gzipped of an 800 KB budget; on demand: the sweep's worker $((worker_gz / 1024)) KB gzipped"
     step "size budget" test "$total_gz" -le $((800 * 1024))
     step "end-to-end tests" env TMPDIR="$browser_tmp" MAPSIM_DIST="$root/dist" MAPSIM_BASE_PATH="$base_path" \
         MAPSIM_SCREENSHOTS="$screenshots" \

@@ -28,6 +28,7 @@ use crate::components::scenario_editor::{use_scenario_editor_state, ScenarioEdit
 use crate::components::settings::Settings;
 use crate::components::state_graph::StateGraph;
 use crate::components::state_panel::{use_state_index, StatePanel};
+use crate::components::sweep_panel::SweepPanel;
 use crate::components::timeline_chart::{timeline_chart, use_timeline_chart};
 use crate::components::verdict_banner::verdict_banner;
 use crate::i18n::Lang;
@@ -286,6 +287,10 @@ pub fn App() -> Html {
                     blockers={blockers}
                     on_show_tab={show_tab}
                     {on_reveal_pointer}
+                    definition={analysis.definition.clone()}
+                    scenario_text={state.scenario_text.clone()}
+                    item_file={state.item_file.clone()}
+                    on_action={on_action.clone()}
                 />
             </div>
         </div>
@@ -313,6 +318,16 @@ pub struct RunViewProps {
     /// Called with a JSON pointer of the definition to show it in the editor.
     #[prop_or_default]
     pub on_reveal_pointer: Callback<AttrValue>,
+    /// The documents, for the Sweep tab (which varies their numbers and writes a chosen cell
+    /// back through `on_action`).
+    #[prop_or_default]
+    pub definition: Option<Rc<serde_json::Value>>,
+    #[prop_or_default]
+    pub scenario_text: AttrValue,
+    #[prop_or_default]
+    pub item_file: Option<Rc<crate::state::ItemFileGiven>>,
+    #[prop_or_default]
+    pub on_action: Callback<Action>,
 }
 
 /// The lower tabs of the run view.
@@ -324,6 +339,7 @@ enum DetailTab {
     Metrics,
     Logs,
     Errors,
+    Sweep,
 }
 
 impl DetailTab {
@@ -335,6 +351,7 @@ impl DetailTab {
             DetailTab::Metrics => "metrics",
             DetailTab::Logs => "logs",
             DetailTab::Errors => "errors",
+            DetailTab::Sweep => "sweep",
         }
     }
 }
@@ -418,6 +435,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         (DetailTab::Metrics, lang.t("Metrics", "メトリクス")),
         (DetailTab::Logs, lang.t("Logs", "ログ")),
         (DetailTab::Errors, lang.t("Errors", "エラーの経路")),
+        (DetailTab::Sweep, lang.t("Sweep", "スイープ")),
     ]
     .into_iter()
     .map(|(each, label)| {
@@ -502,7 +520,17 @@ pub fn RunView(props: &RunViewProps) -> Html {
                     DetailTab::Metrics => metrics_panel(lang, &frame, run, live, &metrics),
                     DetailTab::Logs => logs_panel(lang, &frame, &logs),
                     DetailTab::Errors => error_routing(lang, &frame, live, &errors, &on_select_state, &props.on_reveal_pointer),
+                    // Kept mounted below, so that a sweep goes on while other tabs are shown.
+                    DetailTab::Sweep => html! {},
                 } }
+                <div hidden={*detail_tab != DetailTab::Sweep}>
+                    <SweepPanel lang={lang}
+                        definition={props.definition.clone()}
+                        scenario_text={props.scenario_text.clone()}
+                        item_file={props.item_file.clone()}
+                        on_action={props.on_action.clone()}
+                    />
+                </div>
                 </div>
             </section>
         </section>

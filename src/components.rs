@@ -35,5 +35,6 @@ pub mod share_button;
 pub mod state_graph;
 pub mod state_panel;
 pub mod story_bar;
+pub mod sweep_panel;
 pub mod timeline_chart;
 pub mod verdict_banner;

@@ -18,6 +18,7 @@ pub mod share;
 pub mod sim_frame;
 pub mod state;
 pub mod storage;
+pub mod sweep_workers;
 pub mod text;
 
 // The browser entry point; everything else also compiles natively so it can be checked and

@@ -35,6 +35,7 @@ import './keep_share.test.mjs';
 import './state_graph.test.mjs';
 import './monitor.test.mjs';
 import './recovery.test.mjs';
+import './sweep.test.mjs';
 
 test('the page opens on the built-in example, which has no diagnostics', async () => {
   const page = await openPage();

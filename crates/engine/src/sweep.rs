@@ -9,7 +9,7 @@
 //! values, never on which worker ran it or when, so a sweep is the same bit for bit on any
 //! number of workers.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -147,6 +147,169 @@ fn field_range(pointer: &str) -> Option<(f64, f64, bool, &'static str)> {
         k if k.ends_with("_ms") => (0.0, 1e15, true, "a whole number of ms from 0"),
         _ => return None,
     })
+}
+
+/// A number a sweep may vary, found in the documents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// The axis name (`/States/…` or `scenario:/…`).
+    pub name: String,
+    /// Where it is, for a person: the state, the retrier or fault, the field.
+    pub place: String,
+    pub field: String,
+    pub current: f64,
+    /// A range to start from: ten values around the current one, within the field's limits.
+    pub from: f64,
+    pub to: f64,
+    pub step: f64,
+}
+
+/// The definition's fields a sweep varies (the list).
+const DEFINITION_FIELDS: [&str; 9] = [
+    "MaxAttempts",
+    "IntervalSeconds",
+    "BackoffRate",
+    "MaxDelaySeconds",
+    "ToleratedFailurePercentage",
+    "ToleratedFailureCount",
+    "MaxConcurrency",
+    "MaxItemsPerBatch",
+    "TimeoutSeconds",
+];
+
+/// Every number of the definition and the scenario a sweep can vary, in document order.
+pub fn candidates(definition: &Value, scenario: &Value) -> Vec<Candidate> {
+    fn walk(
+        value: &Value,
+        pointer: &mut String,
+        place: &mut Vec<String>,
+        scenario: bool,
+        out: &mut Vec<Candidate>,
+    ) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    let parent = pointer[..len].rsplit('/').next().unwrap_or("").to_string();
+                    // A state's name (a key under States), a Task's name under tasks.
+                    let named =
+                        parent == "States" || (scenario && (parent == "tasks" || parent == "maps"));
+                    if named {
+                        place.push(key.clone());
+                    }
+                    match v {
+                        Value::Number(n) => {
+                            let wanted = if scenario {
+                                field_range(pointer).is_some()
+                            } else {
+                                DEFINITION_FIELDS.contains(&key.as_str())
+                            };
+                            if let (true, Some(current)) = (wanted, n.as_f64()) {
+                                out.push(candidate(pointer, place, key, current, scenario));
+                            }
+                        }
+                        _ => walk(v, pointer, place, scenario, out),
+                    }
+                    if named {
+                        place.pop();
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(list) => {
+                for (i, v) in list.iter().enumerate() {
+                    let len = pointer.len();
+                    let parent = pointer.rsplit('/').next().unwrap_or("").to_string();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    let label = match parent.as_str() {
+                        "Retry" => Some(format!("Retry #{}", i + 1)),
+                        "faults" => Some(format!(
+                            "fault #{}{}",
+                            i + 1,
+                            v.get("error")
+                                .and_then(Value::as_str)
+                                .map_or(String::new(), |e| format!(" ({e})"))
+                        )),
+                        _ => None,
+                    };
+                    if let Some(l) = &label {
+                        place.push(l.clone());
+                    }
+                    walk(v, pointer, place, scenario, out);
+                    if label.is_some() {
+                        place.pop();
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        definition,
+        &mut String::new(),
+        &mut Vec::new(),
+        false,
+        &mut out,
+    );
+    let mut scenario_out = Vec::new();
+    walk(
+        scenario,
+        &mut String::new(),
+        &mut vec!["scenario".into()],
+        true,
+        &mut scenario_out,
+    );
+    for c in &mut scenario_out {
+        c.name = format!("scenario:{}", c.name);
+    }
+    out.extend(scenario_out);
+    out
+}
+
+fn candidate(
+    pointer: &str,
+    place: &[String],
+    field: &str,
+    current: f64,
+    scenario: bool,
+) -> Candidate {
+    let (min, max, whole) =
+        field_range(pointer).map_or((0.0, f64::MAX, false), |(a, b, w, _)| (a, b, w));
+    let (from, to, step) = if !whole {
+        let top = if max <= 1.0 {
+            (current * 2.0).clamp(0.1, 1.0)
+        } else if field == "ToleratedFailurePercentage" {
+            (current * 2.0).clamp(10.0, 100.0)
+        } else {
+            (current * 2.0).max(min + 2.0).min(max)
+        };
+        let from = if field == "BackoffRate" {
+            1.0
+        } else {
+            min.max(0.0)
+        };
+        (from, round9(top), round9((top - from) / 9.0))
+    } else {
+        let from = min.max(0.0);
+        let top = (current * 2.0).max(from + 9.0).min(max);
+        let step = ((top - from) / 9.0).round().max(1.0);
+        (from, from + step * 9.0, step)
+    };
+    let _ = scenario;
+    Candidate {
+        name: pointer.to_string(),
+        place: place.join(" · "),
+        field: field.to_string(),
+        current,
+        from,
+        to: to.min(max),
+        step,
+    }
 }
 
 /// A sweep ready to run: the documents, the axes, the seeds.
@@ -663,7 +826,7 @@ pub fn closed_form(program: &Program, scenario: &Scenario) -> Result<f64, String
     }
     if scenario.limits.lambda_concurrency.is_some() {
         return Err(
-            "throttling couples items: limits.lambda_concurrency makes one item's attempts wait on the others'"
+            "throttling couples items: limits.lambda_concurrency makes one item's attempts wait for other items to finish"
                 .into(),
         );
     }
@@ -699,7 +862,7 @@ fn item_failure(program: &Program, start: StateId) -> Result<f64, String> {
     fn walk(
         program: &Program,
         state: StateId,
-        memo: &mut HashMap<StateId, f64>,
+        memo: &mut BTreeMap<StateId, f64>,
         visiting: &mut Vec<StateId>,
     ) -> Result<f64, String> {
         if let Some(p) = memo.get(&state) {
@@ -715,7 +878,7 @@ fn item_failure(program: &Program, start: StateId) -> Result<f64, String> {
             ));
         }
         visiting.push(state);
-        let next = |memo: &mut HashMap<StateId, f64>,
+        let next = |memo: &mut BTreeMap<StateId, f64>,
                     visiting: &mut Vec<StateId>|
          -> Result<f64, String> {
             match s.next {
@@ -770,7 +933,7 @@ fn item_failure(program: &Program, start: StateId) -> Result<f64, String> {
         memo.insert(state, p);
         Ok(p)
     }
-    walk(program, start, &mut HashMap::new(), &mut Vec::new())
+    walk(program, start, &mut BTreeMap::new(), &mut Vec::new())
 }
 
 /// How a Task state ends for one item: succeeded, caught by catcher i, or failed.

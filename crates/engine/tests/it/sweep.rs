@@ -221,3 +221,29 @@ fn a_plan_survives_its_document_for_the_pages_workers() {
         again.run_cell(&cells[4], None).expect("cell")
     );
 }
+
+#[test]
+fn the_documents_offer_their_sweepable_numbers_with_a_valid_starting_range() {
+    let d = definition(json!({}), json!({}));
+    let list = sweep::candidates(&d, &scenario());
+    let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
+    assert!(
+        names.contains(&"/States/Fan/ToleratedFailureCount"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"/States/Fan/ItemProcessor/States/Work/Retry/0/MaxAttempts"));
+    assert!(names.contains(&"scenario:/tasks/Work/faults/0/probability"));
+    assert!(names.contains(&"scenario:/items/count"));
+    let retry = list
+        .iter()
+        .find(|c| c.name.ends_with("Retry/0/MaxAttempts"))
+        .expect("the retrier");
+    assert_eq!(retry.place, "Fan · Work · Retry #1");
+    // Every offered range is accepted as an axis.
+    for c in &list {
+        let spec = format!("{}={}:{}:{}", c.name, c.from, c.to, c.step);
+        let axis = sweep::parse_axis(&spec).expect(&spec);
+        Plan::new(d.clone(), scenario(), vec![axis], 1, None, cost())
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
+    }
+}
