@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use engine::sim::{SimOptions, Simulation};
-use engine::sweep::{self, Candidate, Plan, Target};
+use engine::sweep::{self, Candidate, NoClosedForm, Plan, Target};
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -67,7 +67,7 @@ struct CellView {
     ci: [f64; 2],
     p_map: f64,
     closed: Option<f64>,
-    reason: Option<String>,
+    why: Option<NoClosedForm>,
     disagrees: bool,
     p50: f64,
     p95: f64,
@@ -93,10 +93,7 @@ impl CellView {
             ci: pair("ci95"),
             p_map: f("p_map_run_failed"),
             closed: v.get("closed_form").and_then(Value::as_f64),
-            reason: v
-                .get("closed_form_reason")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            why: v.get("closed_form_why").and_then(why_of),
             disagrees: v
                 .get("closed_form_disagrees")
                 .and_then(Value::as_bool)
@@ -623,9 +620,9 @@ fn chart(
     };
     let colour = |p: f64| colour_of(p);
     let describe = |c: &CellView, values: &str| -> String {
-        let closed = match (c.closed, &c.reason) {
-            (Some(p), _) => format!("{}{}", percent(p), if c.disagrees { " (!)" } else { "" }),
-            (None, _) => lang.t("does not apply", "適用外").to_string(),
+        let closed = match c.closed {
+            Some(p) => format!("{}{}", percent(p), if c.disagrees { " (!)" } else { "" }),
+            None => lang.t("does not apply", "適用外").to_string(),
         };
         match lang {
             Lang::En => format!(
@@ -648,7 +645,7 @@ fn chart(
         .iter()
         .flatten()
         .flatten()
-        .find_map(|c| c.reason.clone());
+        .find_map(|c| c.why.as_ref().map(|w| why_text(w, lang)));
     let with_closed = cells
         .iter()
         .flatten()
@@ -847,5 +844,133 @@ fn chart(
             { note }
             { for errors }
         </>
+    }
+}
+
+/// Why the closed form does not apply, in the page's language (the engine's words in English).
+fn why_text(why: &NoClosedForm, lang: Lang) -> String {
+    if lang == Lang::En {
+        return why.to_string();
+    }
+    match why {
+        NoClosedForm::NoDistributedMap => {
+            "分散マップがありません: 失敗する Map Run がありません".into()
+        }
+        NoClosedForm::SeveralDistributedMaps => {
+            "分散マップが 2 つ以上あります: それぞれの実行が互いに左右します".into()
+        }
+        NoClosedForm::Nested { state } => format!(
+            "{state} は別のステートの中にあります: 何回実行されるかはそのステート次第です"
+        ),
+        NoClosedForm::Batching => {
+            "バッチ処理 (ItemBatcher): バッチのアイテムはまとめて失敗するので、アイテムは独立ではありません".into()
+        }
+        NoClosedForm::LambdaConcurrency => {
+            "スロットリングがアイテムを結びつけます: limits.lambda_concurrency により、あるアイテムの試行が他のアイテムの終わりを待ちます".into()
+        }
+        NoClosedForm::ExecutionTimeout => {
+            "実行の TimeoutSeconds が時間で実行を終わらせ得ます".into()
+        }
+        NoClosedForm::ToleranceAtRunTime => {
+            "許容値が実行時に読まれます (パスまたは式)".into()
+        }
+        NoClosedForm::ItemsFromReader => {
+            "アイテムは ItemReader から来ます: その数は実行時に読まれます".into()
+        }
+        NoClosedForm::ItemCountAtRunTime => {
+            "アイテム数が実行時に読まれます (ItemsPath または ItemReader)。シナリオでは決まりません".into()
+        }
+        NoClosedForm::Loop { state } => format!(
+            "{state} を通るループ: アイテムが同じステートを 2 回以上通り得ます"
+        ),
+        NoClosedForm::Choice { state } => format!(
+            "Choice ステート {state} がアイテムをデータで振り分けます"
+        ),
+        NoClosedForm::Container { state, kind } => format!(
+            "プロセッサ内の {state} ({kind}): 閉形式は 1 本の経路だけをたどります"
+        ),
+        NoClosedForm::TaskTimeout { state } => format!(
+            "Task {state} にタイムアウトがあります: 試行が失敗するかは時間次第です"
+        ),
+        NoClosedForm::PickedItems { state } => format!(
+            "{state} の障害がアイテムを選びます (items.fraction または items.indices): アイテムは同じではありません"
+        ),
+        NoClosedForm::TooManyPaths { state } => format!(
+            "{state} のリトライアがたどる経路が多すぎます"
+        ),
+    }
+}
+
+/// The engine's `closed_form_why` read back (by hand: a derived reader costs the page KBs).
+fn why_of(v: &Value) -> Option<NoClosedForm> {
+    let state = || {
+        v.get("state")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    Some(match v.get("code")?.as_str()? {
+        "no_distributed_map" => NoClosedForm::NoDistributedMap,
+        "several_distributed_maps" => NoClosedForm::SeveralDistributedMaps,
+        "nested" => NoClosedForm::Nested { state: state() },
+        "batching" => NoClosedForm::Batching,
+        "lambda_concurrency" => NoClosedForm::LambdaConcurrency,
+        "execution_timeout" => NoClosedForm::ExecutionTimeout,
+        "tolerance_at_run_time" => NoClosedForm::ToleranceAtRunTime,
+        "items_from_reader" => NoClosedForm::ItemsFromReader,
+        "item_count_at_run_time" => NoClosedForm::ItemCountAtRunTime,
+        "loop" => NoClosedForm::Loop { state: state() },
+        "choice" => NoClosedForm::Choice { state: state() },
+        "container" => NoClosedForm::Container {
+            state: state(),
+            kind: v
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        },
+        "task_timeout" => NoClosedForm::TaskTimeout { state: state() },
+        "picked_items" => NoClosedForm::PickedItems { state: state() },
+        "too_many_paths" => NoClosedForm::TooManyPaths { state: state() },
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_the_engine_writes_is_read_back_and_said_in_japanese() {
+        let s = || "Charge".to_string();
+        let all = [
+            NoClosedForm::NoDistributedMap,
+            NoClosedForm::SeveralDistributedMaps,
+            NoClosedForm::Nested { state: s() },
+            NoClosedForm::Batching,
+            NoClosedForm::LambdaConcurrency,
+            NoClosedForm::ExecutionTimeout,
+            NoClosedForm::ToleranceAtRunTime,
+            NoClosedForm::ItemsFromReader,
+            NoClosedForm::ItemCountAtRunTime,
+            NoClosedForm::Loop { state: s() },
+            NoClosedForm::Choice { state: s() },
+            NoClosedForm::Container {
+                state: s(),
+                kind: "Parallel".into(),
+            },
+            NoClosedForm::TaskTimeout { state: s() },
+            NoClosedForm::PickedItems { state: s() },
+            NoClosedForm::TooManyPaths { state: s() },
+        ];
+        for why in all {
+            let Ok(written) = serde_json::to_value(&why) else {
+                panic!("{why} does not serialise")
+            };
+            assert_eq!(why_of(&written).as_ref(), Some(&why), "{written}");
+            let ja = why_text(&why, Lang::Ja);
+            assert_ne!(ja, why.to_string());
+            assert!(!ja.is_ascii(), "{ja}");
+        }
     }
 }

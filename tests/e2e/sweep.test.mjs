@@ -76,7 +76,7 @@ test('a two-axis sweep fills its heatmap from workers, and a cell writes its val
   await screenshot('sweep-heatmap');
 
   await page.click('[data-testid="lang-ja"]');
-  await page.waitForFunction(() => /閉形式は使えません/.test(document.querySelector('[data-testid="sweep-closed-form"]')?.textContent ?? ''));
+  await page.waitForFunction(() => /閉形式は使えません: スロットリングがアイテムを結びつけます/.test(document.querySelector('[data-testid="sweep-closed-form"]')?.textContent ?? ''));
   await page.locator('[data-testid="sweep-heatmap"]').scrollIntoViewIfNeeded();
   await screenshot('sweep-heatmap-ja');
   await page.click('[data-testid="lang-en"]');

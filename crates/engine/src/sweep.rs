@@ -581,13 +581,13 @@ impl Plan {
     ) -> Result<CellResult, String> {
         let (model, mut scenario) = self.prepare(values, file)?;
         let mut samples = Vec::with_capacity(self.seeds as usize);
-        let mut closed = Err(String::new());
+        let mut closed = None;
         for k in 0..self.seeds {
             scenario.seed = self.base_seed.wrapping_add(u64::from(k));
             let mut sim = Simulation::new(&model, &scenario, SimOptions::default())
                 .map_err(|e| e.to_string())?;
             if k == 0 {
-                closed = closed_form(sim.program(), &scenario);
+                closed = Some(closed_form(sim.program(), &scenario));
             }
             sim.run();
             samples.push(sample(&sim, &self.cost));
@@ -599,12 +599,13 @@ impl Plan {
         &self,
         values: &[f64],
         samples: &[RunSample],
-        closed: Result<f64, String>,
+        closed: Option<Result<f64, NoClosedForm>>,
     ) -> CellResult {
         let stats = statistics(samples);
-        let (closed_form, closed_form_reason) = match closed {
-            Ok(p) => (Some(p), None),
-            Err(reason) => (None, Some(reason)),
+        let (closed_form, closed_form_why) = match closed {
+            Some(Ok(p)) => (Some(p), None),
+            Some(Err(why)) => (None, Some(why)),
+            None => (None, None),
         };
         let ci_map = stats.ci95_map_run;
         CellResult {
@@ -617,7 +618,8 @@ impl Plan {
             closed_form_disagrees: closed_form
                 .is_some_and(|p| p < ci_map[0] - 1e-12 || p > ci_map[1] + 1e-12),
             closed_form,
-            closed_form_reason,
+            closed_form_reason: closed_form_why.as_ref().map(ToString::to_string),
+            closed_form_why,
             stats,
         }
     }
@@ -707,8 +709,10 @@ pub struct CellResult {
     pub stats: Statistics,
     /// P(the Map Run fails) worked out exactly, where the closed form holds.
     pub closed_form: Option<f64>,
-    /// Why the closed form does not hold here.
+    /// Why the closed form does not hold here, in words.
     pub closed_form_reason: Option<String>,
+    /// The same, as data (for a page that says it in its own language).
+    pub closed_form_why: Option<NoClosedForm>,
     /// The closed form lies outside `ci95_map_run`.
     pub closed_form_disagrees: bool,
 }
@@ -780,6 +784,102 @@ pub fn binomial_tail(n: u64, p: f64, x0: u64) -> f64 {
 /// Most retry paths the closed form follows through one Task.
 const MAX_RETRY_PATHS: usize = 100_000;
 
+/// Why the closed form does not hold for a pair of documents (`Display`: the reason in words).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum NoClosedForm {
+    NoDistributedMap,
+    SeveralDistributedMaps,
+    /// The Distributed Map is inside another state.
+    Nested {
+        state: String,
+    },
+    Batching,
+    LambdaConcurrency,
+    ExecutionTimeout,
+    ToleranceAtRunTime,
+    ItemsFromReader,
+    ItemCountAtRunTime,
+    Loop {
+        state: String,
+    },
+    Choice {
+        state: String,
+    },
+    /// A Parallel or Map inside the processor.
+    Container {
+        state: String,
+        kind: String,
+    },
+    TaskTimeout {
+        state: String,
+    },
+    PickedItems {
+        state: String,
+    },
+    TooManyPaths {
+        state: String,
+    },
+}
+
+impl std::fmt::Display for NoClosedForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoDistributedMap => write!(f, "no Distributed Map: there is no Map Run to fail"),
+            Self::SeveralDistributedMaps => {
+                write!(f, "more than one Distributed Map: their runs depend on each other")
+            }
+            Self::Nested { state } => write!(
+                f,
+                "{state} is inside another state: how many times it runs depends on that state"
+            ),
+            Self::Batching => write!(
+                f,
+                "batching (ItemBatcher): a batch of items fails as one, so items are not independent"
+            ),
+            Self::LambdaConcurrency => write!(
+                f,
+                "throttling couples items: limits.lambda_concurrency makes one item's attempts wait for other items to finish"
+            ),
+            Self::ExecutionTimeout => write!(f, "the execution's TimeoutSeconds can end it by time"),
+            Self::ToleranceAtRunTime => {
+                write!(f, "the tolerance is read at run time (a path or expression)")
+            }
+            Self::ItemsFromReader => write!(
+                f,
+                "the items come from the ItemReader: their count is read at run time"
+            ),
+            Self::ItemCountAtRunTime => write!(
+                f,
+                "the item count is read at run time (ItemsPath or ItemReader), not set by the scenario"
+            ),
+            Self::Loop { state } => write!(
+                f,
+                "a loop through {state}: an item may pass a state more than once"
+            ),
+            Self::Choice { state } => {
+                write!(f, "the Choice state {state} routes items by their data")
+            }
+            Self::Container { state, kind } => write!(
+                f,
+                "{state} ({kind}) inside the processor: the closed form follows a single path"
+            ),
+            Self::TaskTimeout { state } => write!(
+                f,
+                "the Task {state} has a timeout: whether an attempt fails depends on time"
+            ),
+            Self::PickedItems { state } => write!(
+                f,
+                "a fault of {state} picks its items (items.fraction or items.indices): items are not alike"
+            ),
+            Self::TooManyPaths { state } => write!(
+                f,
+                "the retriers of {state} give more than {MAX_RETRY_PATHS} paths to follow"
+            ),
+        }
+    }
+}
+
 /// P(the Map Run fails) in closed form, or why it does not hold.
 ///
 /// It holds when items are independent and alike and time decides nothing: one Distributed
@@ -790,7 +890,7 @@ const MAX_RETRY_PATHS: usize = 100_000;
 /// path through the retriers and catchers gives (worked out exactly, attempt by attempt, with
 /// each retrier's own counter), and the Map Run fails when the number of failed items — a
 /// binomial count — crosses the tolerance by the engine's own rule.
-pub fn closed_form(program: &Program, scenario: &Scenario) -> Result<f64, String> {
+pub fn closed_form(program: &Program, scenario: &Scenario) -> Result<f64, NoClosedForm> {
     let maps: Vec<(StateId, &crate::program::MapIr)> = program
         .states
         .iter()
@@ -802,9 +902,9 @@ pub fn closed_form(program: &Program, scenario: &Scenario) -> Result<f64, String
         .collect();
     let [(map_id, map)] = maps.as_slice() else {
         return Err(if maps.is_empty() {
-            "no Distributed Map: there is no Map Run to fail".into()
+            NoClosedForm::NoDistributedMap
         } else {
-            "more than one Distributed Map: their runs depend on each other".into()
+            NoClosedForm::SeveralDistributedMaps
         });
     };
     let map_state = &program.states[*map_id as usize];
@@ -813,43 +913,33 @@ pub fn closed_form(program: &Program, scenario: &Scenario) -> Result<f64, String
         .get(map_state.machine as usize)
         .is_none_or(|m| m.owner.is_some())
     {
-        return Err(format!(
-            "{} is inside another state: how many times it runs depends on that state",
-            map_state.name
-        ));
+        return Err(NoClosedForm::Nested {
+            state: map_state.name.to_string(),
+        });
     }
     if map.batcher.is_some() {
-        return Err(
-            "batching (ItemBatcher): a batch of items fails as one, so items are not independent"
-                .into(),
-        );
+        return Err(NoClosedForm::Batching);
     }
     if scenario.limits.lambda_concurrency.is_some() {
-        return Err(
-            "throttling couples items: limits.lambda_concurrency makes one item's attempts wait for other items to finish"
-                .into(),
-        );
+        return Err(NoClosedForm::LambdaConcurrency);
     }
     if program.timeout_ms.is_some() {
-        return Err("the execution's TimeoutSeconds can end it by time".into());
+        return Err(NoClosedForm::ExecutionTimeout);
     }
-    let literal = |n: &Option<NumberSource>| -> Result<Option<f64>, String> {
+    let literal = |n: &Option<NumberSource>| -> Result<Option<f64>, NoClosedForm> {
         match n {
             None => Ok(None),
             Some(NumberSource::Literal(v)) => Ok(Some(*v)),
-            Some(_) => Err("the tolerance is read at run time (a path or expression)".to_string()),
+            Some(_) => Err(NoClosedForm::ToleranceAtRunTime),
         }
     };
     let count = literal(&map.tolerated_count)?.map(|c| c as u64);
     let percentage = literal(&map.tolerated_percentage)?;
     if map.reader_max_items.is_some() || map.reader_file.is_some() {
-        return Err("the items come from the ItemReader: their count is read at run time".into());
+        return Err(NoClosedForm::ItemsFromReader);
     }
     let Some(items) = map.scenario_items.as_ref() else {
-        return Err(
-            "the item count is read at run time (ItemsPath or ItemReader), not set by the scenario"
-                .into(),
-        );
+        return Err(NoClosedForm::ItemCountAtRunTime);
     };
     let n = items.len();
     let p = item_failure(program, program.machines[map.processor as usize].start)?;
@@ -858,13 +948,13 @@ pub fn closed_form(program: &Program, scenario: &Scenario) -> Result<f64, String
 }
 
 /// The probability that one item, starting at `start`, ends its child execution failed.
-fn item_failure(program: &Program, start: StateId) -> Result<f64, String> {
+fn item_failure(program: &Program, start: StateId) -> Result<f64, NoClosedForm> {
     fn walk(
         program: &Program,
         state: StateId,
         memo: &mut BTreeMap<StateId, f64>,
         visiting: &mut Vec<StateId>,
-    ) -> Result<f64, String> {
+    ) -> Result<f64, NoClosedForm> {
         if let Some(p) = memo.get(&state) {
             return Ok(*p);
         }
@@ -872,15 +962,14 @@ fn item_failure(program: &Program, start: StateId) -> Result<f64, String> {
             return Ok(0.0);
         };
         if visiting.contains(&state) {
-            return Err(format!(
-                "a loop through {}: an item may pass a state more than once",
-                s.name
-            ));
+            return Err(NoClosedForm::Loop {
+                state: s.name.to_string(),
+            });
         }
         visiting.push(state);
         let next = |memo: &mut BTreeMap<StateId, f64>,
                     visiting: &mut Vec<StateId>|
-         -> Result<f64, String> {
+         -> Result<f64, NoClosedForm> {
             match s.next {
                 crate::program::Next::State(n) => walk(program, n, memo, visiting),
                 _ => Ok(0.0),
@@ -891,29 +980,26 @@ fn item_failure(program: &Program, start: StateId) -> Result<f64, String> {
             KindIr::Succeed => 0.0,
             KindIr::Fail { .. } => 1.0,
             KindIr::Choice { .. } => {
-                return Err(format!(
-                    "the Choice state {} routes items by their data",
-                    s.name
-                ))
+                return Err(NoClosedForm::Choice {
+                    state: s.name.to_string(),
+                })
             }
             KindIr::Parallel { .. } | KindIr::Map(_) => {
-                return Err(format!(
-                    "{} ({}) inside the processor: the closed form follows a single path",
-                    s.name, s.type_name
-                ))
+                return Err(NoClosedForm::Container {
+                    state: s.name.to_string(),
+                    kind: s.type_name.to_string(),
+                })
             }
             KindIr::Task(task) => {
                 if task.timeout.is_some() || task.heartbeat.is_some() {
-                    return Err(format!(
-                        "the Task {} has a timeout: whether an attempt fails depends on time",
-                        s.name
-                    ));
+                    return Err(NoClosedForm::TaskTimeout {
+                        state: s.name.to_string(),
+                    });
                 }
                 if task.behaviour.faults.iter().any(|f| f.items.is_some()) {
-                    return Err(format!(
-                        "a fault of {} picks its items (items.fraction or items.indices): items are not alike",
-                        s.name
-                    ));
+                    return Err(NoClosedForm::PickedItems {
+                        state: s.name.to_string(),
+                    });
                 }
                 let outcome = task_outcome(s, task)?;
                 let mut p = outcome.failed;
@@ -946,7 +1032,7 @@ struct TaskOutcome {
 fn task_outcome(
     state: &crate::program::StateIr,
     task: &crate::program::TaskIr,
-) -> Result<TaskOutcome, String> {
+) -> Result<TaskOutcome, NoClosedForm> {
     let faults = &task.behaviour.faults;
     let mut out = TaskOutcome {
         succeeded: 0.0,
@@ -960,10 +1046,9 @@ fn task_outcome(
     while let Some(((attempt, counters), mass)) = frontier.pop_first() {
         paths += 1;
         if paths > MAX_RETRY_PATHS {
-            return Err(format!(
-                "the retriers of {} give more than {MAX_RETRY_PATHS} paths to follow",
-                state.name
-            ));
+            return Err(NoClosedForm::TooManyPaths {
+                state: state.name.to_string(),
+            });
         }
         // The first fault that fires decides the attempt.
         let mut none_yet = 1.0;

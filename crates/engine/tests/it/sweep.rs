@@ -148,6 +148,9 @@ fn the_closed_form_says_why_it_does_not_apply() {
         assert_eq!(r.closed_form, None);
         let reason = r.closed_form_reason.expect("a reason");
         assert!(reason.contains(needle), "{needle}: {reason}");
+        // The same reason as data, for the page's languages.
+        let why = r.closed_form_why.expect("the reason as data");
+        assert_eq!(why.to_string(), reason);
     }
 }
 
