@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::components::app_header::{app_header, use_header_state};
 use crate::components::assumptions_note::assumptions_note;
+use crate::components::compare_panel::ComparePanel;
 use crate::components::definition_outline::definition_outline;
 use crate::components::definition_pane::{use_page_drop, DefinitionPane};
 use crate::components::diagnostics_panel::diagnostics_panel;
@@ -288,6 +289,7 @@ pub fn App() -> Html {
                     on_show_tab={show_tab}
                     {on_reveal_pointer}
                     definition={analysis.definition.clone()}
+                    definition_text={state.text.clone()}
                     scenario_text={state.scenario_text.clone()}
                     item_file={state.item_file.clone()}
                     on_action={on_action.clone()}
@@ -323,6 +325,8 @@ pub struct RunViewProps {
     #[prop_or_default]
     pub definition: Option<Rc<serde_json::Value>>,
     #[prop_or_default]
+    pub definition_text: AttrValue,
+    #[prop_or_default]
     pub scenario_text: AttrValue,
     #[prop_or_default]
     pub item_file: Option<Rc<crate::state::ItemFileGiven>>,
@@ -340,6 +344,7 @@ enum DetailTab {
     Logs,
     Errors,
     Sweep,
+    Compare,
 }
 
 impl DetailTab {
@@ -352,6 +357,7 @@ impl DetailTab {
             DetailTab::Logs => "logs",
             DetailTab::Errors => "errors",
             DetailTab::Sweep => "sweep",
+            DetailTab::Compare => "compare",
         }
     }
 }
@@ -436,6 +442,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         (DetailTab::Logs, lang.t("Logs", "ログ")),
         (DetailTab::Errors, lang.t("Errors", "エラーの経路")),
         (DetailTab::Sweep, lang.t("Sweep", "スイープ")),
+        (DetailTab::Compare, lang.t("A/B", "A/B 比較")),
     ]
     .into_iter()
     .map(|(each, label)| {
@@ -521,11 +528,20 @@ pub fn RunView(props: &RunViewProps) -> Html {
                     DetailTab::Logs => logs_panel(lang, &frame, &logs),
                     DetailTab::Errors => error_routing(lang, &frame, live, &errors, &on_select_state, &props.on_reveal_pointer),
                     // Kept mounted below, so that a sweep goes on while other tabs are shown.
-                    DetailTab::Sweep => html! {},
+                    DetailTab::Sweep | DetailTab::Compare => html! {},
                 } }
                 <div hidden={*detail_tab != DetailTab::Sweep}>
                     <SweepPanel lang={lang}
                         definition={props.definition.clone()}
+                        scenario_text={props.scenario_text.clone()}
+                        item_file={props.item_file.clone()}
+                        on_action={props.on_action.clone()}
+                    />
+                </div>
+                <div hidden={*detail_tab != DetailTab::Compare}>
+                    <ComparePanel lang={lang}
+                        definition={props.definition.clone()}
+                        definition_text={props.definition_text.clone()}
                         scenario_text={props.scenario_text.clone()}
                         item_file={props.item_file.clone()}
                         on_action={props.on_action.clone()}

@@ -5,6 +5,7 @@ pub mod app_header;
 pub mod asl_editor;
 pub mod assumptions_note;
 pub mod catch_editor;
+pub mod compare_panel;
 pub mod definition_outline;
 pub mod definition_pane;
 pub mod diagnostics_panel;

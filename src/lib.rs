@@ -5,6 +5,7 @@
 //! they report. It never re-implements their logic.
 
 pub mod app;
+pub mod compare_view;
 pub mod components;
 pub mod document_edit;
 pub mod download;

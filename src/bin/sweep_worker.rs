@@ -21,3 +21,14 @@ pub fn sweep_worker_cell(index: u32) -> Result<String, wasm_bindgen::JsValue> {
     mapsim::sweep_workers::worker_cell(index as usize)
         .map_err(|e| wasm_bindgen::JsValue::from_str(&e))
 }
+
+/// An A/B comparison's worker compares (see `mapsim::sweep_workers::worker_compare`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn sweep_worker_compare(
+    request: &str,
+    file: Option<Vec<u8>>,
+) -> Result<String, wasm_bindgen::JsValue> {
+    mapsim::sweep_workers::worker_compare(request, file)
+        .map_err(|e| wasm_bindgen::JsValue::from_str(&e))
+}

@@ -36,6 +36,7 @@ import './state_graph.test.mjs';
 import './monitor.test.mjs';
 import './recovery.test.mjs';
 import './sweep.test.mjs';
+import './compare.test.mjs';
 
 test('the page opens on the built-in example, which has no diagnostics', async () => {
   const page = await openPage();

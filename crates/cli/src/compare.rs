@@ -1,14 +1,13 @@
 //! `mapsim compare A_DEFINITION B_DEFINITION [--scenario F] [--scenario-b F] [--seeds K]
 //! [--format text|json]`: two settings on the same seeds, side by side, and what changed.
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::Write;
 
-use engine::report::ChildStatus;
-use engine::sim::{SimOptions, Simulation};
-use engine::sweep::{self, RunSample};
-use serde_json::{json, Map, Value};
+use engine::compare;
+use engine::sim::SimOptions;
+use engine::sweep;
+use serde_json::Value;
 
 use crate::run::{self, Arg, Common, Format, Prepared};
 use crate::Outcome;
@@ -25,9 +24,6 @@ usage: mapsim compare A_DEFINITION B_DEFINITION [--scenario FILE] [--scenario-b 
 
 exit status: 0 compared, 2 the input could not be used
 ";
-
-/// Items listed by name in each direction of change, at most.
-const MAX_LISTED_ITEMS: usize = 1000;
 
 pub fn main(args: Vec<OsString>) -> Outcome {
     let mut parser = lexopt::Parser::from_args(args);
@@ -133,221 +129,38 @@ pub fn main(args: Vec<OsString>) -> Outcome {
     Outcome::Success
 }
 
-fn summary_with_cost(prepared: &Prepared, common: &Common, sim: &Simulation) -> Value {
-    let mut summary = sim.summary();
-    if let Value::Object(map) = &mut summary {
-        let cost = engine::cost::estimate(sim, &run::cost_options(prepared, common));
-        map.insert(
-            "cost".into(),
-            cost.ok()
-                .and_then(|c| serde_json::to_value(c).ok())
-                .unwrap_or(Value::Null),
-        );
-    }
-    summary
-}
-
-/// Each item's outcome in a simulation's first Map Run of each state: `item → status`.
-fn item_outcomes(sim: &Simulation) -> BTreeMap<(String, u32), ChildStatus> {
-    let mut out = BTreeMap::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for run in sim.map_runs() {
-        let state = sim
-            .program()
-            .states
-            .get(run.setup.state as usize)
-            .map_or_else(String::new, |s| s.name.to_string());
-        if !seen.insert(state.clone()) {
-            continue;
-        }
-        for (child, record) in run.children.iter().enumerate() {
-            let (start, end) = run.child_items(child as u32);
-            for item in start..end {
-                out.insert((state.clone(), item), record.status);
-            }
-        }
-    }
-    out
-}
-
-fn failed(status: ChildStatus) -> bool {
-    matches!(status, ChildStatus::Failed | ChildStatus::TimedOut)
-}
-
 fn one_seed(pa: &Prepared, a: &Common, pb: &Prepared, b: &Common) -> Option<Value> {
     let mut sa = run::simulation(pa, SimOptions::default())?;
     let mut sb = run::simulation(pb, SimOptions::default())?;
     sa.run();
     sb.run();
-    let summary_a = summary_with_cost(pa, a, &sa);
-    let summary_b = summary_with_cost(pb, b, &sb);
-    let mut differences = differences(&summary_a, &summary_b);
-    let (oa, ob) = (item_outcomes(&sa), item_outcomes(&sb));
-    let mut a_failed_b_succeeded = Vec::new();
-    let mut a_succeeded_b_failed = Vec::new();
-    let mut other_changes = 0u64;
-    for (key, status_a) in &oa {
-        let Some(status_b) = ob.get(key) else {
-            continue;
-        };
-        if status_a == status_b {
-            continue;
-        }
-        let entry =
-            json!({"map": key.0, "item": key.1, "a": status_a.as_str(), "b": status_b.as_str()});
-        if failed(*status_a) && *status_b == ChildStatus::Succeeded {
-            a_failed_b_succeeded.push(entry);
-        } else if *status_a == ChildStatus::Succeeded && failed(*status_b) {
-            a_succeeded_b_failed.push(entry);
-        } else {
-            other_changes += 1;
-        }
-    }
-    let listed = |list: Vec<Value>| -> Value {
-        let total = list.len();
-        json!({"count": total, "items": list.into_iter().take(MAX_LISTED_ITEMS).collect::<Vec<_>>()})
-    };
-    if let Value::Object(map) = &mut differences {
-        map.insert(
-            "items".into(),
-            json!({
-                "failed_in_a_succeeded_in_b": listed(a_failed_b_succeeded),
-                "succeeded_in_a_failed_in_b": listed(a_succeeded_b_failed),
-                "other_changes": other_changes,
-            }),
-        );
-    }
-    Some(json!({
-        "seeds": 1,
-        "seed": pa.scenario.seed,
-        "a": summary_a,
-        "b": summary_b,
-        "differences": differences,
-    }))
-}
-
-fn pair(a: &Value, b: &Value) -> Value {
-    let mut o = Map::new();
-    o.insert("a".into(), a.clone());
-    o.insert("b".into(), b.clone());
-    if let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) {
-        o.insert("delta".into(), json!(y - x));
-    }
-    Value::Object(o)
-}
-
-/// What differs between two summaries: verdicts, duration, items by status, retries by state,
-/// cost.
-fn differences(a: &Value, b: &Value) -> Value {
-    let mut d = Map::new();
-    for key in ["status", "error", "duration_seconds"] {
-        d.insert(key.into(), pair(&a[key], &b[key]));
-    }
-    d.insert(
-        "cost_usd".into(),
-        pair(&a["cost"]["total_usd"], &b["cost"]["total_usd"]),
-    );
-    d.insert(
-        "state_transitions".into(),
-        pair(
-            &a["cost"]["state_transitions"],
-            &b["cost"]["state_transitions"],
-        ),
-    );
-    let runs_a = a["map_runs"].as_array().cloned().unwrap_or_default();
-    let runs_b = b["map_runs"].as_array().cloned().unwrap_or_default();
-    let runs: Vec<Value> = runs_a
-        .iter()
-        .zip(&runs_b)
-        .map(|(x, y)| {
-            let mut counts = Map::new();
-            for k in ["succeeded", "failed", "timed_out", "aborted", "pending", "total"] {
-                counts.insert(k.into(), pair(&x["item_counts"][k], &y["item_counts"][k]));
-            }
-            json!({"state": x["state"], "status": pair(&x["status"], &y["status"]), "item_counts": counts})
-        })
-        .collect();
-    d.insert("map_runs".into(), Value::Array(runs));
-    let mut retries = Map::new();
-    let names: std::collections::BTreeSet<String> = ["a", "b"]
-        .iter()
-        .zip([a, b])
-        .flat_map(|(_, s)| {
-            s["states"]
-                .as_object()
-                .map(|m| m.keys().cloned().collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-        .collect();
-    for name in names {
-        let ra = a["states"][&name]["retries"].as_u64().unwrap_or(0);
-        let rb = b["states"][&name]["retries"].as_u64().unwrap_or(0);
-        if ra != 0 || rb != 0 {
-            retries.insert(name, pair(&json!(ra), &json!(rb)));
-        }
-    }
-    d.insert("retries_by_state".into(), Value::Object(retries));
-    Value::Object(d)
+    let (cost_a, cost_b) = (run::cost_options(pa, a), run::cost_options(pb, b));
+    Some(compare::one_seed(&sa, &cost_a, &sb, &cost_b))
 }
 
 fn many_seeds(pa: &Prepared, a: &Common, pb: &Prepared, b: &Common, seeds: u32) -> Option<Value> {
-    let base = pa.scenario.seed;
-    let model_a = pa.loaded.model.as_ref()?;
-    let model_b = pb.loaded.model.as_ref()?;
     let (cost_a, cost_b) = (run::cost_options(pa, a), run::cost_options(pb, b));
-    let mut samples_a: Vec<RunSample> = Vec::new();
-    let mut samples_b: Vec<RunSample> = Vec::new();
-    let (mut a_only, mut b_only) = (0u64, 0u64);
-    let (mut scenario_a, mut scenario_b) = (pa.scenario.clone(), pb.scenario.clone());
-    for k in 0..seeds {
-        let seed = base.wrapping_add(u64::from(k));
-        scenario_a.seed = seed;
-        scenario_b.seed = seed;
-        let mut sa = Simulation::new(model_a, &scenario_a, SimOptions::default()).ok()?;
-        let mut sb = Simulation::new(model_b, &scenario_b, SimOptions::default()).ok()?;
-        sa.run();
-        sb.run();
-        let (x, y) = (sweep::sample(&sa, &cost_a), sweep::sample(&sb, &cost_b));
-        a_only += u64::from(x.failed && !y.failed);
-        b_only += u64::from(y.failed && !x.failed);
-        samples_a.push(x);
-        samples_b.push(y);
+    let (Some(model_a), Some(model_b)) = (pa.loaded.model.as_ref(), pb.loaded.model.as_ref())
+    else {
+        return None;
+    };
+    let sa = compare::Side {
+        model: model_a,
+        scenario: &pa.scenario,
+        cost: &cost_a,
+    };
+    let sb = compare::Side {
+        model: model_b,
+        scenario: &pb.scenario,
+        cost: &cost_b,
+    };
+    match compare::many_seeds(sa, sb, seeds, |_, _| {}) {
+        Ok(document) => Some(document),
+        Err(e) => {
+            eprintln!("mapsim compare: {e}");
+            None
+        }
     }
-    let (stats_a, stats_b) = (sweep::statistics(&samples_a), sweep::statistics(&samples_b));
-    let va = serde_json::to_value(&stats_a).ok()?;
-    let vb = serde_json::to_value(&stats_b).ok()?;
-    let mut d = Map::new();
-    for key in [
-        "p_execution_failed",
-        "p_map_run_failed",
-        "mean_retries",
-        "mean_cost_usd",
-    ] {
-        d.insert(key.into(), pair(&va[key], &vb[key]));
-    }
-    d.insert(
-        "duration_seconds_p50".into(),
-        pair(
-            &va["duration_seconds"]["p50"],
-            &vb["duration_seconds"]["p50"],
-        ),
-    );
-    d.insert(
-        "duration_seconds_p95".into(),
-        pair(
-            &va["duration_seconds"]["p95"],
-            &vb["duration_seconds"]["p95"],
-        ),
-    );
-    d.insert("seeds_failed_in_a_only".into(), json!(a_only));
-    d.insert("seeds_failed_in_b_only".into(), json!(b_only));
-    Some(json!({
-        "seeds": seeds,
-        "first_seed": base,
-        "a": va,
-        "b": vb,
-        "differences": d,
-    }))
 }
 
 fn text(pa: &Prepared, pb: &Prepared, doc: &Value) -> String {

@@ -38,6 +38,7 @@
 pub mod backoff;
 pub mod choice;
 pub mod clock;
+pub mod compare;
 pub mod cost;
 pub mod data;
 pub mod errors;

@@ -547,30 +547,7 @@ impl Plan {
                 *slot = number_value(*v);
             }
         }
-        let loaded = asl::load(&definition.to_string(), &asl::LoadOptions::default());
-        if let Some(d) = loaded.diagnostics.iter().find(|d| d.is_error()) {
-            return Err(format!(
-                "the definition is not valid with it: {} ({})",
-                d.message, d.pointer
-            ));
-        }
-        let model = loaded
-            .model
-            .ok_or_else(|| "the definition is not valid with it".to_string())?;
-        let mut parsed = scenario::from_value(&scenario_doc).map_err(|errors| {
-            let first = errors
-                .first()
-                .map_or_else(String::new, |e| e.message.clone());
-            format!("the scenario is not valid with it: {first}")
-        })?;
-        if let (Some(item_file), Some(bytes)) = (parsed.item_file.as_mut(), file) {
-            item_file.bytes = Some(bytes.clone());
-        }
-        let problems = scenario::check_against(&parsed, &model, None);
-        if let Some(e) = problems.first() {
-            return Err(format!("the scenario is not valid with it: {}", e.message));
-        }
-        Ok((model, parsed))
+        read_documents(&definition, &scenario_doc, file)
     }
 
     /// Runs one cell: every seed, then the statistics and the closed form.
@@ -623,6 +600,40 @@ impl Plan {
             stats,
         }
     }
+}
+
+/// A definition and a scenario as JSON, read into a model and a scenario with every check the
+/// page and the CLI make (the definition's validator, the scenario against the definition);
+/// `file` is the bytes of the scenario's `items.file`, when it names one.
+pub fn read_documents(
+    definition: &Value,
+    scenario_doc: &Value,
+    file: Option<&Rc<Vec<u8>>>,
+) -> Result<(asl::StateMachine, Scenario), String> {
+    let loaded = asl::load(&definition.to_string(), &asl::LoadOptions::default());
+    if let Some(d) = loaded.diagnostics.iter().find(|d| d.is_error()) {
+        return Err(format!(
+            "the definition is not valid: {} ({})",
+            d.message, d.pointer
+        ));
+    }
+    let model = loaded
+        .model
+        .ok_or_else(|| "the definition is not valid".to_string())?;
+    let mut parsed = scenario::from_value(scenario_doc).map_err(|errors| {
+        let first = errors
+            .first()
+            .map_or_else(String::new, |e| e.message.clone());
+        format!("the scenario is not valid: {first}")
+    })?;
+    if let (Some(item_file), Some(bytes)) = (parsed.item_file.as_mut(), file) {
+        item_file.bytes = Some(bytes.clone());
+    }
+    let problems = scenario::check_against(&parsed, &model, None);
+    if let Some(e) = problems.first() {
+        return Err(format!("the scenario is not valid: {}", e.message));
+    }
+    Ok((model, parsed))
 }
 
 /// The statistics of K runs.

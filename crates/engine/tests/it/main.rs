@@ -2,6 +2,7 @@
 //! of ASL-SEMANTICS.md, property tests, determinism, and the real-world corpus.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod compare;
 mod conformance;
 mod corpus;
 mod cost;
