@@ -22,6 +22,14 @@ pub fn verdict_banner(lang: Lang, frame: &SimFrame) -> Html {
         .and_then(|run| sim.map_runs().get(run))
         .and_then(|run| sim.program().states.get(run.setup.state as usize))
         .map(|state| state.name.to_string());
+    // What the finished run would cost in AWS (engine::cost), said under the verdict.
+    let cost = (verdict.status != ExecutionStatus::Running)
+        .then(|| {
+            engine::cost::estimate(&sim, &engine::cost::CostOptions::from_scenario(sim.scenario()))
+                .ok()
+        })
+        .flatten()
+        .map(|c| cost_line(lang, &c));
     drop(sim);
 
     let (class, icon) = match verdict.status {
@@ -56,9 +64,42 @@ pub fn verdict_banner(lang: Lang, frame: &SimFrame) -> Html {
                 if let Some(detail) = detail {
                     <p class="verdict-detail">{ detail }</p>
                 }
+                if let Some((line, title)) = cost {
+                    <p class="verdict-detail verdict-cost" data-testid="verdict-cost" title={title}>{ line }</p>
+                }
             </div>
         </section>
     }
+}
+
+/// The run's cost in a line — per run, per 1,000 items, the share spent on retries, the region
+/// and what the figure assumes — and its notes (shown on hover).
+fn cost_line(lang: Lang, c: &engine::cost::Cost) -> (String, String) {
+    let per_1000 = c
+        .per_1000_items_usd
+        .map(|p| match lang {
+            Lang::En => format!(" · ${p:.4} per 1,000 items"),
+            Lang::Ja => format!(" · 1,000 アイテムあたり ${p:.4}"),
+        })
+        .unwrap_or_default();
+    let free = c.free_tier_applied;
+    let line = match lang {
+        Lang::En => format!(
+            "Cost in AWS: ${:.4}{per_1000} · {:.1} % on retries — {}, as a Standard workflow, free tier {}",
+            c.total_usd,
+            c.retry_share * 100.0,
+            c.region,
+            if free { "taken off" } else { "left out" }
+        ),
+        Lang::Ja => format!(
+            "AWS での費用: ${:.4}{per_1000} · リトライ分 {:.1} % — {}、Standard ワークフローとして、無料枠{}",
+            c.total_usd,
+            c.retry_share * 100.0,
+            c.region,
+            if free { "を差し引き" } else { "は含めず" }
+        ),
+    };
+    (line, c.notes.join("\n"))
 }
 
 /// The sentence after the status word.

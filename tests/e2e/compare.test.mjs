@@ -24,6 +24,13 @@ const cell = (page, key) =>
 test('A/B on one seed: a higher tolerance turns the failed run into a success, item by item', async () => {
   const page = await openPage();
   await openCompare(page);
+  // The finished run says what it would cost, under its verdict.
+  await page.click('[data-testid="run-to-end"]');
+  await page.waitForSelector('[data-testid="verdict-cost"]');
+  assert.match(
+    await page.textContent('[data-testid="verdict-cost"]'),
+    /^Cost in AWS: \$0\.0854 · \$0\.0854 per 1,000 items · 2\.2 % on retries — us-east-1, as a Standard workflow, free tier left out$/,
+  );
   await page.click('[data-testid="compare-keep"]');
   await page.waitForSelector('[data-testid="compare-same"]');
   const original = await page.inputValue(EDITOR);
