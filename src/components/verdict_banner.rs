@@ -25,8 +25,11 @@ pub fn verdict_banner(lang: Lang, frame: &SimFrame) -> Html {
     // What the finished run would cost in AWS (engine::cost), said under the verdict.
     let cost = (verdict.status != ExecutionStatus::Running)
         .then(|| {
-            engine::cost::estimate(&sim, &engine::cost::CostOptions::from_scenario(sim.scenario()))
-                .ok()
+            engine::cost::estimate(
+                &sim,
+                &engine::cost::CostOptions::from_scenario(sim.scenario()),
+            )
+            .ok()
         })
         .flatten()
         .map(|c| cost_line(lang, &c));

@@ -287,6 +287,13 @@ impl Variables {
 /// Builds the context object on demand.
 pub trait ContextSource {
     fn context_object(&self) -> Value;
+
+    /// The Map item the context object's `Map.Item` would hold (its index and value), when
+    /// there is one: `$$.Map.Item.Value` and `$$.Map.Item.Index` are read from it without
+    /// building the whole context object.
+    fn map_item(&self) -> Option<(u64, &Value)> {
+        None
+    }
 }
 
 /// What paths in a template can refer to.
@@ -334,8 +341,32 @@ impl<'a> Roots<'a> {
 
     /// Evaluates a path over its root.
     pub fn select(&self, path: &Path) -> Result<Value, PathFailure> {
+        if *path.root() == Root::Context {
+            if let Some(value) = self.map_item_field(path) {
+                return Ok(value);
+            }
+        }
         let root = self.root_value(path).map_err(PathFailure::Variable)?;
         path.evaluate(root).map_err(PathFailure::Eval)
+    }
+}
+
+impl Roots<'_> {
+    /// `$$.Map.Item.Value` or `$$.Map.Item.Index` exactly, from the Map item itself.
+    fn map_item_field(&self, path: &Path) -> Option<Value> {
+        use asl::path::{Segment::Child, Selector::Name};
+        let [Child(Name(map)), Child(Name(item)), Child(Name(field))] = path.segments() else {
+            return None;
+        };
+        if map != "Map" || item != "Item" {
+            return None;
+        }
+        let (index, value) = self.context.map_item()?;
+        match field.as_str() {
+            "Value" => Some(value.clone()),
+            "Index" => Some(Value::from(index)),
+            _ => None,
+        }
     }
 }
 
@@ -432,6 +463,56 @@ impl Template {
             )),
             other => Ok(Template::Literal(Rc::new(other.clone()))),
         }
+    }
+
+    /// Whether the template reads its input (`$`) only as the whole of one field, `$.field`,
+    /// and calls no intrinsic function: then it reads the same from any input with the same
+    /// `field`, and cannot fail on it when the field is there.
+    pub fn reads_input_only_as(&self, field: &str) -> bool {
+        match self {
+            Template::Literal(_) => true,
+            Template::Object(fields) => fields.iter().all(|(_, t)| t.reads_input_only_as(field)),
+            Template::Array(items) => items.iter().all(|t| t.reads_input_only_as(field)),
+            Template::Path(p) => match p.root() {
+                Root::Input => matches!(
+                    p.segments(),
+                    [asl::path::Segment::Child(asl::path::Selector::Name(name))] if name == field
+                ),
+                Root::Context | Root::Variable(_) => true,
+            },
+            Template::Call(_) => false,
+        }
+    }
+
+    /// Whether the template reads nothing of its input (`$`) and calls no intrinsic function.
+    fn reads_no_input(&self) -> bool {
+        match self {
+            Template::Literal(_) => true,
+            Template::Object(fields) => fields.iter().all(|(_, t)| t.reads_no_input()),
+            Template::Array(items) => items.iter().all(Template::reads_no_input),
+            Template::Path(p) => *p.root() != Root::Input,
+            Template::Call(_) => false,
+        }
+    }
+
+    /// When the template is an object one of whose fields is `$.field` whole, and nothing else
+    /// in it reads its input: that field's key. Its value can then be moved from the input into
+    /// the output instead of copied (see the engine's `output_built`).
+    pub fn moves_field(&self, field: &str) -> Option<String> {
+        let Template::Object(fields) = self else {
+            return None;
+        };
+        let mut found = None;
+        for (key, t) in fields {
+            if t.reads_no_input() {
+                continue;
+            }
+            if found.is_some() || !matches!(t, Template::Path(_)) || !t.reads_input_only_as(field) {
+                return None;
+            }
+            found = Some(key.clone());
+        }
+        found
     }
 
     /// Whether evaluating the template reads the context object.
@@ -602,6 +683,29 @@ impl ResultPath {
             ResultPath::Discard => Ok(input.clone()),
             ResultPath::Path(_) => self.apply(input, Rc::unwrap_or_clone(result)).map(Rc::new),
         }
+    }
+
+    /// Like [`ResultPath::apply_shared`], taking the input: a one-step `$.name` on an object
+    /// writes into it in place, without copying it, when nothing else holds it. On failure the
+    /// input comes back untouched with the failure (for a catcher, which reads it).
+    pub fn apply_owned(
+        &self,
+        input: Rc<Value>,
+        result: Rc<Value>,
+    ) -> Result<Rc<Value>, (Failure, Rc<Value>)> {
+        use asl::path::{Segment::Child, Selector::Name};
+        if let ResultPath::Path(path) = self {
+            if let (Root::Input, [Child(Name(name))], true) =
+                (path.root(), path.segments(), input.is_object())
+            {
+                let mut output = Rc::unwrap_or_clone(input);
+                if let Value::Object(map) = &mut output {
+                    map.insert(name.clone(), Rc::unwrap_or_clone(result));
+                }
+                return Ok(Rc::new(output));
+            }
+        }
+        self.apply_shared(&input, result).map_err(|f| (f, input))
     }
 
     /// Combines the state's raw input and its result.

@@ -92,6 +92,12 @@ pub struct Io {
     pub identity: bool,
     /// A Task's effective input is its input (no InputPath, Parameters or Arguments).
     pub input_unchanged: bool,
+    /// JSONPath, and only a `ResultSelector` reads the result, as `$.Payload` whole: the rest of
+    /// a Lambda Invoke response is never looked at (unless a history records it).
+    pub result_reads_payload_only: bool,
+    /// The `ResultSelector` key that takes `$.Payload` whole, when nothing else in it reads the
+    /// result ([`crate::data::Template::moves_field`]): the payload is moved, not copied.
+    pub result_selector_moves: Option<String>,
 }
 
 #[derive(Debug)]
@@ -546,7 +552,16 @@ impl Compiler<'_> {
             && arguments.is_none()
             && output.is_none()
             && assign.is_none();
+        let result_reads_payload_only = state.query_language == QueryLanguage::JsonPath
+            && assign.is_none()
+            && result_selector
+                .as_ref()
+                .is_some_and(|t| t.reads_input_only_as("Payload"));
+        let result_selector_moves = result_selector
+            .as_ref()
+            .and_then(|t| t.moves_field("Payload"));
         Io {
+            result_selector_moves,
             input_path,
             parameters,
             result_selector,
@@ -557,6 +572,7 @@ impl Compiler<'_> {
             assign,
             identity,
             input_unchanged,
+            result_reads_payload_only,
         }
     }
 

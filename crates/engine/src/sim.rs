@@ -1305,6 +1305,10 @@ impl ContextSource for FiberContext<'_> {
     fn context_object(&self) -> Value {
         self.sim.context_object(self.fiber, self.item)
     }
+
+    fn map_item(&self) -> Option<(u64, &Value)> {
+        self.item
+    }
 }
 
 // Read-only views for reports.

@@ -453,32 +453,60 @@ impl Simulation {
             return Err(Failure::runtime("lost state"));
         };
         let io = &state.io;
-        let raw = self.value_of(&fiber.input);
         match state.language {
             QueryLanguage::JsonPath => {
-                let result_value = self.value_of(&result);
+                let result_value = match result {
+                    Data::Json(value) => value,
+                    other => self.value_of(&other),
+                };
                 let selected: Rc<Value> = match &io.result_selector {
                     None => result_value,
-                    Some(template) => Rc::new(self.with_roots(
-                        f,
-                        &result_value,
-                        None,
-                        |roots| template.evaluate(roots),
-                    )?),
+                    Some(template) => {
+                        Rc::new(self.result_selected(f, template, io, result_value)?)
+                    }
                 };
                 if let Some(assign) = &io.assign {
                     self.apply_assign(f, assign, &selected, None, "Assign")?;
                 }
-                let combined = io.result_path.apply_shared(&raw, selected)?;
                 if io.output_path.is_identity() {
-                    return Ok(Data::Json(combined));
+                    // Nothing can fail after the ResultPath: the input is combined in place
+                    // when the fiber was its only holder (a catcher gets it back otherwise).
+                    let Some(fiber) = self.fibers.get_mut(f as usize) else {
+                        return Err(Failure::runtime("lost fiber"));
+                    };
+                    let (raw, taken) = match &fiber.input {
+                        Data::Json(_) => {
+                            match std::mem::replace(&mut fiber.input, Data::empty_object()) {
+                                Data::Json(value) => (value, true),
+                                _ => return Err(Failure::runtime("lost input")),
+                            }
+                        }
+                        other => {
+                            let other = other.clone();
+                            (self.value_of(&other), false)
+                        }
+                    };
+                    return match io.result_path.apply_owned(raw, selected) {
+                        Ok(combined) => Ok(Data::Json(combined)),
+                        Err((failure, raw)) => {
+                            if taken {
+                                if let Some(x) = self.fibers.get_mut(f as usize) {
+                                    x.input = Data::Json(raw);
+                                }
+                            }
+                            Err(failure)
+                        }
+                    };
                 }
+                let raw = self.value_of(&fiber_input(&self.fibers, f));
+                let combined = io.result_path.apply_shared(&raw, selected)?;
                 self.with_roots(f, &combined, None, |roots| {
                     io.output_path.apply(roots, true)
                 })
                 .map(Data::json)
             }
             QueryLanguage::Jsonata => {
+                let raw = self.value_of(&fiber_input(&self.fibers, f));
                 let result_value = self.value_of(&result);
                 let states = self.states_object(f, &raw, Some(&result_value), None, None);
                 let output = match &io.output {
@@ -1333,30 +1361,47 @@ impl Simulation {
 
     /// What the function or service returned.
     fn task_result(&mut self, f: u32, task: &TaskIr) -> Result<Data, (ErrorId, Rc<str>)> {
+        // The attempt's effective input, taken: a retry evaluates it again (`task_schedule`).
         let effective = self
             .fibers
-            .get(f as usize)
-            .and_then(|x| x.effective.clone())
+            .get_mut(f as usize)
+            .and_then(|x| x.effective.take())
             .unwrap_or_else(Data::empty_object);
         let behaviour = &task.behaviour;
+        // The part of the result its state reads, when that is less than all of it.
+        let mut overhead = 0;
         let result = match task.integration {
             Integration::LambdaInvoke => {
-                let arguments = self.value_of(&effective);
                 let payload = match &behaviour.result {
                     Some(r) => (**r).clone(),
-                    None => arguments.get("Payload").cloned().unwrap_or(Value::Null),
+                    None => self.payload_of(effective),
                 };
-                let exec = self.exec_of(f);
-                let key = self.executions.get(exec as usize).map_or(0, |e| e.key);
-                let ordinal = self
-                    .executions
-                    .get(exec as usize)
-                    .map_or(0, |e| e.task_attempts);
-                let request = crate::intrinsics::uuid_v4(
-                    crate::rng::hash_words(&[key, u64::from(ordinal), 1]),
-                    crate::rng::hash_words(&[key, u64::from(ordinal), 2]),
-                );
-                Data::json(invoke_response(payload, &request))
+                let slim = !self.recording_fiber(f)
+                    && self
+                        .program
+                        .states
+                        .get(self.state_of(f) as usize)
+                        .is_some_and(|s| s.io.result_reads_payload_only);
+                if slim {
+                    // Only `$.Payload` is read and no history holds the response: the rest of
+                    // it is never made (its size still counts against the payload limit).
+                    overhead = INVOKE_RESPONSE_OVERHEAD;
+                    let mut response = JsonObject::new();
+                    response.insert("Payload".into(), payload);
+                    Data::json(Value::Object(response))
+                } else {
+                    let exec = self.exec_of(f);
+                    let key = self.executions.get(exec as usize).map_or(0, |e| e.key);
+                    let ordinal = self
+                        .executions
+                        .get(exec as usize)
+                        .map_or(0, |e| e.task_attempts);
+                    let request = crate::intrinsics::uuid_v4(
+                        crate::rng::hash_words(&[key, u64::from(ordinal), 1]),
+                        crate::rng::hash_words(&[key, u64::from(ordinal), 2]),
+                    );
+                    Data::json(invoke_response(payload, &request))
+                }
             }
             _ => match &behaviour.result {
                 Some(r) => Data::Json(r.clone()),
@@ -1366,7 +1411,7 @@ impl Simulation {
         let limit = self.scenario.limits.payload_bytes;
         let too_large = match behaviour.result_bytes {
             Some(bytes) => bytes > limit,
-            None => self.data_exceeds(&result, limit),
+            None => self.data_exceeds(&result, limit.saturating_sub(overhead)),
         };
         if too_large {
             let service = match task.integration {
@@ -2017,6 +2062,76 @@ impl Simulation {
     }
 }
 
+/// A fiber's input (an empty object for a fiber that is gone, which the caller reports).
+fn fiber_input(fibers: &[super::Fiber], f: u32) -> Data {
+    fibers
+        .get(f as usize)
+        .map_or_else(Data::empty_object, |x| x.input.clone())
+}
+
+/// How much longer the compact JSON of a whole Lambda Invoke response ([`invoke_response`]) is
+/// than `{"Payload": …}` with the same payload (its request id is always 36 characters).
+const INVOKE_RESPONSE_OVERHEAD: u64 = 586;
+
+impl Simulation {
+    /// A `ResultSelector` over a result. When it takes `$.Payload` whole under one key and
+    /// reads the result nowhere else (`io.result_selector_moves`), and nothing else holds the
+    /// result, the payload is moved into the output instead of copied; a failure is worked out
+    /// again over the result as it was, so that its message is the same.
+    fn result_selected(
+        &self,
+        f: u32,
+        template: &crate::data::Template,
+        io: &crate::program::Io,
+        result: Rc<Value>,
+    ) -> Result<Value, Failure> {
+        let evaluate =
+            |result: &Value| self.with_roots(f, result, None, |roots| template.evaluate(roots));
+        let Some(key) = &io.result_selector_moves else {
+            return evaluate(&result);
+        };
+        let mut owned = match Rc::try_unwrap(result) {
+            Ok(value) => value,
+            Err(shared) => return evaluate(&shared),
+        };
+        let payload = match owned.get_mut("Payload") {
+            Some(slot) => std::mem::take(slot),
+            None => return evaluate(&owned),
+        };
+        match evaluate(&owned) {
+            Ok(mut output) => {
+                if let Some(slot) = output.get_mut(key.as_str()) {
+                    *slot = payload;
+                }
+                Ok(output)
+            }
+            Err(_) => {
+                if let Some(slot) = owned.get_mut("Payload") {
+                    *slot = payload;
+                }
+                evaluate(&owned)
+            }
+        }
+    }
+
+    /// A Lambda Invoke's `Payload` argument, moved out of the arguments when nothing else holds
+    /// them.
+    fn payload_of(&self, arguments: Data) -> Value {
+        match arguments {
+            Data::Json(rc) => match Rc::try_unwrap(rc) {
+                Ok(Value::Object(mut map)) => map.remove("Payload").unwrap_or(Value::Null),
+                Ok(_) => Value::Null,
+                Err(rc) => rc.get("Payload").cloned().unwrap_or(Value::Null),
+            },
+            other => self
+                .value_of(&other)
+                .get("Payload")
+                .cloned()
+                .unwrap_or(Value::Null),
+        }
+    }
+}
+
 /// The Lambda Invoke API response around a function result.
 fn invoke_response(payload: Value, request_id: &str) -> Value {
     let mut headers = JsonObject::new();
@@ -2164,5 +2279,25 @@ fn release_lambda(fiber: &mut Fiber, f: u32, now: u64, in_flight: &mut u64, queu
         *in_flight = in_flight.saturating_sub(1);
     } else {
         queue.push(now, until, f, 0, super::queue::EventKind::LambdaRelease);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slim_invoke_response_is_shorter_by_the_overhead_whatever_the_payload() {
+        let request = crate::intrinsics::uuid_v4(7, 11);
+        assert_eq!(request.len(), 36);
+        for payload in [
+            Value::Null,
+            serde_json::json!({"order": {"id": 412, "lines": [1, 2, 3]}, "note": "é\n\"x\""}),
+            Value::String("x".repeat(1000)),
+        ] {
+            let whole = crate::data::json_size(&invoke_response(payload.clone(), &request));
+            let slim = crate::data::json_size(&serde_json::json!({ "Payload": payload }));
+            assert_eq!((whole - slim) as u64, INVOKE_RESPONSE_OVERHEAD);
+        }
     }
 }

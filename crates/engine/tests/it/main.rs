@@ -6,6 +6,7 @@ mod compare;
 mod conformance;
 mod corpus;
 mod cost;
+mod dataflow;
 mod determinism;
 mod effects;
 mod monitor;
