@@ -62,6 +62,9 @@ echo
 echo "== redrive, native (cargo run --release -p engine --example redrive_bench)"
 cargo run --quiet --release -p engine --example redrive_bench
 echo
+echo "== data flow, native (cargo run --release -p engine --example dataflow: bench/dataflow's workloads at 100 B, 1 KB and 10 KB items)"
+cargo run --quiet --release -p engine --example dataflow
+echo
 seeds="${MAPSIM_SWEEP_SEEDS:-2}"
 echo "== a sweep, native (mapsim sweep: 20 × 20 cells × $seeds seeds of order-processing at 1,000 items; MAPSIM_SWEEP_SEEDS=20 for the issue's 8,000 runs)"
 cargo build --quiet --release -p mapsim-cli

@@ -18,7 +18,7 @@
 mod eval;
 mod functions;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
@@ -98,6 +98,11 @@ pub struct Env<'a> {
     pub now_epoch_ms: i64,
     /// The execution's seeded stream, for `$random()` and `$uuid()`.
     pub random: Option<&'a RefCell<Stream>>,
+    /// Makes `$states.context` when `states` has none: most expressions never read it, so it is
+    /// built on first use (and `$states` whole with it).
+    pub context: Option<&'a dyn Fn() -> Value>,
+    context_made: OnceCell<Value>,
+    states_made: OnceCell<Value>,
 }
 
 impl<'a> Env<'a> {
@@ -107,7 +112,37 @@ impl<'a> Env<'a> {
             variables,
             now_epoch_ms: crate::clock::DEFAULT_START_EPOCH_MS,
             random: None,
+            context: None,
+            context_made: OnceCell::new(),
+            states_made: OnceCell::new(),
         }
+    }
+
+    /// Whether `$states.context` is still to be made.
+    fn context_pending(&self) -> bool {
+        self.context.is_some() && self.states.get("context").is_none()
+    }
+
+    /// `$states.context`.
+    pub fn context_value(&self) -> Option<&Value> {
+        match self.context {
+            Some(make) if self.context_pending() => Some(self.context_made.get_or_init(make)),
+            _ => self.states.get("context"),
+        }
+    }
+
+    /// `$states`, whole: with its `context` last, as the engine writes it.
+    pub fn states_value(&self) -> &Value {
+        if !self.context_pending() {
+            return self.states;
+        }
+        self.states_made.get_or_init(|| {
+            let mut whole = self.states.clone();
+            if let (Value::Object(map), Some(context)) = (&mut whole, self.context_value()) {
+                map.insert("context".into(), context.clone());
+            }
+            whole
+        })
     }
 }
 
@@ -375,6 +410,75 @@ mod tests {
             eval_with("$millis()", &states, None).ok(),
             Some(Some(json!(1_704_067_200_000i64)))
         );
+    }
+
+    #[test]
+    fn a_member_chain_walked_by_reference_gives_what_stepping_gives() {
+        // `$s := $states` binds a copy in the expression's scope, which is stepped value by
+        // value; `$states…` is walked by reference. Both must agree on every shape.
+        let states = json!({
+            "input": {
+                "order": {"id": 7, "lines": [{"sku": "a", "n": 1}, {"sku": "b", "n": 2}], "none": null},
+                "list": [[1, 2], [3]],
+                "text": "x"
+            }
+        });
+        let vars = Variables {
+            values: [("v".to_string(), json!({"a": {"b": [1, {"c": 2}]}}))]
+                .into_iter()
+                .collect(),
+            parent: None,
+        };
+        for path in [
+            "$states.input.order.id",
+            "$states.input.order.lines.sku",
+            "$states.input.order.lines[1].n",
+            "$states.input.order.missing.x",
+            "$states.input.order.none.x",
+            "$states.input.list",
+            "$states.input.text.length",
+            "$states.input",
+            "$states.nothing",
+            "$v.a.b.c",
+            "$v.a.b",
+        ] {
+            let (root, rest) = path.split_once('.').unwrap_or((path, ""));
+            let stepped = format!("({} := {root}; {}.{rest})", "$s", "$s");
+            assert_eq!(
+                eval_with(path, &states, Some(&vars)).ok(),
+                eval_with(&stepped, &states, Some(&vars)).ok(),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_context_made_on_first_use_reads_as_one_given_whole() {
+        let context = json!({"State": {"Name": "Work", "RetryCount": 1}});
+        let given = json!({"input": {"a": 1}, "context": context});
+        let lazy_states = json!({"input": {"a": 1}});
+        let made = std::cell::Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            context.clone()
+        };
+        for text in [
+            "$states.context.State.Name",
+            "$states.context",
+            "$keys($states)",
+            "$states",
+            "$states.*.Name",
+            "$lookup($states, 'context').State.RetryCount",
+            "$states.input.a",
+        ] {
+            let expr = Expression::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+            let whole = expr.evaluate(&Env::new(&given, None)).ok();
+            let mut env = Env::new(&lazy_states, None);
+            env.context = Some(&make);
+            assert_eq!(expr.evaluate(&env).ok(), whole, "{text}");
+        }
+        // Made only for the expressions that read it, once per environment.
+        assert_eq!(made.get(), 6);
     }
 
     #[test]

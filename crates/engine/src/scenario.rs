@@ -129,8 +129,15 @@ pub struct ItemFile {
 pub enum Items {
     /// `{"count": n}`: items `{"index": i}`.
     Count(u64),
-    /// `{"values": [...]}`.
-    Values(Vec<Value>),
+    /// `{"values": [...]}` (shared: every simulation of the scenario reads the same values).
+    Values(#[serde(serialize_with = "serialize_values")] Rc<Vec<Value>>),
+}
+
+fn serialize_values<S: serde::Serializer>(
+    values: &Rc<Vec<Value>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    values.as_slice().serialize(s)
 }
 
 impl Items {
@@ -1235,7 +1242,7 @@ impl Reader {
                     );
                     return None;
                 }
-                Some(Items::Values(values.clone()))
+                Some(Items::Values(Rc::new(values.clone())))
             }
             (None, Some(other)) => {
                 self.error(

@@ -151,7 +151,7 @@ fn lookup_var(name: &str, context: &Val, scope: &Scope, cx: &Context<'_, '_>) ->
         return v;
     }
     if name == "states" {
-        return Val::Json(cx.env.states.clone());
+        return Val::Json(cx.env.states_value().clone());
     }
     if let Some(v) = cx.env.variables.and_then(|vars| vars.get(name)) {
         return Val::Json(v.clone());
@@ -220,7 +220,10 @@ pub fn eval(
             let Some((first, rest)) = steps.split_first() else {
                 return Ok(Val::Undefined);
             };
-            let mut left = eval(first, context, scope, cx)?;
+            let (mut left, rest) = match member_chain(first, rest, scope, cx) {
+                Some(walked) => walked,
+                None => (eval(first, context, scope, cx)?, rest),
+            };
             for step in rest {
                 left = path_step(left, step, scope, cx)?;
             }
@@ -354,6 +357,56 @@ pub fn eval(
 }
 
 /// `left.step`: the step evaluated with each item of `left` as its context.
+/// `$states.input.a.b` and the like — a named variable, then field names — walked by reference
+/// while each value is an object with that field, so that only the value reached is copied
+/// (not `$states` and every object on the way). Returns that value and the steps left for
+/// [`path_step`] (from the first that is not such a field), or `None` when the path does not
+/// start so. The result is what stepping value by value gives: `field` of an object is its
+/// member, or undefined.
+fn member_chain<'n>(
+    first: &Node,
+    rest: &'n [Node],
+    scope: &Scope,
+    cx: &Context<'_, '_>,
+) -> Option<(Val, &'n [Node])> {
+    let Node::Variable(name) = first else {
+        return None;
+    };
+    if name.is_empty() || name == "$" || scope.lookup(name).is_some() {
+        return None;
+    }
+    let mut taken = 0;
+    let mut current: &Value = if name == "states" {
+        match rest.first() {
+            // `$states.context`, made now if it was left to be made.
+            Some(Node::Name(field)) if field == "context" => {
+                taken = 1;
+                match cx.env.context_value() {
+                    Some(context) => context,
+                    None => return Some((Val::Undefined, &rest[1..])),
+                }
+            }
+            _ => cx.env.states,
+        }
+    } else {
+        cx.env.variables.and_then(|vars| vars.get(name))?
+    };
+    for step in &rest[taken..] {
+        let (Node::Name(field), Value::Object(map)) = (step, current) else {
+            break;
+        };
+        match map.get(field) {
+            Some(next) => current = next,
+            None => return Some((Val::Undefined, &rest[taken + 1..])),
+        }
+        taken += 1;
+    }
+    if taken == 0 && name == "states" {
+        return Some((Val::Json(cx.env.states_value().clone()), rest));
+    }
+    Some((Val::Json(current.clone()), &rest[taken..]))
+}
+
 fn path_step(left: Val, step: &Node, scope: &Scope, cx: &Context<'_, '_>) -> Result<Val, String> {
     let items = left.items();
     if items.len() == 1 {

@@ -311,7 +311,10 @@ impl Simulation {
         if let Some(e) = error_output {
             states.insert("errorOutput".into(), e.clone());
         }
-        states.insert("context".into(), self.context_object(f, map_item));
+        // Without a Map item, `with_env` makes the context only if an expression reads it.
+        if map_item.is_some() {
+            states.insert("context".into(), self.context_object(f, map_item));
+        }
         Value::Object(states)
     }
 
@@ -324,7 +327,9 @@ impl Simulation {
         let fiber = self.fibers.get(f as usize);
         let vars = fiber.and_then(|x| x.vars.as_deref());
         let exec = fiber.and_then(|x| self.executions.get(x.exec as usize));
+        let make_context = || self.context_object(f, None);
         let mut env = jsonata::Env::new(states, vars);
+        env.context = Some(&make_context);
         env.now_epoch_ms = self
             .scenario
             .start_epoch_ms

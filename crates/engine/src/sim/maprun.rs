@@ -1358,7 +1358,7 @@ impl Simulation {
 fn items_rt(items: &Items) -> ItemsRt {
     match items {
         Items::Count(n) => ItemsRt::Count((*n).min(u64::from(u32::MAX)) as u32),
-        Items::Values(v) => ItemsRt::Values(Rc::new(v.clone())),
+        Items::Values(v) => ItemsRt::Values(v.clone()),
     }
 }
 
