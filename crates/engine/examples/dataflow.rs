@@ -3,7 +3,7 @@
 //! are built from the item with intrinsics, `ResultSelector` / `ResultPath` / `OutputPath`, a
 //! Distributed Map's `ItemSelector`, the same in JSONata, and a real-world definition from
 //! `../shared/asl-corpus` — each at items of about 100 B, 1 KB and 10 KB, made here and given as
-//! the scenario's `items.values`. Prints items per second and nanoseconds per state entered,
+//! the execution input's `items` (the corpus definition's ItemReader file: `items.values`). Prints items per second and nanoseconds per state entered,
 //! and the cost of a state that writes one key with `ResultPath` over one that passes the item
 //! through (the same run of this command).
 //!
