@@ -107,8 +107,16 @@ fn main() {
         };
         for size in SIZES {
             let mut doc = base.clone();
-            doc["items"] =
-                json!({ "values": (0..items).map(|i| item(i, size)).collect::<Vec<_>>() });
+            let values: Vec<Value> = (0..items).map(|i| item(i, size)).collect();
+            if name.starts_with("corpus-") {
+                // Its ItemReader's file: the scenario's values stand in for it.
+                doc["items"] = json!({ "values": values });
+            } else {
+                // The Map's ItemsPath over the execution input, as in AWS.
+                let mut input = doc.get("input").cloned().unwrap_or_else(|| json!({}));
+                input["items"] = Value::Array(values);
+                doc["input"] = input;
+            }
             let Ok(scenario) = scenario::from_value(&doc) else {
                 println!("{name:<27} skipped: the scenario is not usable");
                 break;
