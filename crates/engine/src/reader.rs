@@ -248,6 +248,97 @@ pub struct ReadItems {
     pub assumptions: Vec<ReaderAssumption>,
 }
 
+/// What a file gave, as [`read_rows`] keeps it: a CSV file's rows found and checked but each
+/// made into an item only when asked ([`CsvRows::item`]); JSON and JSON Lines parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadRows {
+    pub rows: ItemRows,
+    pub assumptions: Vec<ReaderAssumption>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemRows {
+    Values(Vec<Value>),
+    Csv(CsvRows),
+}
+
+impl ItemRows {
+    pub fn len(&self) -> usize {
+        match self {
+            ItemRows::Values(v) => v.len(),
+            ItemRows::Csv(rows) => rows.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every item, made now.
+    pub fn into_values(self) -> Vec<Value> {
+        match self {
+            ItemRows::Values(v) => v,
+            ItemRows::Csv(rows) => (0..rows.len()).filter_map(|i| rows.item(i)).collect(),
+        }
+    }
+}
+
+/// A CSV file's data rows: the text, the header and where each row starts, all checked when
+/// read; an item is made from its row when asked, as [`read_items`] makes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvRows {
+    text: std::rc::Rc<str>,
+    headers: std::rc::Rc<[String]>,
+    starts: std::rc::Rc<[usize]>,
+    len: usize,
+    delimiter: u8,
+}
+
+impl CsvRows {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The first `n` rows (the same text and header, shared).
+    pub fn first(&self, n: usize) -> CsvRows {
+        CsvRows {
+            len: n.min(self.len),
+            ..self.clone()
+        }
+    }
+
+    /// Row `i` as its item: `{header: field, …}` in header order, missing fields empty, extra
+    /// ones skipped.
+    pub fn item(&self, i: usize) -> Option<Value> {
+        if i >= self.len {
+            return None;
+        }
+        let start = *self.starts.get(i)?;
+        let mut scanner = CsvScanner::new(&self.text, self.delimiter);
+        scanner.pos = start;
+        let mut fields = Vec::new();
+        match scanner.record(&mut fields) {
+            Ok(Record::Fields) => Some(row_item(&self.headers, &mut fields)),
+            _ => None,
+        }
+    }
+}
+
+/// A record's fields under the header (see [`read_csv`]).
+fn row_item(headers: &[String], fields: &mut Vec<String>) -> Value {
+    let mut values = fields.drain(..);
+    let mut item = Map::with_capacity(headers.len());
+    for header in headers {
+        let value = values.next().unwrap_or_default();
+        item.insert(header.clone(), Value::String(value));
+    }
+    Value::Object(item)
+}
+
 /// A reading choice this module makes where AWS says nothing; noted only when a file needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ReaderAssumption {
@@ -424,6 +515,16 @@ impl std::error::Error for ReaderError {}
 /// CSV and JSON Lines files are read only as far as `MaxItems` needs (a problem further on is not
 /// seen, as when a reader streams the file); a JSON file is parsed whole.
 pub fn read_items(bytes: &[u8], config: &ReaderConfig) -> Result<ReadItems, ReaderError> {
+    let read = read_rows(bytes, config)?;
+    Ok(ReadItems {
+        items: read.rows.into_values(),
+        assumptions: read.assumptions,
+    })
+}
+
+/// [`read_items`] with a CSV file's items left in their rows until asked for: the same checks
+/// and errors, the same assumptions, the same items.
+pub fn read_rows(bytes: &[u8], config: &ReaderConfig) -> Result<ReadRows, ReaderError> {
     // 10c: -1 fails the Map Run; 0 reads every item, like no MaxItems; 2 reads the first two.
     let limit = match config.max_items {
         Some(n) if n < 0 => return Err(ReaderError::NegativeMaxItems { max_items: n }),
@@ -471,13 +572,13 @@ pub fn read_items(bytes: &[u8], config: &ReaderConfig) -> Result<ReadItems, Read
             });
         }
     };
-    let items = match config.input_type {
-        InputType::Csv => read_csv(text, config, given_headers, limit, &mut notes)?,
-        InputType::Json => read_json(text, limit)?,
-        InputType::Jsonl => read_jsonl(text, limit, &mut notes)?,
+    let rows = match config.input_type {
+        InputType::Csv => ItemRows::Csv(read_csv(text, config, given_headers, limit, &mut notes)?),
+        InputType::Json => ItemRows::Values(read_json(text, limit)?),
+        InputType::Jsonl => ItemRows::Values(read_jsonl(text, limit, &mut notes)?),
     };
-    Ok(ReadItems {
-        items,
+    Ok(ReadRows {
+        rows,
         assumptions: notes.list,
     })
 }
@@ -509,8 +610,16 @@ fn read_csv(
     given_headers: Option<Vec<String>>,
     limit: usize,
     notes: &mut Notes,
-) -> Result<Vec<Value>, ReaderError> {
-    let mut scanner = CsvScanner::new(text, config.csv_delimiter.byte());
+) -> Result<CsvRows, ReaderError> {
+    let delimiter = config.csv_delimiter.byte();
+    let rows = |headers: Vec<String>, starts: Vec<usize>| CsvRows {
+        text: std::rc::Rc::from(text),
+        headers: std::rc::Rc::from(headers),
+        len: starts.len(),
+        starts: std::rc::Rc::from(starts),
+        delimiter,
+    };
+    let mut scanner = CsvScanner::new(text, delimiter);
     let mut fields = Vec::new();
     let headers = match given_headers {
         Some(headers) => headers,
@@ -519,7 +628,7 @@ fn read_csv(
                 Record::End => {
                     notes.note(ReaderAssumption::NoHeaderRow);
                     scanner.flush_notes(notes);
-                    return Ok(Vec::new());
+                    return Ok(rows(Vec::new(), Vec::new()));
                 }
                 Record::Blank => notes.note(ReaderAssumption::BlankCsvLine),
                 Record::Fields => {
@@ -549,32 +658,26 @@ fn read_csv(
             }
         },
     };
-    let mut items = Vec::new();
-    while items.len() < limit {
+    // Every row is read and checked now; its item is made when asked (`CsvRows::item`).
+    let mut starts = Vec::new();
+    while starts.len() < limit {
+        let start = scanner.pos;
         match scanner.record(&mut fields)? {
             Record::End => break,
             Record::Blank => notes.note(ReaderAssumption::BlankCsvLine),
-            Record::Fields => {
-                // Keys come in header order; AWS's recorded outputs list some keys in another order
-                // (`"0","{}","True"` for the header `0,True,{}`), which JSON objects do not tell
-                // apart.
-                // [CSV rules]: "If the number of fields in a row is less than the number of fields
-                // in the header, Step Functions provides empty strings for the missing values" and
-                // "If the number of fields in a row is more than the number of fields in the
-                // header, Step Functions skips the additional fields" (also in the recorded
-                // test_map_item_reader_csv_headers_decl_extra_fields and ..._first_row_extra_fields).
-                let mut values = fields.drain(..);
-                let mut item = Map::with_capacity(headers.len());
-                for header in &headers {
-                    let value = values.next().unwrap_or_default();
-                    item.insert(header.clone(), Value::String(value));
-                }
-                items.push(Value::Object(item));
-            }
+            // Keys come in header order; AWS's recorded outputs list some keys in another order
+            // (`"0","{}","True"` for the header `0,True,{}`), which JSON objects do not tell
+            // apart.
+            // [CSV rules]: "If the number of fields in a row is less than the number of fields
+            // in the header, Step Functions provides empty strings for the missing values" and
+            // "If the number of fields in a row is more than the number of fields in the
+            // header, Step Functions skips the additional fields" (also in the recorded
+            // test_map_item_reader_csv_headers_decl_extra_fields and ..._first_row_extra_fields).
+            Record::Fields => starts.push(start),
         }
     }
     scanner.flush_notes(notes);
-    Ok(items)
+    Ok(rows(headers, starts))
 }
 
 enum Record {
@@ -1023,6 +1126,28 @@ mod tests {
             .map(|o| o.keys().collect())
             .unwrap_or_default();
         assert_eq!(keys, ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn rows_kept_until_asked_make_the_items_read_at_once() {
+        let file = "id,name,note\n1,\"Smith, J\",\"said \"\"hi\"\"\"\n\n2,a\\,b,x\\y\n3\n4,d,e,extra\r\n5,\"two\nlines\",z\n";
+        for config in [first_row(), given(&["a", "b", "c"])] {
+            let Ok(read) = read_rows(file.as_bytes(), &config) else {
+                panic!("a valid file")
+            };
+            let ItemRows::Csv(rows) = &read.rows else {
+                panic!("CSV rows")
+            };
+            let eager = read_ok(file.as_bytes(), &config);
+            assert_eq!(read.assumptions, eager.assumptions);
+            let lazy: Vec<Value> = (0..rows.len()).filter_map(|i| rows.item(i)).collect();
+            assert_eq!(lazy, eager.items);
+            assert_eq!(rows.item(rows.len()), None);
+            let first = rows.first(2);
+            assert_eq!(first.len(), 2);
+            assert_eq!(first.item(1), eager.items.get(1).cloned());
+            assert_eq!(first.item(2), None);
+        }
     }
 
     #[test]

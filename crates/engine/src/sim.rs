@@ -1263,23 +1263,15 @@ pub fn child_name(run: u32, child: u32) -> String {
 
 impl ItemSource for Simulation {
     fn item_value(&self, run: u32, index: u32) -> Value {
-        match self.runs.get(run as usize).map(|r| &r.setup.items) {
-            Some(ItemsRt::Count(_)) | None => {
-                let mut object = JsonObject::new();
-                object.insert("index".into(), Value::from(index));
-                Value::Object(object)
-            }
-            Some(ItemsRt::Values(values)) => {
-                values.get(index as usize).cloned().unwrap_or(Value::Null)
-            }
-        }
+        self.runs.get(run as usize).map_or_else(
+            || ItemsRt::Count(0).value(index),
+            |r| r.setup.items.value(index),
+        )
     }
 
     fn item_size(&self, run: u32, index: u32) -> usize {
         match self.runs.get(run as usize).map(|r| &r.setup.items) {
-            Some(ItemsRt::Values(values)) => {
-                values.get(index as usize).map_or(4, crate::data::json_size)
-            }
+            Some(items @ (ItemsRt::Values(_) | ItemsRt::Csv(_))) => items.size(index),
             _ => 10 + decimal_digits(u64::from(index)),
         }
     }

@@ -24,6 +24,34 @@ pub enum ItemsRt {
     /// `count` items `{"index": i}`, built only when looked at.
     Count(u32),
     Values(Rc<Vec<Value>>),
+    /// An ItemReader file's CSV rows: each item made from its row when looked at.
+    Csv(crate::reader::CsvRows),
+}
+
+impl ItemsRt {
+    /// Item `index`, made now.
+    pub fn value(&self, index: u32) -> Value {
+        match self {
+            ItemsRt::Count(_) => {
+                let mut o = JsonObject::new();
+                o.insert("index".into(), Value::from(index));
+                Value::Object(o)
+            }
+            ItemsRt::Values(v) => v.get(index as usize).cloned().unwrap_or(Value::Null),
+            ItemsRt::Csv(rows) => rows.item(index as usize).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The length of item `index`'s compact JSON.
+    pub fn size(&self, index: u32) -> usize {
+        match self {
+            ItemsRt::Count(_) => 10 + index.to_string().len(),
+            ItemsRt::Values(v) => v.get(index as usize).map_or(4, crate::data::json_size),
+            ItemsRt::Csv(rows) => rows
+                .item(index as usize)
+                .map_or(4, |item| crate::data::json_size(&item)),
+        }
+    }
 }
 
 /// What a Map Run needs to start any of its children (shared with a replay of one child).
@@ -330,7 +358,10 @@ impl Simulation {
             .map(|file| self.read_item_file(map, file));
         let (items, from_reader) = match (&map.scenario_items, map.has_reader) {
             _ if from_file.is_some() => match from_file {
-                Some(Ok(values)) => (ItemsRt::Values(Rc::new(values)), true),
+                Some(Ok(crate::reader::ItemRows::Values(values))) => {
+                    (ItemsRt::Values(Rc::new(values)), true)
+                }
+                Some(Ok(crate::reader::ItemRows::Csv(rows))) => (ItemsRt::Csv(rows), true),
                 Some(Err(cause)) => {
                     reader_failure = Some(cause);
                     (ItemsRt::Values(Rc::new(Vec::new())), true)
@@ -358,6 +389,7 @@ impl Simulation {
         let n_items = match &items {
             ItemsRt::Count(n) => *n,
             ItemsRt::Values(v) => v.len() as u32,
+            ItemsRt::Csv(rows) => rows.len() as u32,
         };
         let details = if self.recording_fiber(f) {
             Details::Length {
@@ -396,6 +428,7 @@ impl Simulation {
                     ItemsRt::Values(v) => {
                         ItemsRt::Values(Rc::new(v.iter().take(m as usize).cloned().collect()))
                     }
+                    ItemsRt::Csv(rows) => ItemsRt::Csv(rows.first(m as usize)),
                 };
                 (items, m)
             }
@@ -530,7 +563,7 @@ impl Simulation {
         &mut self,
         map: &program::MapIr,
         file: &crate::scenario::ItemFile,
-    ) -> Result<Vec<Value>, Rc<str>> {
+    ) -> Result<crate::reader::ItemRows, Rc<str>> {
         let Some(bytes) = file.bytes.as_ref() else {
             return Err(Rc::from(
                 format!(
@@ -548,13 +581,13 @@ impl Simulation {
         };
         let mut config = config.map_err(|e| Rc::from(e.as_str()))?;
         config.max_items = None;
-        match crate::reader::read_items(bytes, &config) {
+        match crate::reader::read_rows(bytes, &config) {
             Ok(read) => {
                 for assumption in read.assumptions {
                     let text = assumption.text().to_string();
                     self.note_assumption(assumption.key(), || text);
                 }
-                Ok(read.items)
+                Ok(read.rows)
             }
             Err(error) => {
                 if error.assumed() {
@@ -640,10 +673,7 @@ impl Simulation {
             let mut count = 0u32;
             let mut bytes = 12usize;
             for i in 0..n_items {
-                let size = match items {
-                    ItemsRt::Values(v) => v.get(i as usize).map_or(4, crate::data::json_size),
-                    ItemsRt::Count(_) => 10 + i.to_string().len(),
-                } + 1;
+                let size = items.size(i) + 1;
                 if count > 0 && (count >= max_items || bytes + size > max_bytes) {
                     bounds.push(i);
                     count = 0;
@@ -918,14 +948,7 @@ impl Simulation {
     }
 
     fn item_value_rt(&self, setup: &RunSetup, index: u32) -> Value {
-        match &setup.items {
-            ItemsRt::Count(_) => {
-                let mut o = JsonObject::new();
-                o.insert("index".into(), Value::from(index));
-                Value::Object(o)
-            }
-            ItemsRt::Values(v) => v.get(index as usize).cloned().unwrap_or(Value::Null),
-        }
+        setup.items.value(index)
     }
 
     /// Evaluates an ItemSelector in the parent's context with the child's random stream (so a
