@@ -101,16 +101,22 @@ pub fn describe_map_run(sim: &Simulation, run: usize) -> Option<Value> {
     };
     // Children a redrive is still to start, and their items.
     let (pending_children, pending_items) = map_run.pending_redrive_counts();
+    let (stuck_children, stuck_items) = map_run.not_redrivable_counts();
     o.insert(
         "itemCounts".into(),
-        counts_json(&report.item_counts, items_written, 0, pending_items),
+        counts_json(
+            &report.item_counts,
+            items_written,
+            stuck_items,
+            pending_items,
+        ),
     );
     o.insert(
         "executionCounts".into(),
         counts_json(
             &report.execution_counts,
             executions_written,
-            0,
+            stuck_children,
             pending_children,
         ),
     );

@@ -1929,6 +1929,7 @@ impl Simulation {
             .fibers
             .get(f as usize)
             .map_or(u16::MAX, |x| x.state.min(u32::from(u16::MAX - 1)) as u16);
+        let history_full = self.history_exhausted(exec);
         self.free_fiber(root);
         if root != f {
             self.free_fiber(f);
@@ -1965,6 +1966,7 @@ impl Simulation {
                         .and_then(|r| r.children.get_mut(child as usize))
                     {
                         record.end_state = end_state;
+                        record.history_full = history_full;
                     }
                 }
             }

@@ -134,6 +134,9 @@ pub struct ChildRecord {
     pub(super) end_state: u16,
     /// Times a redrive ran the child again.
     pub redriven: u8,
+    /// A Standard child whose history reached the 25,000-event limit: a redrive cannot run it
+    /// again (§9, `failuresNotRedrivable`).
+    pub(super) history_full: bool,
 }
 
 impl ChildRecord {
@@ -217,6 +220,28 @@ impl MapRun {
     }
 
     /// Children a redrive is still to start, and their items.
+    /// Unsuccessful children a redrive cannot run again, and their items (DescribeMapRun's
+    /// `failuresNotRedrivable`): Standard children whose history reached its limit.
+    pub fn not_redrivable_counts(&self) -> (u64, u64) {
+        if self.setup.express {
+            return (0, 0);
+        }
+        let (mut children, mut items) = (0, 0);
+        for (child, record) in self.children.iter().enumerate() {
+            if record.history_full
+                && matches!(
+                    record.status,
+                    ChildStatus::Failed | ChildStatus::TimedOut | ChildStatus::Aborted
+                )
+            {
+                let (start, end) = self.setup.child_items(child as u32);
+                children += 1;
+                items += u64::from(end - start);
+            }
+        }
+        (children, items)
+    }
+
     pub fn pending_redrive_counts(&self) -> (u64, u64) {
         let waiting = self.redrive_queue.get(self.redrive_next..).unwrap_or(&[]);
         let items = waiting
@@ -495,6 +520,7 @@ impl Simulation {
             caught: false,
             end_state: u16::MAX,
             redriven: 0,
+            history_full: false,
         };
         let run = MapRun {
             setup: Rc::new(setup),

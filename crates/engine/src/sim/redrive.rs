@@ -293,6 +293,11 @@ impl Simulation {
             ) {
                 continue;
             }
+            // §9: a Standard child over the history limit cannot be redriven; it stays as it
+            // ended (DescribeMapRun counts it under `failuresNotRedrivable`).
+            if !express && record.history_full {
+                continue;
+            }
             let kept = map_run.resume_points.get(&(child as u32));
             let from = if express {
                 None

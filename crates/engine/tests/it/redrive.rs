@@ -259,3 +259,43 @@ fn a_redriven_express_child_repeats_the_side_effects_of_the_states_before_the_fa
         );
     }
 }
+
+/// §9: "a Standard child over 25,000 history events … cannot be redriven
+/// (`failuresNotRedrivable`)". Item 0's child loops until its history is full and fails; a
+/// redrive leaves it as it ended and runs the children that never started; DescribeMapRun
+/// counts it.
+#[test]
+fn a_standard_child_with_a_full_history_is_not_redriven() {
+    let definition = json!({"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "MaxConcurrency": 1,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Spin", "States": {
+                "Spin": {"Type": "Pass", "Next": "Again"},
+                "Again": {"Type": "Choice",
+                    "Choices": [{"Variable": "$.index", "NumericEquals": 0, "Next": "Spin"}],
+                    "Default": "Done"},
+                "Done": {"Type": "Succeed"}}},
+        "End": true}}});
+    let (mut sim, m) = simulate(&definition, &json!({"items": {"count": 3}}));
+    assert_eq!(status(&sim), ExecutionStatus::Failed);
+    let describe = |sim: &Simulation| {
+        engine::export::describe_map_run(sim, 0).unwrap_or_else(|| panic!("a Map Run"))
+    };
+    assert_eq!(describe(&sim)["executionCounts"]["failed"], 1);
+    assert_eq!(
+        describe(&sim)["executionCounts"]["failuresNotRedrivable"],
+        1
+    );
+    assert_eq!(describe(&sim)["itemCounts"]["failuresNotRedrivable"], 1);
+    sim.redrive(&m).unwrap_or_else(|e| panic!("{e}"));
+    sim.run();
+    let after = describe(&sim);
+    // The two that never started ran and succeeded; the full one did not run again.
+    assert_eq!(after["executionCounts"]["succeeded"], 2, "{after}");
+    assert_eq!(after["executionCounts"]["failed"], 1, "{after}");
+    assert_eq!(
+        after["executionCounts"]["failuresNotRedrivable"], 1,
+        "{after}"
+    );
+    assert_eq!(sim.map_runs()[0].children[0].redriven, 0);
+}
