@@ -318,15 +318,12 @@ fn tokens(pointer: &str) -> Vec<String> {
     pointer
         .split('/')
         .skip(1)
-        .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        .map(asl::pointer::unescape)
         .collect()
 }
 
 fn join(tokens: &[String]) -> String {
-    tokens
-        .iter()
-        .map(|token| format!("/{}", token.replace('~', "~0").replace('/', "~1")))
-        .collect()
+    asl::pointer::join(tokens)
 }
 
 /// Where to set `value` so that it ends up at `pointer`: the first missing member on the way,

@@ -44,7 +44,7 @@ pub struct ScenarioEditor {
 }
 
 fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    asl::pointer::escape(key)
 }
 
 /// What the scenario tab keeps between renders: its JSON text area (to reveal a problem in it)

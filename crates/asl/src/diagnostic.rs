@@ -79,17 +79,6 @@ impl Diagnostic {
     }
 }
 
-/// Appends `token` to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
-pub fn pointer_push(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    out.push('/');
-    for ch in token.chars() {
-        match ch {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
+/// Appends `token` to a JSON pointer, escaping `~` and `/` as RFC 6901 requires
+/// ([`crate::pointer::push`]).
+pub use crate::pointer::push as pointer_push;

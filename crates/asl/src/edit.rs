@@ -115,7 +115,7 @@ fn pointer_target_exists(map: &SourceMap, pointer: &str) -> bool {
 
 fn split_pointer(pointer: &str) -> Option<(&str, String)> {
     let slash = pointer.rfind('/')?;
-    let token = pointer[slash + 1..].replace("~1", "/").replace("~0", "~");
+    let token = crate::pointer::unescape(&pointer[slash + 1..]);
     Some((&pointer[..slash], token))
 }
 

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod model;
 mod order;
 pub mod path;
+pub mod pointer;
 mod read;
 pub mod source_map;
 pub mod validate;

@@ -243,11 +243,7 @@ impl SourceMap {
 }
 
 fn unescape_token(token: &str) -> String {
-    if token.contains('~') {
-        token.replace("~1", "/").replace("~0", "~")
-    } else {
-        token.to_string()
-    }
+    crate::pointer::unescape(token)
 }
 
 /// What a reader records for one value: byte ranges in the text it read.

@@ -301,8 +301,7 @@ fn walk(
         (Some(Value::Object(x)), Some(Value::Object(y))) => {
             let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
             for k in keys {
-                let escaped = k.replace('~', "~0").replace('/', "~1");
-                walk(&format!("{at}/{escaped}"), x.get(k), y.get(k), limit, out);
+                walk(&asl::pointer::push(at, k), x.get(k), y.get(k), limit, out);
             }
         }
         (Some(Value::Array(x)), Some(Value::Array(y))) if x.len() == y.len() => {

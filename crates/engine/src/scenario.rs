@@ -849,7 +849,7 @@ fn strip_position(e: &serde_json::Error) -> String {
 }
 
 pub(crate) fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    asl::pointer::escape(key)
 }
 
 struct Reader {
@@ -1799,15 +1799,7 @@ impl Reader {
 /// text — of its key when the pointer ends at an object member. `None` if the text is not JSON
 /// or the pointer is not found.
 pub fn locate(text: &str, pointer: &str) -> Option<(u32, u32)> {
-    let target: Vec<String> = if pointer.is_empty() {
-        Vec::new()
-    } else {
-        pointer
-            .strip_prefix('/')?
-            .split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect()
-    };
+    let target = asl::pointer::tokens(pointer)?;
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         pos: 0,

@@ -191,7 +191,7 @@ pub fn candidates(definition: &Value, scenario: &Value) -> Vec<Candidate> {
                 for (key, v) in map {
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    pointer.push_str(&asl::pointer::escape(key));
                     let parent = pointer[..len].rsplit('/').next().unwrap_or("").to_string();
                     // A state's name (a key under States), a Task's name under tasks.
                     let named =

@@ -254,12 +254,7 @@ pub(super) fn jsonata_template(v: &mut Validator<'_>, value: &Value, pointer: &s
 
 /// The field a pointer ends in, for messages.
 fn field_of(pointer: &str) -> String {
-    pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .replace("~1", "/")
-        .replace("~0", "~")
+    crate::pointer::unescape(pointer.rsplit('/').next().unwrap_or(""))
 }
 
 fn jsonata_string(v: &mut Validator<'_>, text: &str, pointer: &str, context: &str) {
