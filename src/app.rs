@@ -31,7 +31,7 @@ use crate::components::state_graph::StateGraph;
 use crate::components::state_panel::{use_state_index, StatePanel};
 use crate::components::sweep_panel::SweepPanel;
 use crate::components::timeline_chart::{timeline_chart, use_timeline_chart};
-use crate::components::verdict_banner::verdict_banner;
+use crate::components::verdict_banner::{use_run_cost, verdict_banner};
 use crate::i18n::Lang;
 use crate::markup::Markup;
 use crate::playback::use_playback;
@@ -395,6 +395,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
         lang,
         playback.mode != crate::playback::PlayMode::Paused,
     );
+    let cost = use_run_cost(playback.frame.clone(), lang);
 
     let Some(frame) = playback.frame.clone() else {
         return html! {
@@ -470,7 +471,7 @@ pub fn RunView(props: &RunViewProps) -> Html {
     html! {
         <section class="run-view" aria-label={lang.t("Run", "実行")}>
             <div class="run-view-top">
-                { verdict_banner(lang, &frame) }
+                { verdict_banner(lang, &frame, cost.as_ref()) }
                 { playback_bar(lang, &playback) }
             </div>
             { recovery_bar(lang, &frame, &playback, run) }

@@ -41,18 +41,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// aws-local-stepfunctions 3 is written for Node 22; Node 20 lacks this one function it uses.
-if (!Promise.withResolvers) {
-  Promise.withResolvers = function withResolvers() {
-    let resolvePromise;
-    let rejectPromise;
-    const promise = new Promise((res, rej) => {
-      resolvePromise = res;
-      rejectPromise = rej;
-    });
-    return { promise, resolve: resolvePromise, reject: rejectPromise };
-  };
-}
+import './node20.mjs';
 const { StateMachine } = await import('aws-local-stepfunctions');
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -20,17 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-if (!Promise.withResolvers) {
-  Promise.withResolvers = function withResolvers() {
-    let resolvePromise;
-    let rejectPromise;
-    const promise = new Promise((res, rej) => {
-      resolvePromise = res;
-      rejectPromise = rej;
-    });
-    return { promise, resolve: resolvePromise, reject: rejectPromise };
-  };
-}
+import './node20.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');

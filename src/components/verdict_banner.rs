@@ -12,7 +12,8 @@ use crate::sim_frame::SimFrame;
 /// The banner for the run in `frame`. A function of the frame rather than a component: it is
 /// drawn at every frame anyway, and each component type costs the page a few kilobytes of
 /// WebAssembly.
-pub fn verdict_banner(lang: Lang, frame: &SimFrame) -> Html {
+/// `cost` is the finished run's cost line ([`use_run_cost`]).
+pub fn verdict_banner(lang: Lang, frame: &SimFrame, cost: Option<&(String, String)>) -> Html {
     let Some(sim) = frame.read() else {
         return html! {};
     };
@@ -22,17 +23,6 @@ pub fn verdict_banner(lang: Lang, frame: &SimFrame) -> Html {
         .and_then(|run| sim.map_runs().get(run))
         .and_then(|run| sim.program().states.get(run.setup.state as usize))
         .map(|state| state.name.to_string());
-    // What the finished run would cost in AWS (engine::cost), said under the verdict.
-    let cost = (verdict.status != ExecutionStatus::Running)
-        .then(|| {
-            engine::cost::estimate(
-                &sim,
-                &engine::cost::CostOptions::from_scenario(sim.scenario()),
-            )
-            .ok()
-        })
-        .flatten()
-        .map(|c| cost_line(lang, &c));
     drop(sim);
 
     let (class, icon) = match verdict.status {
@@ -68,11 +58,29 @@ pub fn verdict_banner(lang: Lang, frame: &SimFrame) -> Html {
                     <p class="verdict-detail">{ detail }</p>
                 }
                 if let Some((line, title)) = cost {
-                    <p class="verdict-detail verdict-cost" data-testid="verdict-cost" title={title}>{ line }</p>
+                    <p class="verdict-detail verdict-cost" data-testid="verdict-cost" title={title.clone()}>{ line.clone() }</p>
                 }
             </div>
         </section>
     }
+}
+
+/// What the finished run in `frame` would cost in AWS (`engine::cost`), as the banner says it:
+/// worked out once per frame and language, not at every render (the estimate reads every child
+/// record), and `None` while the run goes on.
+#[hook]
+pub fn use_run_cost(frame: Option<SimFrame>, lang: Lang) -> Option<(String, String)> {
+    let cost = use_memo((frame, lang), |(frame, lang)| {
+        let sim = frame.as_ref()?.read()?;
+        if sim.verdict().status == ExecutionStatus::Running {
+            return None;
+        }
+        let options = engine::cost::CostOptions::from_scenario(sim.scenario());
+        engine::cost::estimate(&sim, &options)
+            .ok()
+            .map(|c| cost_line(*lang, &c))
+    });
+    (*cost).clone()
 }
 
 /// The run's cost in a line — per run, per 1,000 items, the share spent on retries, the region

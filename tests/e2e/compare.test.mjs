@@ -7,14 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { openPage, screenshot, current, EDITOR } from './harness.mjs';
+import { openExample, openPage, screenshot, current, EDITOR } from './harness.mjs';
 
 async function openCompare(page) {
-  await page.click('[data-testid="examples-button"]');
-  await page.click('[data-testid="gallery-open-order-processing"]');
-  await page.waitForSelector('[data-testid="no-diagnostics"]');
-  await page.waitForSelector('[data-testid="verdict"]');
-  await page.click('[data-testid="detail-tab-compare"]');
+  await openExample(page, 'order-processing', 'compare');
   await page.waitForSelector('[data-testid="compare-panel"]');
 }
 

@@ -93,6 +93,16 @@ function leavesOrigin(requestUrl) {
   return parsed.origin !== server.origin;
 }
 
+/** Opens a built-in example from the gallery and waits for its run and its clean diagnostics,
+ * then shows the run view's lower tab `tab` (its `detail-tab-…` key) when one is named. */
+export async function openExample(page, id, tab) {
+  await page.click('[data-testid="examples-button"]');
+  await page.click(`[data-testid="gallery-open-${id}"]`);
+  await page.waitForSelector('[data-testid="no-diagnostics"]');
+  await page.waitForSelector('[data-testid="verdict"]');
+  if (tab) await page.click(`[data-testid="detail-tab-${tab}"]`);
+}
+
 export async function screenshot(name) {
   screenshotNumber += 1;
   const file = join(screenshotDir, `${String(screenshotNumber).padStart(2, '0')}-${name}.png`);

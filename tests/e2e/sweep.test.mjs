@@ -7,17 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { openPage, screenshot, current, EDITOR } from './harness.mjs';
+import { openExample, openPage, screenshot, current, EDITOR } from './harness.mjs';
 
 const TOLERANCE = '/States/ProcessOrders/ToleratedFailureCount';
 const PROBABILITY = 'scenario:/tasks/ChargePayment/faults/0/probability';
 
 async function openSweep(page) {
-  await page.click('[data-testid="examples-button"]');
-  await page.click('[data-testid="gallery-open-order-processing"]');
-  await page.waitForSelector('[data-testid="no-diagnostics"]');
-  await page.waitForSelector('[data-testid="verdict"]');
-  await page.click('[data-testid="detail-tab-sweep"]');
+  await openExample(page, 'order-processing', 'sweep');
   await page.waitForSelector('[data-testid="sweep-panel"]');
 }
 

@@ -89,7 +89,7 @@ async fn the_verdict_banner_says_how_the_example_ended() {
         .unwrap_or(ExecutionStatus::Running);
     let banner = {
         let frame = frame.clone();
-        mount_view(move || verdict_banner(Lang::En, &frame)).await
+        mount_view(move || verdict_banner(Lang::En, &frame, None)).await
     };
     let verdict = banner.one("[data-testid=verdict]");
     assert_eq!(
